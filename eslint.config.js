@@ -1,0 +1,69 @@
+// One flat config for the whole workspace. The import boundaries below are the
+// architecture of STYLE.md: never loosen them to make a change pass.
+import tseslint from 'typescript-eslint';
+import importX from 'eslint-plugin-import-x';
+
+const apps = ['shell', 'accounts', 'payments'];
+const uiPackages = ['design-tokens'];
+
+export default tseslint.config(
+  {
+    ignores: ['**/node_modules/**', '**/dist/**', '**/.angular/**', '.atrium/**', 'bench/results/**', 'test-results/**'],
+  },
+  ...tseslint.configs.recommended,
+  {
+    plugins: { 'import-x': importX },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'TSEnumDeclaration', message: 'Use a union of string literals: enums are not erasable syntax.' },
+      ],
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            // Apps never import other apps.
+            ...apps.map((app) => ({
+              target: `./apps/${app}`,
+              from: apps.filter((other) => other !== app).map((other) => `./apps/${other}`),
+              message: 'Apps never import other apps: share through packages/contracts.',
+            })),
+            // Services never import apps or UI packages.
+            {
+              target: './services',
+              from: ['./apps', ...uiPackages.map((p) => `./packages/${p}/src`)],
+              message: 'Services never import apps or UI packages.',
+            },
+            // Packages never import apps or services.
+            { target: './packages', from: ['./apps', './services'], message: 'Packages never import apps or services.' },
+          ],
+        },
+      ],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@atrium/shell', '@atrium/accounts', '@atrium/payments'], message: 'Apps are not libraries.' },
+            { regex: '^(\\.\\./)+(apps|services)/', message: 'Cross-workspace imports go through the package name.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['services/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@atrium/shell', '@atrium/accounts', '@atrium/payments'], message: 'Services never import apps.' },
+            { group: ['@atrium/design-tokens'], message: 'Services never import UI packages (the login page reads the built CSS file).' },
+          ],
+        },
+      ],
+    },
+  },
+);

@@ -1,0 +1,3 @@
+export * from './element-context.ts';
+export * from './element-events.ts';
+export * from './registry.ts';

@@ -1,0 +1,34 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { registryProblems } from './registry.ts';
+
+const entry = {
+  name: 'payments',
+  title: 'Payments',
+  route: '/payments',
+  element: 'atrium-payments',
+  entry: '/mfe/payments/1.0.0/main-ABC.js',
+  styles: [],
+  integrity: 'sha384-oqVuAfXRKap7fdgcCY5uykM6+R9GqQ8K/uxy9rx7HNQlGYl1kPzQho1wx4JwY8wC',
+  version: '1.0.0',
+  roles: [],
+};
+
+test('a well-formed registry has no problems', () => {
+  assert.deepEqual(registryProblems({ schemaVersion: 1, microFrontends: [entry] }), []);
+});
+
+test('each bad field is named', () => {
+  const problems = registryProblems({
+    schemaVersion: 1,
+    microFrontends: [{ ...entry, element: 'payments', integrity: 'md5-x', route: 'payments' }, entry, entry],
+  });
+  assert.ok(problems.includes('microFrontends[0].element: a custom element name with a hyphen'));
+  assert.ok(problems.includes('microFrontends[0].integrity: a sha256/384/512 SRI hash'));
+  assert.ok(problems.includes('microFrontends[0].route: like /payments'));
+  assert.ok(problems.includes('microFrontends[2].name: duplicate "payments"'));
+});
+
+test('a non-object is refused', () => {
+  assert.deepEqual(registryProblems(null), ['registry: not an object']);
+});

@@ -1,0 +1,2 @@
+export { tokens, type Tokens, type ColorScheme } from './tokens.ts';
+export { tokensCss } from './css.ts';

@@ -1,0 +1,102 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { makeTempDir, startPostgresServer, type RunningServer } from '@atrium/test-kit';
+import { openDatabase, type Database } from './database.ts';
+import { migrate, MigrationError } from './migrations.ts';
+
+async function migrationsDir(files: Record<string, string>): Promise<URL> {
+  const dir = join(await makeTempDir('migrations'), 'm');
+  await mkdir(dir);
+  for (const [name, sql] of Object.entries(files)) await writeFile(join(dir, name), sql);
+  return pathToFileURL(`${dir}/`);
+}
+
+let server: RunningServer | undefined;
+
+for (const engine of ['embedded', 'server'] as const) {
+  describe(`${engine} PostgreSQL`, () => {
+    let db: Database;
+    before(async () => {
+      if (engine === 'server') {
+        server = await startPostgresServer();
+        db = await openDatabase({ url: server.url });
+      } else {
+        db = await openDatabase();
+      }
+    });
+    after(async () => {
+      await db.close();
+      await server?.stop();
+    });
+
+    test('runs parameterised queries', async () => {
+      const { rows } = await db.query<{ n: number }>('select $1::int + 1 as n', [41]);
+      assert.equal(rows[0]?.n, 42);
+      await db.ping();
+    });
+
+    test('applies numbered migrations once, in order', async () => {
+      const dir = await migrationsDir({
+        '001_people.sql': 'create table people (id int primary key, name text not null);',
+        '002_seed.sql': "insert into people values (1, 'a'); insert into people values (2, 'b');",
+      });
+      assert.deepEqual(await migrate(db, dir), ['001_people.sql', '002_seed.sql']);
+      assert.deepEqual(await migrate(db, dir), []);
+      const { rows } = await db.query<{ n: string }>('select count(*) as n from people');
+      assert.equal(Number(rows[0]?.n), 2);
+    });
+
+    test('a failed migration names its file and changes nothing', async () => {
+      const dir = await migrationsDir({
+        '001_things.sql': 'create table things (id int primary key);',
+        '002_broken.sql': 'insert into things values (1); insert into nowhere values (1);',
+      });
+      await assert.rejects(migrate(db, dir, { table: 'other_migrations' }), (error: unknown) => {
+        assert.ok(error instanceof MigrationError);
+        assert.equal(error.file, '002_broken.sql');
+        return true;
+      });
+      const { rows } = await db.query<{ t: string | null }>("select to_regclass('things')::text as t");
+      assert.equal(rows[0]?.t, null, 'the whole run rolled back');
+    });
+
+    test('transactions roll back on error and apply local settings and role', async () => {
+      await db.exec(`
+        create table notes (tenant_id text not null, body text not null);
+        create role note_reader nologin;
+        grant select, insert on notes to note_reader;
+        alter table notes enable row level security;
+        alter table notes force row level security;
+        create policy by_tenant on notes using (tenant_id = current_setting('app.tenant_id', true))
+          with check (tenant_id = current_setting('app.tenant_id', true));
+        insert into notes values ('A', 'a1'), ('B', 'b1');
+      `);
+      await assert.rejects(
+        db.transaction(async (tx) => {
+          await tx.query("insert into notes values ('A', 'lost')");
+          throw new Error('boom');
+        }),
+        /boom/,
+      );
+      const seen = await db.transaction(
+        async (tx) => (await tx.query<{ body: string }>('select body from notes order by body')).rows,
+        { role: 'note_reader', settings: { 'app.tenant_id': 'A' } },
+      );
+      assert.deepEqual(
+        seen.map((r) => r.body),
+        ['a1'],
+      );
+      // The setting and role were transaction-local: the next statement is back to the superuser.
+      const all = await db.query('select body from notes');
+      assert.equal(all.rowCount, 2);
+    });
+
+    test('refuses a role name that could carry SQL', async () => {
+      await assert.rejects(db.transaction(async () => 1, { role: 'x; drop table notes' }), /invalid role/);
+    });
+  });
+}
+

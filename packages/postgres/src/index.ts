@@ -1,0 +1,9 @@
+export {
+  openDatabase,
+  type Database,
+  type DatabaseOptions,
+  type Queryable,
+  type QueryResult,
+  type TransactionOptions,
+} from './database.ts';
+export { migrate, MigrationError } from './migrations.ts';

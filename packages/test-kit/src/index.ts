@@ -1,0 +1,3 @@
+export { startTestIssuer, demoCaller, type TestIssuer, type TestClaims, type MintOptions } from './test-issuer.ts';
+export { freePort, makeTempDir } from './free-port.ts';
+export { startPostgresServer, startRedisServer, type RunningServer } from './server-harness.ts';
