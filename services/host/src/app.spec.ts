@@ -1,0 +1,301 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { rm, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { makeTempDir } from '@atrium/test-kit';
+import type { Registry } from '@atrium/contracts';
+import hostPlugin, { type ShellRuntimeConfig } from './app.ts';
+import { MfeStore } from './mfe-store.ts';
+import { writeFakeMfe, writeFakeShell } from './fake-builds.ts';
+
+const runtime: ShellRuntimeConfig = {
+  productName: 'Atrium',
+  oidc: { issuer: 'http://localhost:8080/auth', clientId: 'atrium-shell', scope: 'openid' },
+  api: {
+    paymentsGraphql: 'http://localhost:8102/graphql',
+    paymentsGraphqlWs: 'ws://localhost:8102/graphql',
+    accounts: 'http://localhost:8103/api/accounts',
+    identityAdmin: 'http://localhost:8080/auth/admin',
+  },
+};
+
+let dir: string;
+let app: FastifyInstance;
+let store: MfeStore;
+
+before(async () => {
+  dir = await makeTempDir('host-app');
+  await writeFakeShell(join(dir, 'shell'));
+  await writeFakeMfe(join(dir, 'payments-build'));
+  await writeFakeMfe(join(dir, 'accounts-build'), { name: 'accounts' });
+  store = new MfeStore(join(dir, 'data'));
+  await store.publish(join(dir, 'payments-build'));
+  await store.publish(join(dir, 'accounts-build'));
+  // Mounted the way the embedded server mounts it: at `/`, beside other services' plugins.
+  app = Fastify({ trustProxy: true });
+  await app.register(async (api) => {
+    api.get('/api/accounts/accounts', async () => ({ items: [] }));
+  });
+  await app.register(hostPlugin, {
+    dataDir: join(dir, 'data'),
+    shellDir: join(dir, 'shell'),
+    runtimeConfig: runtime,
+    mfeOrigins: { accounts: 'http://localhost:8105' },
+    reservedPrefixes: ['/auth', '/graphql', '/api'],
+    store,
+  });
+});
+
+after(async () => {
+  await app.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const get = (url: string, headers: Record<string, string> = {}) =>
+  app.inject({ method: 'GET', url, headers });
+
+test('content-hashed shell assets are immutable for a year', async () => {
+  const res = await get('/assets/index-AbCd1234.js');
+  assert.equal(res.statusCode, 200);
+  assert.equal(res.headers['cache-control'], 'public, max-age=31536000, immutable');
+  assert.match(String(res.headers['content-type']), /^text\/javascript/);
+});
+
+test('a published micro-frontend file is immutable and loadable cross-origin', async () => {
+  const registry = JSON.parse((await get('/registry.json')).body) as Registry;
+  const payments = registry.microFrontends.find((m) => m.name === 'payments');
+  assert.ok(payments);
+  const res = await get(payments.entry);
+  assert.equal(res.statusCode, 200);
+  assert.equal(res.headers['cache-control'], 'public, max-age=31536000, immutable');
+  assert.equal(res.headers['access-control-allow-origin'], '*');
+  // The integrity in the registry is the SRI hash of exactly these bytes.
+  const sri = `sha384-${createHash('sha384').update(res.rawPayload).digest('base64')}`;
+  assert.equal(payments.integrity, sri);
+});
+
+test('index.html and the registry are revalidated with ETag and 304', async () => {
+  for (const url of ['/', '/index.html', '/registry.json', '/config.json']) {
+    const first = await get(url);
+    assert.equal(first.statusCode, 200, url);
+    assert.equal(first.headers['cache-control'], 'no-cache', url);
+    const etag = String(first.headers['etag']);
+    assert.match(etag, /^"[^"]+"$/, url);
+    const again = await get(url, { 'if-none-match': etag });
+    assert.equal(again.statusCode, 304, url);
+    assert.equal(again.body, '', url);
+    const changed = await get(url, { 'if-none-match': '"something-else"' });
+    assert.equal(changed.statusCode, 200, url);
+  }
+});
+
+test('an unhashed shell file is revalidated, not cached forever', async () => {
+  const res = await get('/favicon.svg');
+  assert.equal(res.statusCode, 200);
+  assert.equal(res.headers['cache-control'], 'no-cache');
+  assert.ok(res.headers['etag']);
+});
+
+test('brotli and gzip are served precompressed with Vary: Accept-Encoding', async () => {
+  const registry = JSON.parse((await get('/registry.json')).body) as Registry;
+  const entry = registry.microFrontends.find((m) => m.name === 'payments')?.entry ?? '';
+  for (const url of [entry, '/assets/index-AbCd1234.js']) {
+    const plain = await get(url);
+    const br = await get(url, { 'accept-encoding': 'gzip, deflate, br' });
+    assert.equal(br.headers['content-encoding'], 'br', url);
+    assert.equal(br.headers['vary'], 'Accept-Encoding', url);
+    assert.ok(br.rawPayload.byteLength < plain.rawPayload.byteLength, url);
+    assert.deepEqual(brotliDecompressSync(br.rawPayload), plain.rawPayload, url);
+    const gz = await get(url, { 'accept-encoding': 'gzip, br;q=0' });
+    assert.equal(gz.headers['content-encoding'], 'gzip', url);
+    assert.deepEqual(gunzipSync(gz.rawPayload), plain.rawPayload, url);
+    assert.equal(plain.headers['content-encoding'], undefined, url);
+    assert.equal(plain.headers['vary'], 'Accept-Encoding', url);
+    // Each encoding is its own representation: a different ETag.
+    assert.notEqual(br.headers['etag'], plain.headers['etag'], url);
+  }
+});
+
+test('a missing asset is a 404, never the shell HTML', async () => {
+  for (const url of [
+    '/assets/index-Missing1.js',
+    '/assets/nothing',
+    '/favicon.ico',
+    '/mfe/payments/9.9.9+000000000000/main.js',
+    '/mfe/nothing/x',
+    '/payments/main-ABCD1234.js',
+  ]) {
+    const res = await get(url, { accept: 'text/html,*/*' });
+    assert.equal(res.statusCode, 404, url);
+    assert.doesNotMatch(res.body, /<html/i, url);
+    assert.match(String(res.headers['content-type']), /^application\/problem\+json/, url);
+  }
+});
+
+test('shell routes, deep links included, fall back to index.html', async () => {
+  const index = await get('/index.html');
+  for (const url of [
+    '/payments',
+    '/payments/p-123/edit',
+    '/accounts?tenant=x',
+    '/admin/users',
+    '/callback?code=a&state=b',
+  ]) {
+    const res = await get(url, { accept: 'text/html' });
+    assert.equal(res.statusCode, 200, url);
+    assert.equal(res.body, index.body, url);
+    assert.equal(res.headers['cache-control'], 'no-cache', url);
+  }
+});
+
+test('reserved prefixes of the other services never get the shell', async () => {
+  for (const url of ['/auth/nope', '/graphql', '/api/unknown', '/api/accounts/nope']) {
+    const res = await get(url, { accept: 'text/html' });
+    assert.equal(res.statusCode, 404, url);
+    assert.doesNotMatch(res.body, /<html/i, url);
+  }
+  const sibling = await get('/api/accounts/accounts');
+  assert.equal(sibling.statusCode, 200);
+  assert.deepEqual(JSON.parse(sibling.body), { items: [] });
+  // The host's headers stay inside its plugin.
+  assert.equal(sibling.headers['content-security-policy'], undefined);
+});
+
+test('paths that try to leave the store are refused', async () => {
+  for (const url of [
+    '/mfe/../registry-state.json',
+    '/mfe/%2e%2e/registry-state.json',
+    '/mfe/payments/..%2f..%2fregistry-state.json',
+    '/assets/..%2f..%2fdata/host/registry-state.json',
+    '/mfe/payments/.incoming-x/main.js',
+  ]) {
+    const res = await get(url);
+    assert.equal(res.statusCode, 404, url);
+    assert.doesNotMatch(res.body, /microFrontends/, url);
+  }
+});
+
+test('every response carries the security headers; the CSP keeps scripts strict', async () => {
+  for (const url of ['/', '/payments', '/registry.json', '/assets/index-AbCd1234.js', '/nope.js']) {
+    const res = await get(url);
+    assert.equal(res.headers['x-content-type-options'], 'nosniff', url);
+    assert.equal(res.headers['referrer-policy'], 'strict-origin-when-cross-origin', url);
+    assert.equal(res.headers['x-frame-options'], 'DENY', url);
+    const csp = String(res.headers['content-security-policy']);
+    const directive = (name: string): string[] =>
+      csp
+        .split(';')
+        .map((d) => d.trim().split(/\s+/))
+        .find(([n]) => n === name)
+        ?.slice(1) ?? [];
+    assert.deepEqual(directive('script-src'), ["'self'", 'http://localhost:8105'], url);
+    assert.ok(!csp.includes("'unsafe-eval'"), url);
+    assert.deepEqual(directive('frame-ancestors'), ["'none'"], url);
+    for (const source of [
+      'http://localhost:8102',
+      'ws://localhost:8102',
+      'http://localhost:8103',
+      'http://localhost:8080',
+    ])
+      assert.ok(directive('connect-src').includes(source), `${url}: connect-src ${source}`);
+    assert.deepEqual(directive('object-src'), ["'none'"], url);
+    assert.ok(directive('form-action').includes('http://localhost:8080'), url);
+  }
+});
+
+test('HSTS only over HTTPS', async () => {
+  const http = await get('/');
+  assert.equal(http.headers['strict-transport-security'], undefined);
+  const https = await get('/', { 'x-forwarded-proto': 'https' });
+  assert.equal(https.headers['strict-transport-security'], 'max-age=63072000; includeSubDomains');
+});
+
+test('the registry uses each micro-frontend origin from the configuration', async () => {
+  const registry = JSON.parse((await get('/registry.json')).body) as Registry;
+  const accounts = registry.microFrontends.find((m) => m.name === 'accounts');
+  const payments = registry.microFrontends.find((m) => m.name === 'payments');
+  assert.match(
+    accounts?.entry ?? '',
+    /^http:\/\/localhost:8105\/mfe\/accounts\/1\.0\.0%2B[0-9a-f]{12}\/main-ABCD1234\.js$/,
+  );
+  assert.match(payments?.entry ?? '', /^\/mfe\/payments\/1\.0\.0%2B[0-9a-f]{12}\/main-ABCD1234\.js$/);
+  assert.equal(payments?.styles.length, 1);
+  assert.equal(payments?.element, 'atrium-payments');
+});
+
+test('the runtime configuration is served, not compiled in', async () => {
+  const res = await get('/config.json');
+  assert.deepEqual(JSON.parse(res.body), runtime);
+});
+
+test('a publish changes the registry and its ETag; rollback restores both', async () => {
+  const before = await get('/registry.json');
+  await writeFakeMfe(join(dir, 'payments-v2'), { version: '1.1.0', body: 'export const v = 2;' });
+  await store.publish(join(dir, 'payments-v2'));
+  const after = await get('/registry.json', { 'if-none-match': String(before.headers['etag']) });
+  assert.equal(after.statusCode, 200);
+  assert.match(after.body, /1\.1\.0%2B/);
+  await store.rollback('payments');
+  const back = await get('/registry.json');
+  assert.equal(back.body, before.body);
+  assert.equal(back.headers['etag'], before.headers['etag']);
+});
+
+test('a removed file of a published version is a 404', async () => {
+  const registry = JSON.parse((await get('/registry.json')).body) as Registry;
+  const style = registry.microFrontends.find((m) => m.name === 'accounts')?.styles[0]?.url ?? '';
+  const path = new URL(style).pathname;
+  assert.equal((await get(path)).statusCode, 200);
+  const file = join(dir, 'data', 'host', decodeURIComponent(path));
+  await unlink(file);
+  await unlink(`${file}.br`).catch(() => {});
+  await unlink(`${file}.gz`).catch(() => {});
+  assert.equal((await get(path)).statusCode, 404);
+});
+
+test('health routes answer', async () => {
+  assert.equal((await get('/healthz')).statusCode, 200);
+  assert.equal((await get('/readyz')).statusCode, 200);
+});
+
+test('an origin that serves only some micro-frontends refuses the others and has no shell', async () => {
+  const mfeOnly = Fastify();
+  await mfeOnly.register(hostPlugin, {
+    dataDir: join(dir, 'data'),
+    servedMfes: ['accounts'],
+    healthRoutes: false,
+  });
+  try {
+    const registry = await store.registry();
+    const accounts = registry.microFrontends.find((m) => m.name === 'accounts')?.entry ?? '';
+    const payments = registry.microFrontends.find((m) => m.name === 'payments')?.entry ?? '';
+    assert.equal((await mfeOnly.inject({ url: accounts })).statusCode, 200);
+    assert.equal((await mfeOnly.inject({ url: payments })).statusCode, 404);
+    assert.equal((await mfeOnly.inject({ url: '/' })).statusCode, 404);
+    assert.equal((await mfeOnly.inject({ url: '/registry.json' })).statusCode, 404);
+  } finally {
+    await mfeOnly.close();
+  }
+});
+
+test('frame-ancestors follows the configuration', async () => {
+  const framed = Fastify();
+  await framed.register(hostPlugin, {
+    dataDir: join(dir, 'data'),
+    shellDir: join(dir, 'shell'),
+    runtimeConfig: runtime,
+    frameAncestors: ['https://portal.example'],
+    hsts: 'always',
+  });
+  try {
+    const res = await framed.inject({ url: '/' });
+    assert.match(String(res.headers['content-security-policy']), /frame-ancestors https:\/\/portal\.example/);
+    assert.equal(res.headers['x-frame-options'], undefined);
+    assert.equal(res.headers['strict-transport-security'], 'max-age=63072000; includeSubDomains');
+  } finally {
+    await framed.close();
+  }
+});

@@ -1,0 +1,192 @@
+import { createHash } from 'node:crypto';
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ShellRuntimeConfig } from './config.ts';
+import { HostError, problem, type HostErrorCode } from './errors.ts';
+import { MfeStore, type MfeOrigins } from './mfe-store.ts';
+import { contentSecurityPolicy, securityHeaders, HSTS_VALUE, type HstsMode } from './security-headers.ts';
+import { StaticDirectory, etagMatches, type Representation } from './static-files.ts';
+
+export type { ShellRuntimeConfig } from './config.ts';
+export { MfeStore } from './mfe-store.ts';
+
+/** Options of the host plugin; every URL comes from the deployment's configuration. */
+export interface HostOptions {
+  /** Root of the data folder; the store lives in `<dataDir>/host`. */
+  readonly dataDir: string;
+  /** The built shell; leave it out for an origin that only serves micro-frontends (split topology). */
+  readonly shellDir?: string | undefined;
+  /** Served at `/config.json` for the shell (required with `shellDir`). */
+  readonly runtimeConfig?: ShellRuntimeConfig | undefined;
+  /** Origins of micro-frontends served elsewhere, by name; others are served by this plugin. */
+  readonly mfeOrigins?: MfeOrigins | undefined;
+  /** Names served under `/mfe/` here; undefined = all published ones. */
+  readonly servedMfes?: readonly string[] | undefined;
+  /**
+   * Path prefixes that belong to other plugins of the same Fastify instance (`/auth`, `/graphql`,
+   * `/api`): an unknown path below them is a 404, never the shell's index.html.
+   */
+  readonly reservedPrefixes?: readonly string[] | undefined;
+  /** More `connect-src` sources beyond those in `runtimeConfig`. */
+  readonly extraConnectSrc?: readonly string[] | undefined;
+  readonly frameAncestors?: readonly string[] | undefined;
+  readonly hsts?: HstsMode | undefined;
+  /** Health routes; `false` when the embedding server has its own. */
+  readonly healthRoutes?: { readonly live: string; readonly ready: string } | false | undefined;
+  /** A store shared with the caller (e.g. the embedded server publishing builds on first start). */
+  readonly store?: MfeStore | undefined;
+}
+
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+const REVALIDATE = 'no-cache';
+/** Vite names its output `name-<hash>.ext`; only such files may be cached forever. */
+const HASHED_ASSET = /^\/assets\/.+-[A-Za-z0-9_-]{8,}\.[a-z0-9]+$/;
+
+const DEFAULT_RESERVED = ['/auth', '/graphql', '/api'];
+
+function isReserved(path: string, prefixes: readonly string[]): boolean {
+  return prefixes.some(
+    (prefix) => path === prefix || path.startsWith(`${prefix}/`) || path.startsWith(`${prefix}?`),
+  );
+}
+
+/** A path that names a file (has an extension, or is under a file area) is never answered with the shell. */
+function looksLikeAsset(path: string): boolean {
+  const last = path.split('/').at(-1) ?? '';
+  return last.includes('.') || path.startsWith('/assets/') || path.startsWith('/mfe/');
+}
+
+/**
+ * The host as a Fastify plugin mounted at `/`: the shell with its route fallback, `/config.json`,
+ * `/registry.json`, and every published micro-frontend version under `/mfe/<name>/<version>/`,
+ * with CDN cache semantics and security headers. Hooks stay encapsulated in this plugin.
+ */
+export default async function hostPlugin(app: FastifyInstance, options: HostOptions): Promise<void> {
+  const store = options.store ?? new MfeStore(options.dataDir);
+  const mfeOrigins = options.mfeOrigins ?? {};
+  const reserved = options.reservedPrefixes ?? DEFAULT_RESERVED;
+  const shell =
+    options.shellDir === undefined
+      ? undefined
+      : new StaticDirectory(options.shellDir, { compressMissing: true });
+  const mfe = new StaticDirectory(store.mfeRoot);
+  const runtime = options.runtimeConfig;
+  if (shell !== undefined && runtime === undefined)
+    throw new Error('host: runtimeConfig is required with shellDir');
+  const hsts = options.hsts ?? 'auto';
+  const frameAncestors = options.frameAncestors ?? [];
+  const csp = contentSecurityPolicy({
+    mfeOrigins: Object.values(mfeOrigins),
+    connect: [...(runtime ? Object.values(runtime.api) : []), ...(options.extraConnectSrc ?? [])],
+    issuer: runtime?.oidc.issuer,
+    frameAncestors,
+  });
+  const headers = securityHeaders(csp);
+  // X-Frame-Options cannot express an allow-list: it is only sent when nobody may frame us.
+  if (frameAncestors.length > 0) delete headers['x-frame-options'];
+  const runtimeJson = runtime === undefined ? undefined : JSON.stringify(runtime);
+  const runtimeEtag =
+    runtimeJson === undefined
+      ? ''
+      : `"${createHash('sha256').update(runtimeJson).digest('base64url').slice(0, 27)}"`;
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.headers(headers);
+    if (hsts === 'always' || (hsts === 'auto' && request.protocol === 'https')) {
+      reply.header('strict-transport-security', HSTS_VALUE);
+    }
+    return payload;
+  });
+
+  app.setErrorHandler(async (error, request, reply) => {
+    const code: HostErrorCode = error instanceof HostError ? error.code : 'registry_state_corrupt';
+    if (!(error instanceof HostError) || error.status >= 500) request.log.error({ err: error }, 'host error');
+    return sendProblem(reply, code, error instanceof HostError ? error.status : 500);
+  });
+
+  function sendProblem(reply: FastifyReply, code: HostErrorCode, status?: number): FastifyReply {
+    return reply
+      .code(status ?? (problem(code)['status'] as number))
+      .header('cache-control', REVALIDATE)
+      .type('application/problem+json')
+      .send(JSON.stringify(problem(code)));
+  }
+
+  function sendFile(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    file: Representation,
+    cacheControl: string,
+  ): FastifyReply {
+    reply.header('cache-control', cacheControl).header('etag', file.etag);
+    if (file.varies) reply.header('vary', 'Accept-Encoding');
+    if (etagMatches(request.headers['if-none-match'], file.etag)) return reply.code(304).send();
+    reply.header('content-type', file.contentType);
+    if (file.encoding !== undefined) reply.header('content-encoding', file.encoding);
+    return reply.send(file.body);
+  }
+
+  function sendJson(request: FastifyRequest, reply: FastifyReply, body: string, etag: string): FastifyReply {
+    reply.header('cache-control', REVALIDATE).header('etag', etag);
+    if (etagMatches(request.headers['if-none-match'], etag)) return reply.code(304).send();
+    return reply.type('application/json; charset=utf-8').send(body);
+  }
+
+  if (options.healthRoutes !== false) {
+    const routes = options.healthRoutes ?? { live: '/healthz', ready: '/readyz' };
+    app.get(routes.live, async (_request, reply) =>
+      reply.header('cache-control', 'no-store').send({ status: 'ok' }),
+    );
+    app.get(routes.ready, async (_request, reply) => {
+      await store.current();
+      if (options.shellDir !== undefined) {
+        const built = await access(join(options.shellDir, 'index.html')).then(
+          () => true,
+          () => false,
+        );
+        if (!built) return sendProblem(reply, 'shell_not_built');
+      }
+      return reply.header('cache-control', 'no-store').send({ status: 'ready' });
+    });
+  }
+
+  if (shell !== undefined && runtimeJson !== undefined) {
+    app.get('/config.json', async (request, reply) => sendJson(request, reply, runtimeJson, runtimeEtag));
+    app.get('/registry.json', async (request, reply) => {
+      const body = JSON.stringify(await store.registry(mfeOrigins));
+      const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+      return sendJson(request, reply, body, etag);
+    });
+  }
+
+  app.get('/mfe/*', async (request, reply) => {
+    const path = (request.params as { '*': string })['*'];
+    const name = path.split('/')[0] ?? '';
+    if (options.servedMfes !== undefined && !options.servedMfes.includes(name))
+      return sendProblem(reply, 'not_found');
+    const file = await mfe.get(path, request.headers['accept-encoding']);
+    if (file === undefined) return sendProblem(reply, 'not_found');
+    // Published files are public and carry no credentials: `*` lets any shell origin load them
+    // as module scripts (always CORS) and keeps one cache entry per URL.
+    reply.header('access-control-allow-origin', '*');
+    // Everything under a version folder is immutable: the version id is a content hash.
+    return sendFile(request, reply, file, IMMUTABLE);
+  });
+
+  app.get('/*', async (request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    if (reply.raw.headersSent) return reply;
+    if (shell === undefined || isReserved(path, reserved)) return sendProblem(reply, 'not_found');
+    if (path !== '/' && path !== '/index.html') {
+      const file = await shell.get(path, request.headers['accept-encoding']);
+      if (file !== undefined)
+        return sendFile(request, reply, file, HASHED_ASSET.test(path) ? IMMUTABLE : REVALIDATE);
+      if (looksLikeAsset(path)) return sendProblem(reply, 'not_found');
+    }
+    // A shell route (deep link, reload): the SPA's index.html, always revalidated.
+    const index = await shell.get('/index.html', request.headers['accept-encoding']);
+    if (index === undefined) return sendProblem(reply, 'shell_not_built');
+    return sendFile(request, reply, index, REVALIDATE);
+  });
+}

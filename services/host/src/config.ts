@@ -1,0 +1,129 @@
+import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import type { HstsMode } from './security-headers.ts';
+import type { MfeOrigins } from './mfe-store.ts';
+
+/** What the shell reads at run time from `/config.json`: nothing of this is compiled into its bundle. */
+export interface ShellRuntimeConfig {
+  readonly productName: string;
+  readonly oidc: {
+    readonly issuer: string;
+    readonly clientId: string;
+    readonly scope: string;
+  };
+  readonly api: {
+    readonly paymentsGraphql: string;
+    readonly paymentsGraphqlWs: string;
+    readonly accounts: string;
+    /** The identity service's admin API (tenants, users). */
+    readonly identityAdmin: string;
+  };
+}
+
+/** The standalone host's configuration (the embedded server builds the plugin options itself). */
+export interface HostConfig {
+  readonly host: string;
+  readonly port: number;
+  /** The shell's external origin, e.g. `https://atrium.example`. */
+  readonly publicUrl: string;
+  readonly dataDir: string;
+  /** The shell build (`index.html`, `assets/…`); undefined for an origin that serves micro-frontends only. */
+  readonly shellDir: string | undefined;
+  readonly runtime: ShellRuntimeConfig;
+  /** Micro-frontends served from another origin (split topology), by name. */
+  readonly mfeOrigins: MfeOrigins;
+  /** Names this origin serves under `/mfe/`; undefined = all. */
+  readonly servedMfes: readonly string[] | undefined;
+  readonly extraConnectSrc: readonly string[];
+  readonly frameAncestors: readonly string[];
+  readonly hsts: HstsMode;
+  readonly trustProxy: boolean;
+  readonly logLevel: string;
+}
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** Where `npm run build -w @atrium/shell` writes the shell. */
+export const DEFAULT_SHELL_DIR = resolve(repoRoot, 'apps/shell/dist');
+
+function list(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+}
+
+function isUrl(value: string, protocols: readonly string[]): boolean {
+  try {
+    return protocols.includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}
+
+/** Reads and validates the environment; throws one error naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv): HostConfig {
+  const problems: string[] = [];
+  const port = Number(env['PORT'] ?? '8090');
+  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push('PORT: an integer 0-65535');
+  const publicUrl = (env['ATRIUM_PUBLIC_URL'] ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  if (!isUrl(publicUrl, ['http:', 'https:'])) problems.push('ATRIUM_PUBLIC_URL: an http(s) URL');
+  const wsBase = publicUrl.replace(/^http/, 'ws');
+  const http = (name: string, fallback: string): string => {
+    const value = (env[name] ?? fallback).replace(/\/+$/, '');
+    if (!isUrl(value, ['http:', 'https:'])) problems.push(`${name}: an http(s) URL`);
+    return value;
+  };
+  const issuer = http('OIDC_ISSUER', `${publicUrl}/auth`);
+  const paymentsGraphql = http('PAYMENTS_GRAPHQL_URL', `${publicUrl}/graphql`);
+  const accounts = http('ACCOUNTS_API_URL', `${publicUrl}/api/accounts`);
+  const identityAdmin = http('IDENTITY_ADMIN_URL', `${issuer}/admin`);
+  const paymentsGraphqlWs = (env['PAYMENTS_GRAPHQL_WS_URL'] ?? `${wsBase}/graphql`).replace(/\/+$/, '');
+  if (!isUrl(paymentsGraphqlWs, ['ws:', 'wss:'])) problems.push('PAYMENTS_GRAPHQL_WS_URL: a ws(s) URL');
+  const clientId = env['OIDC_CLIENT_ID'] ?? 'atrium-shell';
+  if (clientId === '') problems.push('OIDC_CLIENT_ID: required');
+
+  const mfeOrigins: Record<string, string> = {};
+  for (const pair of list(env['MFE_ORIGINS'])) {
+    const [name = '', origin = ''] = pair.split('=');
+    if (!/^[a-z][a-z0-9-]*$/.test(name) || !isUrl(origin, ['http:', 'https:']))
+      problems.push(`MFE_ORIGINS: "${pair}" is not name=http(s)://origin`);
+    else mfeOrigins[name] = new URL(origin).origin;
+  }
+  const extraConnectSrc = list(env['CSP_CONNECT_SRC']);
+  for (const url of extraConnectSrc)
+    if (!isUrl(url, ['http:', 'https:', 'ws:', 'wss:']))
+      problems.push(`CSP_CONNECT_SRC: "${url}" is not a URL`);
+  const frameAncestors = list(env['CSP_FRAME_ANCESTORS']);
+  for (const url of frameAncestors)
+    if (!isUrl(url, ['http:', 'https:']))
+      problems.push(`CSP_FRAME_ANCESTORS: "${url}" is not an http(s) origin`);
+  const hsts = (env['HSTS'] ?? 'auto') as HstsMode;
+  if (!['auto', 'always', 'off'].includes(hsts)) problems.push('HSTS: auto, always or off');
+  const trustProxy = env['TRUST_PROXY'] ?? 'false';
+  if (!['true', 'false'].includes(trustProxy)) problems.push('TRUST_PROXY: true or false');
+  const serveShell = env['HOST_SERVE_SHELL'] ?? 'true';
+  if (!['true', 'false'].includes(serveShell)) problems.push('HOST_SERVE_SHELL: true or false');
+  const served = list(env['HOST_SERVED_MFES']);
+
+  if (problems.length > 0) throw new Error(`Invalid host configuration:\n  ${problems.join('\n  ')}`);
+  return {
+    host: env['HOST'] ?? '127.0.0.1',
+    port,
+    publicUrl,
+    dataDir: resolve(env['ATRIUM_DATA_DIR'] ?? resolve(repoRoot, '.atrium')),
+    shellDir: serveShell === 'true' ? resolve(env['ATRIUM_SHELL_DIR'] ?? DEFAULT_SHELL_DIR) : undefined,
+    runtime: {
+      productName: env['ATRIUM_PRODUCT_NAME'] ?? 'Atrium',
+      oidc: { issuer, clientId, scope: 'openid profile email offline_access' },
+      api: { paymentsGraphql, paymentsGraphqlWs, accounts, identityAdmin },
+    },
+    mfeOrigins,
+    servedMfes: served.length > 0 ? served : undefined,
+    extraConnectSrc,
+    frameAncestors,
+    hsts,
+    trustProxy: trustProxy === 'true',
+    logLevel: env['LOG_LEVEL'] ?? 'info',
+  };
+}

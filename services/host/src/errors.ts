@@ -1,0 +1,33 @@
+/** The host's error catalogue: every error it answers or throws has a code, a message and a status. */
+export const HOST_ERRORS = {
+  not_found: { status: 404, message: 'No such file.' },
+  shell_not_built: { status: 503, message: 'The shell is not built: run `npm run build -w @atrium/shell`.' },
+  bad_manifest: { status: 400, message: 'The build manifest is invalid.' },
+  missing_build_file: { status: 400, message: 'A file named by the build manifest is missing.' },
+  unknown_micro_frontend: { status: 404, message: 'No micro-frontend of that name is published.' },
+  nothing_to_roll_back: { status: 409, message: 'There is no previous version to roll back to.' },
+  registry_state_corrupt: { status: 500, message: 'The registry state file cannot be read.' },
+} as const;
+
+export type HostErrorCode = keyof typeof HOST_ERRORS;
+
+/** An error from the catalogue, with optional detail naming what exactly was wrong. */
+export class HostError extends Error {
+  readonly code: HostErrorCode;
+  readonly status: number;
+  readonly detail: string | undefined;
+
+  constructor(code: HostErrorCode, detail?: string) {
+    super(detail === undefined ? HOST_ERRORS[code].message : `${HOST_ERRORS[code].message} ${detail}`);
+    this.name = 'HostError';
+    this.code = code;
+    this.status = HOST_ERRORS[code].status;
+    this.detail = detail;
+  }
+}
+
+/** RFC 9457 problem document for an error code. */
+export function problem(code: HostErrorCode, instance?: string): Record<string, unknown> {
+  const { status, message } = HOST_ERRORS[code];
+  return { type: `urn:atrium:host:${code}`, title: message, status, code, ...(instance ? { instance } : {}) };
+}

@@ -1,0 +1,194 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { makeTempDir } from '@atrium/test-kit';
+import { HostError } from './errors.ts';
+import { MfeStore } from './mfe-store.ts';
+import { writeFakeMfe } from './fake-builds.ts';
+
+const run = promisify(execFile);
+
+async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await makeTempDir('host-store');
+  try {
+    await fn(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+test('publish copies the build into an immutable version folder with precompressed siblings', () =>
+  withDir(async (dir) => {
+    await writeFakeMfe(join(dir, 'build'));
+    const store = new MfeStore(join(dir, 'data'));
+    const result = await store.publish(join(dir, 'build'));
+    assert.match(result.version, /^1\.0\.0\+[0-9a-f]{12}$/);
+    assert.equal(result.previous, undefined);
+    const folder = join(dir, 'data', 'host', 'mfe', 'payments', result.version);
+    const files = (await readdir(folder, { recursive: true })).sort();
+    assert.ok(files.includes('main-ABCD1234.js'));
+    assert.ok(files.includes('main-ABCD1234.js.br'));
+    assert.ok(files.includes('main-ABCD1234.js.gz'));
+    assert.ok(files.includes('media/logo.svg'));
+    assert.ok(!files.includes('atrium-manifest.json'), 'only the files the manifest lists are published');
+    assert.deepEqual(
+      (await store.current()).map((v) => [v.name, v.version]),
+      [['payments', result.version]],
+    );
+  }));
+
+test('publishing the same build twice keeps one version; a changed build is a new version', () =>
+  withDir(async (dir) => {
+    await writeFakeMfe(join(dir, 'build'));
+    const store = new MfeStore(join(dir, 'data'));
+    const first = await store.publish(join(dir, 'build'));
+    const again = await store.publish(join(dir, 'build'));
+    assert.equal(again.version, first.version);
+    assert.equal((await store.history('payments')).length, 1);
+    // Same declared version, different bytes: never the same id, never overwritten.
+    await writeFakeMfe(join(dir, 'build'), { body: 'export const changed = true;' });
+    const changed = await store.publish(join(dir, 'build'));
+    assert.notEqual(changed.version, first.version);
+    assert.equal(changed.previous, first.version);
+    const original = await readFile(
+      join(dir, 'data', 'host', 'mfe', 'payments', first.version, 'main-ABCD1234.js'),
+      'utf8',
+    );
+    assert.doesNotMatch(original, /changed/);
+  }));
+
+test('rollback switches to the previous version and refuses when there is none', () =>
+  withDir(async (dir) => {
+    const store = new MfeStore(join(dir, 'data'));
+    await writeFakeMfe(join(dir, 'v1'));
+    await writeFakeMfe(join(dir, 'v2'), { version: '2.0.0' });
+    const v1 = await store.publish(join(dir, 'v1'));
+    const v2 = await store.publish(join(dir, 'v2'));
+    assert.equal((await store.registry()).microFrontends[0]?.version, v2.version);
+    const back = await store.rollback('payments');
+    assert.deepEqual(back, { name: 'payments', version: v1.version, previous: v2.version });
+    assert.equal((await store.registry()).microFrontends[0]?.version, v1.version);
+    // The rolled-back version's files stay: a user mid-session can still load its chunks.
+    assert.ok(await stat(join(dir, 'data', 'host', 'mfe', 'payments', v2.version, 'main-ABCD1234.js')));
+    await assert.rejects(
+      store.rollback('payments'),
+      (e: unknown) => e instanceof HostError && e.code === 'nothing_to_roll_back',
+    );
+    await assert.rejects(
+      store.rollback('nope'),
+      (e: unknown) => e instanceof HostError && e.code === 'unknown_micro_frontend',
+    );
+  }));
+
+test('a bad manifest is refused with every problem named, and nothing changes', () =>
+  withDir(async (dir) => {
+    const store = new MfeStore(join(dir, 'data'));
+    await writeFakeMfe(join(dir, 'bad'), {
+      manifest: { name: 'Bad Name', entry: '../escape.js', element: 'nohyphen', files: ['../escape.js'] },
+    });
+    await assert.rejects(store.publish(join(dir, 'bad')), (e: unknown) => {
+      assert.ok(e instanceof HostError);
+      assert.equal(e.code, 'bad_manifest');
+      for (const field of ['name:', 'element:', 'files:', 'entry:'])
+        assert.match(e.message, new RegExp(field));
+      return true;
+    });
+    await writeFakeMfe(join(dir, 'missing'), {
+      manifest: { files: ['main-ABCD1234.js', 'gone.js'], styles: [] },
+    });
+    await assert.rejects(
+      store.publish(join(dir, 'missing')),
+      (e: unknown) => e instanceof HostError && e.code === 'missing_build_file',
+    );
+    await assert.rejects(
+      store.publish(join(dir, 'nowhere')),
+      (e: unknown) => e instanceof HostError && e.code === 'bad_manifest',
+    );
+    assert.deepEqual(await store.current(), []);
+  }));
+
+test('concurrent publishes of two micro-frontends both land, and the state file stays valid JSON', () =>
+  withDir(async (dir) => {
+    const names = ['payments', 'accounts', 'reports', 'ledger'];
+    for (const name of names) await writeFakeMfe(join(dir, name), { name });
+    // Separate store objects stand for separate processes sharing the folder.
+    await Promise.all(names.map((name) => new MfeStore(join(dir, 'data')).publish(join(dir, name))));
+    const state = JSON.parse(await readFile(join(dir, 'data', 'host', 'registry-state.json'), 'utf8')) as {
+      microFrontends: Record<string, unknown>;
+    };
+    assert.deepEqual(Object.keys(state.microFrontends).sort(), [...names].sort());
+    const leftovers = (await readdir(join(dir, 'data', 'host'))).filter(
+      (f) => f.endsWith('.tmp') || f.endsWith('.lock'),
+    );
+    assert.deepEqual(leftovers, []);
+  }));
+
+test('a second store object sees a publish made elsewhere (the CLI beside a running host)', () =>
+  withDir(async (dir) => {
+    const running = new MfeStore(join(dir, 'data'));
+    assert.deepEqual(await running.current(), []);
+    await writeFakeMfe(join(dir, 'v1'));
+    await new MfeStore(join(dir, 'data')).publish(join(dir, 'v1'));
+    assert.equal((await running.current()).length, 1);
+  }));
+
+test('ensurePublished publishes only micro-frontends without an entry and skips missing builds', () =>
+  withDir(async (dir) => {
+    const store = new MfeStore(join(dir, 'data'));
+    await writeFakeMfe(join(dir, 'payments'));
+    await writeFakeMfe(join(dir, 'accounts'), { name: 'accounts' });
+    const first = await store.ensurePublished([
+      join(dir, 'payments'),
+      join(dir, 'accounts'),
+      join(dir, 'absent'),
+    ]);
+    assert.deepEqual(first.published.map((p) => p.name).sort(), ['accounts', 'payments']);
+    assert.deepEqual(first.skipped, [join(dir, 'absent')]);
+    await writeFakeMfe(join(dir, 'payments'), { version: '9.0.0' });
+    const second = await store.ensurePublished([join(dir, 'payments')]);
+    assert.deepEqual(second.published, []);
+    assert.match((await store.current()).find((v) => v.name === 'payments')?.version ?? '', /^1\.0\.0\+/);
+  }));
+
+test('a corrupt state file is reported, not silently replaced', () =>
+  withDir(async (dir) => {
+    const store = new MfeStore(join(dir, 'data'));
+    await writeFakeMfe(join(dir, 'v1'));
+    await store.publish(join(dir, 'v1'));
+    await writeFile(join(dir, 'data', 'host', 'registry-state.json'), '{ not json');
+    await assert.rejects(
+      store.current(),
+      (e: unknown) => e instanceof HostError && e.code === 'registry_state_corrupt',
+    );
+  }));
+
+test('the CLI publishes and rolls back without building anything', () =>
+  withDir(async (dir) => {
+    const cli = new URL('./cli.ts', import.meta.url).pathname;
+    const env = { ...process.env, ATRIUM_DATA_DIR: join(dir, 'data') };
+    await writeFakeMfe(join(dir, 'v1'));
+    await writeFakeMfe(join(dir, 'v2'), { version: '2.0.0' });
+    const one = await run(process.execPath, [cli, 'publish', 'payments', join(dir, 'v1')], { env });
+    assert.match(one.stdout, /payments: \(none\) -> 1\.0\.0\+/);
+    const two = await run(process.execPath, [cli, 'publish', 'payments', join(dir, 'v2')], { env });
+    assert.match(two.stdout, /-> 2\.0\.0\+/);
+    const back = await run(process.execPath, [cli, 'rollback', 'payments'], { env });
+    assert.match(back.stdout, /2\.0\.0\+\w+ -> 1\.0\.0\+\w+ \(rolled back\)/);
+    const store = new MfeStore(join(dir, 'data'));
+    assert.match((await store.current())[0]?.version ?? '', /^1\.0\.0\+/);
+    await assert.rejects(
+      run(process.execPath, [cli, 'rollback', 'payments'], { env }),
+      (e: { code: number; stderr: string }) => {
+        assert.equal(e.code, 1);
+        assert.match(e.stderr, /nothing_to_roll_back/);
+        return true;
+      },
+    );
+    await assert.rejects(
+      run(process.execPath, [cli, 'publish', 'accounts', join(dir, 'v1')], { env }),
+      (e: { code: number }) => e.code === 2,
+    );
+  }));

@@ -1,0 +1,286 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, normalize, isAbsolute, sep } from 'node:path';
+import type { BuildManifest, Registry, RegistryEntry } from '@atrium/contracts';
+import { writeFileAtomic } from './atomic-file.ts';
+import { withFileLock } from './file-lock.ts';
+import { HostError } from './errors.ts';
+import { isCompressible, precompress } from './precompress.ts';
+
+/** The manifest file name a micro-frontend build writes beside its files. */
+export const MANIFEST_FILE = 'atrium-manifest.json';
+
+/** One published, immutable version of a micro-frontend, as the registry state records it. */
+export interface PublishedVersion {
+  readonly name: string;
+  readonly title: string;
+  readonly route: string;
+  readonly element: string;
+  /** `<build version>+<content hash>`: a different build never gets the same id. */
+  readonly version: string;
+  /** Entry module, relative to the version folder. */
+  readonly entry: string;
+  readonly integrity: string;
+  readonly styles: readonly { readonly file: string; readonly integrity: string }[];
+  readonly roles: readonly string[];
+  readonly publishedAt: string;
+}
+
+/** The registry state file: per micro-frontend, the versions it was switched to, newest last. */
+interface RegistryState {
+  readonly schemaVersion: 1;
+  readonly microFrontends: Record<string, { readonly history: readonly PublishedVersion[] }>;
+}
+
+const EMPTY_STATE: RegistryState = { schemaVersion: 1, microFrontends: {} };
+const NAME = /^[a-z][a-z0-9-]{0,39}$/;
+const BUILD_VERSION = /^[0-9A-Za-z][0-9A-Za-z.-]{0,63}$/;
+
+/** Where a micro-frontend is served from, per name: '' (same origin) or an origin like `http://localhost:8104`. */
+export type MfeOrigins = Readonly<Record<string, string>>;
+
+/** Result of a publish or rollback: the version now live and the one it replaced. */
+export interface SwitchResult {
+  readonly name: string;
+  readonly version: string;
+  readonly previous: string | undefined;
+}
+
+/**
+ * The host's store of published micro-frontends under `<dataDir>/host`: immutable version folders
+ * `mfe/<name>/<version>/…` (with `.br`/`.gz` siblings) and `registry-state.json`, replaced atomically.
+ */
+export class MfeStore {
+  readonly root: string;
+  readonly mfeRoot: string;
+  readonly #statePath: string;
+  readonly #lockPath: string;
+  #cache: { mtimeMs: number; size: number; state: RegistryState } | undefined;
+
+  constructor(dataDir: string) {
+    this.root = join(dataDir, 'host');
+    this.mfeRoot = join(this.root, 'mfe');
+    this.#statePath = join(this.root, 'registry-state.json');
+    this.#lockPath = join(this.root, 'registry-state.lock');
+  }
+
+  /** Reads the state, re-reading only when the file changed (another process may have published). */
+  async #state(): Promise<RegistryState> {
+    const info = await stat(this.#statePath).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw error;
+    });
+    if (info === undefined) return EMPTY_STATE;
+    if (this.#cache && this.#cache.mtimeMs === info.mtimeMs && this.#cache.size === info.size)
+      return this.#cache.state;
+    let state: RegistryState;
+    try {
+      state = JSON.parse(await readFile(this.#statePath, 'utf8')) as RegistryState;
+    } catch (error) {
+      throw new HostError('registry_state_corrupt', (error as Error).message);
+    }
+    if (state.schemaVersion !== 1 || typeof state.microFrontends !== 'object')
+      throw new HostError('registry_state_corrupt', 'unexpected shape');
+    this.#cache = { mtimeMs: info.mtimeMs, size: info.size, state };
+    return state;
+  }
+
+  async #update(change: (state: RegistryState) => RegistryState): Promise<void> {
+    await mkdir(this.root, { recursive: true });
+    await withFileLock(this.#lockPath, async () => {
+      this.#cache = undefined;
+      const next = change(await this.#state());
+      await writeFileAtomic(this.#statePath, `${JSON.stringify(next, null, 2)}\n`);
+      this.#cache = undefined;
+    });
+  }
+
+  /** The live version of every micro-frontend. */
+  async current(): Promise<PublishedVersion[]> {
+    const state = await this.#state();
+    return Object.values(state.microFrontends)
+      .map((entry) => entry.history.at(-1))
+      .filter((version): version is PublishedVersion => version !== undefined)
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** Every version a micro-frontend was switched to, oldest first (the last one is live). */
+  async history(name: string): Promise<readonly PublishedVersion[]> {
+    return (await this.#state()).microFrontends[name]?.history ?? [];
+  }
+
+  /** The registry document, with entry URLs on each micro-frontend's configured origin. */
+  async registry(origins: MfeOrigins = {}): Promise<Registry> {
+    const microFrontends: RegistryEntry[] = (await this.current()).map((v) => {
+      const base = `${origins[v.name] ?? ''}/mfe/${v.name}/${encodeURIComponent(v.version)}/`;
+      return {
+        name: v.name,
+        title: v.title,
+        route: v.route,
+        element: v.element,
+        entry: base + v.entry,
+        styles: v.styles.map((s) => ({ url: base + s.file, integrity: s.integrity })),
+        integrity: v.integrity,
+        version: v.version,
+        roles: v.roles,
+      };
+    });
+    return { schemaVersion: 1, microFrontends };
+  }
+
+  /**
+   * Publishes the build in `buildDir` (its `atrium-manifest.json` and the files it lists) as a new
+   * immutable version and switches the registry entry to it. Nothing is built here.
+   */
+  async publish(buildDir: string): Promise<SwitchResult> {
+    const manifest = await readManifest(buildDir);
+    const contents = new Map<string, Buffer>();
+    for (const file of [...manifest.files].sort()) {
+      try {
+        contents.set(file, await readFile(join(buildDir, file)));
+      } catch {
+        throw new HostError('missing_build_file', file);
+      }
+    }
+    const tree = createHash('sha256');
+    for (const [file, content] of contents) {
+      tree.update(`${file}\0${createHash('sha256').update(content).digest('hex')}\n`);
+    }
+    const version = `${manifest.version}+${tree.digest('hex').slice(0, 12)}`;
+    const target = join(this.mfeRoot, manifest.name, version);
+    const exists = await stat(target).then(
+      () => true,
+      () => false,
+    );
+    // A version folder is written once, under a temp name, and renamed into place: readers
+    // never see a half-copied version, and an existing version is never overwritten.
+    if (!exists) {
+      const incoming = join(this.mfeRoot, manifest.name, `.incoming-${randomBytes(6).toString('hex')}`);
+      try {
+        for (const [file, content] of contents) {
+          const path = join(incoming, file);
+          await mkdir(dirname(path), { recursive: true });
+          await writeFile(path, content);
+          if (isCompressible(file, content.byteLength)) {
+            const { br, gz } = await precompress(content);
+            if (br.byteLength < content.byteLength) await writeFile(`${path}.br`, br);
+            if (gz.byteLength < content.byteLength) await writeFile(`${path}.gz`, gz);
+          }
+        }
+        await rename(incoming, target);
+      } catch (error) {
+        await rm(incoming, { recursive: true, force: true });
+        // Another publisher of the very same build won the rename: its folder is identical.
+        if (
+          !(await stat(target).then(
+            () => true,
+            () => false,
+          ))
+        )
+          throw error;
+      }
+    }
+    const sri = (file: string): string =>
+      `sha384-${createHash('sha384')
+        .update(contents.get(file) ?? Buffer.alloc(0))
+        .digest('base64')}`;
+    const record: PublishedVersion = {
+      name: manifest.name,
+      title: manifest.title,
+      route: manifest.route,
+      element: manifest.element,
+      version,
+      entry: manifest.entry,
+      integrity: sri(manifest.entry),
+      styles: manifest.styles.map((file) => ({ file, integrity: sri(file) })),
+      roles: manifest.roles,
+      publishedAt: new Date().toISOString(),
+    };
+    let previous: string | undefined;
+    await this.#update((state) => {
+      const history = state.microFrontends[manifest.name]?.history ?? [];
+      previous = history.at(-1)?.version;
+      if (previous === version) return state;
+      return {
+        ...state,
+        microFrontends: { ...state.microFrontends, [manifest.name]: { history: [...history, record] } },
+      };
+    });
+    return { name: manifest.name, version, previous };
+  }
+
+  /** Switches a micro-frontend back to the version it had before the live one. */
+  async rollback(name: string): Promise<SwitchResult> {
+    let result: SwitchResult | undefined;
+    await this.#update((state) => {
+      const history = state.microFrontends[name]?.history;
+      if (history === undefined || history.length === 0) throw new HostError('unknown_micro_frontend', name);
+      const live = history.at(-1);
+      const back = history.at(-2);
+      if (live === undefined || back === undefined) throw new HostError('nothing_to_roll_back', name);
+      result = { name, version: back.version, previous: live.version };
+      return {
+        ...state,
+        microFrontends: { ...state.microFrontends, [name]: { history: history.slice(0, -1) } },
+      };
+    });
+    if (result === undefined) throw new HostError('unknown_micro_frontend', name);
+    return result;
+  }
+
+  /**
+   * Publishes each build whose micro-frontend has no registry entry yet (first start of the
+   * embedded server); builds that are missing are skipped and reported.
+   */
+  async ensurePublished(
+    buildDirs: readonly string[],
+  ): Promise<{ published: SwitchResult[]; skipped: string[] }> {
+    const live = new Set((await this.current()).map((v) => v.name));
+    const published: SwitchResult[] = [];
+    const skipped: string[] = [];
+    for (const dir of buildDirs) {
+      const manifest = await readManifest(dir).catch(() => undefined);
+      if (manifest === undefined) skipped.push(dir);
+      else if (!live.has(manifest.name)) published.push(await this.publish(dir));
+    }
+    return { published, skipped };
+  }
+}
+
+function isSafeRelative(file: unknown): file is string {
+  if (typeof file !== 'string' || file === '' || isAbsolute(file) || file.includes('\\')) return false;
+  const normal = normalize(file);
+  return (
+    normal === file && !normal.split(sep).includes('..') && !file.endsWith('.br') && !file.endsWith('.gz')
+  );
+}
+
+/** Reads and validates `atrium-manifest.json`, naming every problem at once. */
+export async function readManifest(buildDir: string): Promise<BuildManifest> {
+  let value: Partial<BuildManifest>;
+  try {
+    value = JSON.parse(await readFile(join(buildDir, MANIFEST_FILE), 'utf8')) as Partial<BuildManifest>;
+  } catch (error) {
+    throw new HostError('bad_manifest', `${join(buildDir, MANIFEST_FILE)}: ${(error as Error).message}`);
+  }
+  const problems: string[] = [];
+  if (typeof value.name !== 'string' || !NAME.test(value.name))
+    problems.push('name: lower-case letters, digits, -');
+  if (typeof value.title !== 'string' || value.title === '') problems.push('title: required');
+  if (typeof value.route !== 'string' || !/^\/[a-z0-9-]+$/.test(value.route))
+    problems.push('route: like /payments');
+  if (typeof value.element !== 'string' || !/^[a-z][a-z0-9]*-[a-z0-9-]+$/.test(value.element))
+    problems.push('element: a custom element name');
+  if (typeof value.version !== 'string' || !BUILD_VERSION.test(value.version))
+    problems.push('version: letters, digits, dots and dashes');
+  const files = Array.isArray(value.files) ? value.files : undefined;
+  if (files === undefined || files.length === 0 || !files.every(isSafeRelative))
+    problems.push('files: relative paths inside the build');
+  if (!isSafeRelative(value.entry) || !files?.includes(value.entry)) problems.push('entry: one of files');
+  if (!Array.isArray(value.styles) || !value.styles.every((s) => isSafeRelative(s) && files?.includes(s)))
+    problems.push('styles: each one of files');
+  if (!Array.isArray(value.roles) || !value.roles.every((r) => typeof r === 'string'))
+    problems.push('roles: list of role names');
+  if (problems.length > 0) throw new HostError('bad_manifest', problems.join('; '));
+  return value as BuildManifest;
+}
