@@ -1,0 +1,153 @@
+import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import {
+  NonNullableFormBuilder,
+  ReactiveFormsModule,
+  Validators,
+  type AbstractControl,
+} from '@angular/forms';
+import { MatButtonModule } from '@angular/material/button';
+import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/material/dialog';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatInputModule } from '@angular/material/input';
+import { MatSelectModule } from '@angular/material/select';
+import { AccountsLookup, type AccountChoice } from '../accounts-lookup/accounts-lookup';
+import { parseDecimal } from '../money/money';
+import { GraphqlRequestError } from '../payments-api/graphql-request';
+import type { Payment, PaymentDraft, PaymentType } from '../payments-api/payment';
+import { PaymentsClient } from '../payments-api/payments-client';
+import { RULES, amountValidator, currencyValidator, dateValidator, errorMessage } from './payment-rules';
+
+export interface PaymentFormData {
+  /** The payment to edit; absent to create one. */
+  readonly payment?: Payment;
+}
+
+const FIELD_LABELS: Record<string, string> = {
+  from_account: 'From account',
+  to_account: 'To account',
+  amount: 'Amount',
+  currency: 'Currency',
+  type: 'Type',
+  message: 'Message',
+  dueDate: 'Due date',
+};
+
+/** Create or edit a payment; closes with the saved payment. */
+@Component({
+  selector: 'atrium-payment-form-dialog',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [
+    ReactiveFormsModule,
+    MatDialogModule,
+    MatFormFieldModule,
+    MatInputModule,
+    MatSelectModule,
+    MatButtonModule,
+  ],
+  templateUrl: './payment-form-dialog.html',
+  styleUrl: './payment-form-dialog.scss',
+})
+export class PaymentFormDialog {
+  private readonly data = inject<PaymentFormData>(MAT_DIALOG_DATA);
+  private readonly dialogRef = inject<MatDialogRef<PaymentFormDialog, Payment>>(MatDialogRef);
+  private readonly client = inject(PaymentsClient);
+  private readonly accountsLookup = inject(AccountsLookup);
+
+  protected readonly editing = this.data.payment !== undefined;
+  protected readonly rules = RULES;
+  protected readonly accounts = signal<readonly AccountChoice[] | undefined>(undefined);
+  protected readonly saving = signal(false);
+  protected readonly formError = signal('');
+  /** Sent with every retry of the same submit, so a lost answer never creates the payment twice. */
+  private readonly idempotencyKey = crypto.randomUUID();
+
+  protected readonly form = inject(NonNullableFormBuilder).group({
+    from_account: ['', [Validators.required, Validators.maxLength(RULES.accountMaxLength)]],
+    to_account: ['', [Validators.required, Validators.maxLength(RULES.accountMaxLength)]],
+    amount: ['', Validators.required],
+    currency: ['DKK', [Validators.required, currencyValidator]],
+    type: ['DOMESTIC' as PaymentType, Validators.required],
+    message: ['', Validators.maxLength(RULES.messageMaxLength)],
+    dueDate: ['', [Validators.required, dateValidator]],
+  });
+
+  constructor() {
+    const { amount, currency } = this.form.controls;
+    amount.addValidators(amountValidator(() => currency.value.trim()));
+    const payment = this.data.payment;
+    if (payment) {
+      this.form.setValue({
+        from_account: payment.from_account,
+        to_account: payment.to_account,
+        amount: String(payment.amount),
+        currency: payment.currency,
+        type: payment.type,
+        message: payment.message ?? '',
+        dueDate: payment.dueDate.slice(0, 10),
+      });
+    }
+    // The amount's allowed decimals depend on the currency.
+    this.form.controls.currency.valueChanges.subscribe(() =>
+      this.form.controls.amount.updateValueAndValidity(),
+    );
+    void this.accountsLookup.list().then((accounts) => {
+      if (accounts && accounts.length > 0) this.accounts.set(accounts);
+    });
+  }
+
+  protected error(name: keyof typeof this.form.controls): string {
+    const control: AbstractControl = this.form.controls[name];
+    return errorMessage(FIELD_LABELS[name] ?? name, control.errors);
+  }
+
+  protected async save(): Promise<void> {
+    this.form.markAllAsTouched();
+    this.formError.set('');
+    if (this.form.invalid || this.saving()) return;
+    const value = this.form.getRawValue();
+    const draft: PaymentDraft = {
+      from_account: value.from_account.trim(),
+      to_account: value.to_account.trim(),
+      amount: parseDecimal(value.amount) ?? value.amount,
+      currency: value.currency.trim(),
+      type: value.type,
+      message: value.message.trim() === '' ? null : value.message.trim(),
+      dueDate: `${value.dueDate}T00:00:00.000Z`,
+    };
+    this.saving.set(true);
+    try {
+      const payment = this.data.payment;
+      const saved = payment
+        ? await this.client.update(payment.id, payment._version, draft)
+        : await this.client.create(draft, this.idempotencyKey);
+      this.dialogRef.close(saved);
+    } catch (e) {
+      this.showServerErrors(e);
+    } finally {
+      this.saving.set(false);
+    }
+  }
+
+  /** Puts each field error the server returned under its field; the rest above the buttons. */
+  private showServerErrors(e: unknown): void {
+    if (!(e instanceof GraphqlRequestError)) {
+      this.formError.set('The payment could not be saved.');
+      return;
+    }
+    if (e.isConflict) {
+      this.formError.set('Someone else changed this payment meanwhile. Close the dialog and try again.');
+      return;
+    }
+    let placed = false;
+    for (const error of e.errors) {
+      const field = error.extensions?.field;
+      const control = field ? this.form.get(field) : null;
+      if (control) {
+        control.setErrors({ server: error.message });
+        control.markAsTouched();
+        placed = true;
+      }
+    }
+    if (!placed) this.formError.set(e.message);
+  }
+}

@@ -1,0 +1,70 @@
+import type { AbstractControl, ValidationErrors, ValidatorFn } from '@angular/forms';
+import {
+  currencyMinorUnits,
+  fractionDigits,
+  integerDigits,
+  isCurrencyCode,
+  isPositive,
+  parseDecimal,
+} from '../money/money';
+
+/** The server's bounds (services/payments-api), repeated here so the form says the same thing first. */
+export const RULES = {
+  accountMaxLength: 8,
+  messageMaxLength: 30,
+  /** Digits before the decimal point the service accepts. */
+  amountMaxIntegerDigits: 12,
+} as const;
+
+/** Amount: a plain positive decimal with no more decimals than the currency's minor units. */
+export function amountValidator(currency: () => string): ValidatorFn {
+  return (control: AbstractControl<string>): ValidationErrors | null => {
+    const raw = (control.value ?? '').trim();
+    if (raw === '') return null; // `required` reports it
+    const decimal = parseDecimal(raw);
+    if (decimal === undefined) return { amountFormat: true };
+    if (!isPositive(decimal)) return { amountPositive: true };
+    if (integerDigits(decimal) > RULES.amountMaxIntegerDigits) return { amountTooLarge: true };
+    const code = currency();
+    if (isCurrencyCode(code)) {
+      const minor = currencyMinorUnits(code);
+      if (fractionDigits(decimal) > minor) return { amountMinorUnits: { minor, currency: code } };
+    }
+    return null;
+  };
+}
+
+export function currencyValidator(control: AbstractControl<string>): ValidationErrors | null {
+  const value = (control.value ?? '').trim();
+  if (value === '') return null;
+  return isCurrencyCode(value) ? null : { currency: true };
+}
+
+export function dateValidator(control: AbstractControl<string>): ValidationErrors | null {
+  const value = control.value ?? '';
+  if (value === '') return null;
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`))
+    ? null
+    : { date: true };
+}
+
+/** The message shown under a field for its first error, worded as the server words it. */
+export function errorMessage(label: string, errors: ValidationErrors | null): string {
+  if (!errors) return '';
+  if (errors['required']) return `${label} is required`;
+  if (errors['maxlength']) return `${label} must be at most ${errors['maxlength'].requiredLength} characters`;
+  if (errors['amountFormat']) return 'Amount must be a number like 1250.50';
+  if (errors['amountPositive']) return 'Amount must be greater than 0';
+  if (errors['amountTooLarge'])
+    return `Amount must have at most ${RULES.amountMaxIntegerDigits} digits before the decimal point`;
+  if (errors['amountMinorUnits']) {
+    const { minor, currency } = errors['amountMinorUnits'] as { minor: number; currency: string };
+    return minor === 0
+      ? `${currency} amounts have no decimals`
+      : `${currency} amounts have at most ${minor} decimals`;
+  }
+  if (errors['currency']) return 'Currency must be an ISO 4217 code like DKK or EUR';
+  if (errors['date']) return `${label} must be a valid date`;
+  if (errors['server']) return String(errors['server']);
+  return `${label} is not valid`;
+}

@@ -1,0 +1,82 @@
+import { Injectable, inject } from '@angular/core';
+import { GraphqlRequest } from './graphql-request';
+import type { AuditRecord, ListRequest, Payment, PaymentDraft, PaymentPage } from './payment';
+
+/** The fields every operation selects. */
+export const PAYMENT_FIELDS = `id amount currency dueDate from_account to_account message type tenantId
+  status createdBy confirmedBy createdAt updatedAt _version`;
+
+const LIST = `query ListPayments($filter: ModelPaymentFilterInput, $limit: Int, $nextToken: String,
+  $sortField: PaymentSortField, $sortDirection: ModelSortDirection) {
+  listPayments(filter: $filter, limit: $limit, nextToken: $nextToken, sortField: $sortField, sortDirection: $sortDirection) {
+    items { ${PAYMENT_FIELDS} } nextToken
+  }
+}`;
+const GET = `query GetPayment($id: ID!) { getPayment(id: $id) { ${PAYMENT_FIELDS} } }`;
+const CREATE = `mutation CreatePayment($input: CreatePaymentInput!, $idempotencyKey: String) {
+  createPayment(input: $input, idempotencyKey: $idempotencyKey) { ${PAYMENT_FIELDS} }
+}`;
+const UPDATE = `mutation UpdatePayment($input: UpdatePaymentInput!) { updatePayment(input: $input) { ${PAYMENT_FIELDS} } }`;
+const DELETE = `mutation DeletePayment($input: DeletePaymentInput!) { deletePayment(input: $input) { id } }`;
+const CONFIRM = `mutation ConfirmPayment($id: ID!, $expectedVersion: Int!) {
+  confirmPayment(id: $id, expectedVersion: $expectedVersion) { ${PAYMENT_FIELDS} }
+}`;
+const AUDIT = `query PaymentAudit($paymentId: ID!) { paymentAudit(paymentId: $paymentId) { at actor operation version } }`;
+
+const SORT_FIELDS = { createdAt: 'CREATED_AT', dueDate: 'DUE_DATE', amount: 'AMOUNT' } as const;
+
+/** The payments GraphQL operations the UI uses, typed. */
+@Injectable({ providedIn: 'root' })
+export class PaymentsClient {
+  private readonly graphql = inject(GraphqlRequest);
+
+  async list(request: ListRequest): Promise<PaymentPage> {
+    const text = request.filter.trim();
+    const filter = text
+      ? {
+          or: [
+            { from_account: { contains: text } },
+            { to_account: { contains: text } },
+            { message: { contains: text } },
+          ],
+        }
+      : null;
+    const data = await this.graphql.run<{ listPayments: PaymentPage }>(LIST, {
+      filter,
+      limit: request.limit,
+      nextToken: request.nextToken,
+      sortField: SORT_FIELDS[request.sortField],
+      sortDirection: request.sortDirection,
+    });
+    return data.listPayments;
+  }
+
+  async get(id: string): Promise<Payment | null> {
+    return (await this.graphql.run<{ getPayment: Payment | null }>(GET, { id })).getPayment;
+  }
+
+  /** Creates a payment; the idempotency key makes a retried submit return the same payment. */
+  async create(draft: PaymentDraft, idempotencyKey: string): Promise<Payment> {
+    return (await this.graphql.run<{ createPayment: Payment }>(CREATE, { input: draft, idempotencyKey }))
+      .createPayment;
+  }
+
+  async update(id: string, version: number, draft: PaymentDraft): Promise<Payment> {
+    const input = { id, _version: version, ...draft };
+    return (await this.graphql.run<{ updatePayment: Payment }>(UPDATE, { input })).updatePayment;
+  }
+
+  async delete(id: string, version: number): Promise<void> {
+    await this.graphql.run(DELETE, { input: { id, _version: version } });
+  }
+
+  async confirm(id: string, version: number): Promise<Payment> {
+    return (await this.graphql.run<{ confirmPayment: Payment }>(CONFIRM, { id, expectedVersion: version }))
+      .confirmPayment;
+  }
+
+  async audit(paymentId: string): Promise<readonly AuditRecord[]> {
+    return (await this.graphql.run<{ paymentAudit: readonly AuditRecord[] }>(AUDIT, { paymentId }))
+      .paymentAudit;
+  }
+}

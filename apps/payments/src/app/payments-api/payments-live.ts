@@ -1,0 +1,57 @@
+import { Injectable, InjectionToken, inject, type OnDestroy } from '@angular/core';
+import { createClient, type Client } from 'graphql-ws';
+import { ElementHost } from '../element/element-host';
+
+/** Opens graphql-ws clients; component tests provide a stand-in without a socket. */
+export const LIVE_CLIENT_FACTORY = new InjectionToken<(url: string, token: () => Promise<string>) => Client>(
+  'LIVE_CLIENT_FACTORY',
+  {
+    providedIn: 'root',
+    factory: () => (url, token) =>
+      createClient({
+        url,
+        lazy: true,
+        // The token travels in connection_init and is fetched fresh on every (re)connect.
+        connectionParams: async () => ({ authorization: `Bearer ${await token()}` }),
+        retryAttempts: Infinity,
+        shouldRetry: () => true,
+      }),
+  },
+);
+
+const EVENTS = ['onCreatePayment', 'onUpdatePayment', 'onDeletePayment'] as const;
+export type PaymentEvent = (typeof EVENTS)[number];
+
+/** Live changes to the tenant's payments (made by anyone in the tenant), over graphql-ws. */
+@Injectable({ providedIn: 'root' })
+export class PaymentsLive implements OnDestroy {
+  private readonly host = inject(ElementHost);
+  private readonly factory = inject(LIVE_CLIENT_FACTORY);
+  private client: Client | undefined;
+
+  /** Calls `onChange` for each created, updated or deleted payment; returns the unsubscribe. */
+  watch(onChange: (event: PaymentEvent, id: string) => void): () => void {
+    const context = this.host.context();
+    if (!context) return () => undefined;
+    this.client ??= this.factory(context.api.paymentsGraphqlWs, () => this.host.accessToken());
+    const client = this.client;
+    const stops = EVENTS.map((event) =>
+      client.subscribe<Record<string, { id: string } | null>>(
+        { query: `subscription { ${event} { id } }` },
+        {
+          next: (result) => {
+            const id = result.data?.[event]?.id;
+            if (id) onChange(event, id);
+          },
+          error: () => undefined,
+          complete: () => undefined,
+        },
+      ),
+    );
+    return () => stops.forEach((stop) => stop());
+  }
+
+  ngOnDestroy(): void {
+    void this.client?.dispose();
+  }
+}

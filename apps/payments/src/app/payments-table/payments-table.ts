@@ -1,0 +1,275 @@
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  computed,
+  effect,
+  inject,
+  signal,
+  untracked,
+} from '@angular/core';
+import { MatButtonModule } from '@angular/material/button';
+import { MatDialog } from '@angular/material/dialog';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatInputModule } from '@angular/material/input';
+import { MatPaginatorModule, type PageEvent } from '@angular/material/paginator';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatSortModule, type Sort } from '@angular/material/sort';
+import { MatTableModule } from '@angular/material/table';
+import { ConfirmDialog, type ConfirmDialogData } from '../confirm-dialog/confirm-dialog';
+import { ElementHost } from '../element/element-host';
+import { formatMoney } from '../money/money';
+import { PaymentDetailsDialog } from '../payment-details/payment-details-dialog';
+import { PaymentFormDialog, type PaymentFormData } from '../payment-form/payment-form-dialog';
+import { GraphqlRequestError } from '../payments-api/graphql-request';
+import type { Payment, PaymentSortField, SortDirection } from '../payments-api/payment';
+import { PaymentsClient } from '../payments-api/payments-client';
+import { PaymentsLive } from '../payments-api/payments-live';
+
+type LoadState = 'loading' | 'ready' | 'error';
+
+/** The tenant's payments: a server-side paged, sorted and filtered table with its actions. */
+@Component({
+  selector: 'atrium-payments-table',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [
+    MatTableModule,
+    MatSortModule,
+    MatPaginatorModule,
+    MatFormFieldModule,
+    MatInputModule,
+    MatButtonModule,
+    MatProgressBarModule,
+  ],
+  templateUrl: './payments-table.html',
+  styleUrl: './payments-table.scss',
+})
+export class PaymentsTable {
+  private readonly client = inject(PaymentsClient);
+  private readonly live = inject(PaymentsLive);
+  private readonly dialog = inject(MatDialog);
+  private readonly host = inject(ElementHost);
+
+  protected readonly columns = ['from_account', 'to_account', 'amount', 'dueDate', 'status', 'actions'];
+  protected readonly pageSizes = [10, 20, 50, 100];
+
+  protected readonly state = signal<LoadState>('loading');
+  protected readonly error = signal('');
+  protected readonly payments = signal<readonly Payment[]>([]);
+  protected readonly pageIndex = signal(0);
+  protected readonly pageSize = signal(10);
+  protected readonly sortField = signal<PaymentSortField>('createdAt');
+  protected readonly sortDirection = signal<SortDirection>('DESC');
+  protected readonly filter = signal('');
+  /** Bumped to reload the current page with the same cursor. */
+  private readonly reloads = signal(0);
+  /** nextToken that fetches page i (page 0 starts without one); cursor paging has no total count. */
+  private pageTokens: (string | null)[] = [null];
+  private readonly hasNext = signal(false);
+  /** The paginator needs a length: enough to enable "next" exactly when the server has more. */
+  protected readonly length = computed(
+    () => this.pageIndex() * this.pageSize() + this.payments().length + (this.hasNext() ? 1 : 0),
+  );
+
+  protected readonly canCreate = computed(() => this.host.hasAnyRole('member'));
+  private readonly canApprove = computed(() => this.host.hasAnyRole('approver'));
+  private loadSequence = 0;
+  private filterTimer: ReturnType<typeof setTimeout> | undefined;
+  private openDetailsId: string | undefined;
+
+  constructor() {
+    // Reload whenever the page, sort or filter changes.
+    effect(() => {
+      const request = {
+        limit: this.pageSize(),
+        nextToken: this.pageTokens[this.pageIndex()] ?? null,
+        filter: this.filter(),
+        sortField: this.sortField(),
+        sortDirection: this.sortDirection(),
+      };
+      this.reloads();
+      untracked(() => void this.load(request));
+    });
+    // A deep link (/payments/<id>), or back/forward to one, opens the details dialog.
+    effect(() => {
+      const id = this.host.path().replace(/^\//, '');
+      untracked(() => this.syncDetails(id));
+    });
+    const stop = this.live.watch(() => this.refresh());
+    inject(DestroyRef).onDestroy(() => {
+      stop();
+      clearTimeout(this.filterTimer);
+    });
+  }
+
+  protected amountOf(payment: Payment): string {
+    return formatMoney(payment.amount, payment.currency);
+  }
+
+  protected dueDateOf(payment: Payment): string {
+    return new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' }).format(
+      new Date(payment.dueDate),
+    );
+  }
+
+  protected statusOf(payment: Payment): string {
+    return payment.status === 'CONFIRMED' ? 'Confirmed' : 'Unconfirmed';
+  }
+
+  protected canEdit(payment: Payment): boolean {
+    return this.canCreate() && payment.status === 'UNCONFIRMED';
+  }
+
+  /** Approvers confirm payments created by someone else, never their own. */
+  protected canConfirm(payment: Payment): boolean {
+    return (
+      this.canApprove() && payment.status === 'UNCONFIRMED' && payment.createdBy !== this.host.username()
+    );
+  }
+
+  protected onFilterInput(value: string): void {
+    clearTimeout(this.filterTimer);
+    this.filterTimer = setTimeout(() => this.resetPaging(() => this.filter.set(value)), 300);
+  }
+
+  protected onSort(sort: Sort): void {
+    this.resetPaging(() => {
+      if (sort.direction === '') {
+        this.sortField.set('createdAt');
+        this.sortDirection.set('DESC');
+      } else {
+        this.sortField.set(sort.active as PaymentSortField);
+        this.sortDirection.set(sort.direction === 'asc' ? 'ASC' : 'DESC');
+      }
+    });
+  }
+
+  protected onPage(event: PageEvent): void {
+    if (event.pageSize !== this.pageSize()) {
+      this.resetPaging(() => this.pageSize.set(event.pageSize));
+    } else {
+      this.pageIndex.set(event.pageIndex);
+    }
+  }
+
+  protected retry(): void {
+    this.refresh();
+  }
+
+  protected create(): void {
+    this.dialog
+      .open<PaymentFormDialog, PaymentFormData, Payment>(PaymentFormDialog, { data: {}, width: '560px' })
+      .afterClosed()
+      .subscribe((created) => {
+        if (!created) return;
+        this.host.notify('Payment created', 'success');
+        this.resetPaging(() => undefined);
+        this.refresh();
+      });
+  }
+
+  protected edit(payment: Payment): void {
+    this.dialog
+      .open<PaymentFormDialog, PaymentFormData, Payment>(PaymentFormDialog, {
+        data: { payment },
+        width: '560px',
+      })
+      .afterClosed()
+      .subscribe((updated) => {
+        if (!updated) return;
+        this.host.notify('Payment updated', 'success');
+        this.refresh();
+      });
+  }
+
+  protected details(payment: Payment): void {
+    this.host.navigate(`/${payment.id}`);
+  }
+
+  protected remove(payment: Payment): void {
+    const data: ConfirmDialogData = {
+      title: 'Delete payment?',
+      message: `The payment from ${payment.from_account} to ${payment.to_account} of ${this.amountOf(payment)} will be deleted.`,
+      action: 'Delete',
+    };
+    this.dialog
+      .open<ConfirmDialog, ConfirmDialogData, boolean>(ConfirmDialog, { data })
+      .afterClosed()
+      .subscribe(async (yes) => {
+        if (!yes) return;
+        try {
+          await this.client.delete(payment.id, payment._version);
+          this.host.notify('Payment deleted', 'success');
+        } catch (e) {
+          this.host.notify(this.explain(e), 'error');
+        }
+        this.refresh();
+      });
+  }
+
+  protected async confirm(payment: Payment): Promise<void> {
+    try {
+      await this.client.confirm(payment.id, payment._version);
+      this.host.notify('Payment confirmed', 'success');
+    } catch (e) {
+      this.host.notify(this.explain(e), 'error');
+    }
+    this.refresh();
+  }
+
+  /** Reloads the current page with the same cursor. */
+  private refresh(): void {
+    this.reloads.update((n) => n + 1);
+  }
+
+  private resetPaging(change: () => void): void {
+    this.pageIndex.set(0);
+    this.pageTokens = [null];
+    change();
+  }
+
+  private async load(request: Parameters<PaymentsClient['list']>[0]): Promise<void> {
+    const sequence = ++this.loadSequence;
+    this.state.set('loading');
+    try {
+      const page = await this.client.list(request);
+      if (sequence !== this.loadSequence) return; // an older answer arriving late
+      // Pages after this one are only reachable through the cursor this answer returned.
+      const kept = this.pageTokens.slice(0, this.pageIndex() + 1);
+      this.pageTokens = page.nextToken ? [...kept, page.nextToken] : kept;
+      this.hasNext.set(page.nextToken !== null && page.nextToken !== undefined);
+      this.payments.set(page.items);
+      this.state.set('ready');
+    } catch (e) {
+      if (sequence !== this.loadSequence) return;
+      this.error.set(this.explain(e));
+      this.state.set('error');
+    }
+  }
+
+  private syncDetails(id: string): void {
+    if (id === '' || id === this.openDetailsId) {
+      if (id === '' && this.openDetailsId) this.dialog.getDialogById('payment-details')?.close();
+      return;
+    }
+    this.openDetailsId = id;
+    this.dialog.getDialogById('payment-details')?.close();
+    this.dialog
+      .open(PaymentDetailsDialog, { id: 'payment-details', data: { id }, width: '640px' })
+      .afterClosed()
+      .subscribe(() => {
+        if (this.openDetailsId !== id) return;
+        this.openDetailsId = undefined;
+        this.host.navigate('');
+      });
+  }
+
+  private explain(e: unknown): string {
+    if (e instanceof GraphqlRequestError) {
+      if (e.isConflict)
+        return 'Someone else changed this payment meanwhile: the list was refreshed, please try again.';
+      return e.message;
+    }
+    return 'Something went wrong.';
+  }
+}
