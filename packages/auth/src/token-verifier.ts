@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
 import { AuthError } from './auth-error.ts';
 import {
   DEFAULT_CLAIM_NAMES,
@@ -16,6 +16,8 @@ export interface VerifierConfig {
   readonly audience: string | readonly string[];
   /** JWKS location; defaults to `<issuer>/jwks` (oidc-provider's and this project's layout). */
   readonly jwksUri?: string;
+  /** Public keys held in-process instead of fetched (the issuer verifying its own tokens). */
+  readonly keySet?: JSONWebKeySet;
   /** Which token the API accepts: `access` (default) or `id` (as the articles did with Cognito). */
   readonly tokenUse?: 'access' | 'id';
   /** Asymmetric algorithms only: an HMAC key would be the public key, which anyone has. */
@@ -44,7 +46,7 @@ export function createVerifier(config: VerifierConfig): TokenVerifier {
     throw new Error('createVerifier: only asymmetric algorithms may be allowed');
   }
   // jose caches the key set and refetches on an unknown kid, at most once per cooldown.
-  const jwks = createRemoteJWKSet(new URL(config.jwksUri ?? `${config.issuer.replace(/\/$/, '')}/jwks`), {
+  const jwks = config.keySet !== undefined ? createLocalJWKSet(config.keySet) : createRemoteJWKSet(new URL(config.jwksUri ?? `${config.issuer.replace(/\/$/, '')}/jwks`), {
     cooldownDuration: config.jwksCooldownMs ?? 30_000,
     cacheMaxAge: 10 * 60_000,
     timeoutDuration: 5_000,

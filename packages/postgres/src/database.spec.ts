@@ -4,7 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { makeTempDir, startPostgresServer, type RunningServer } from '@atrium/test-kit';
-import { openDatabase, type Database } from './database.ts';
+import { DatabaseLockedError, openDatabase, type Database } from './database.ts';
 import { migrate, MigrationError } from './migrations.ts';
 
 async function migrationsDir(files: Record<string, string>): Promise<URL> {
@@ -100,3 +100,24 @@ for (const engine of ['embedded', 'server'] as const) {
   });
 }
 
+
+describe('embedded data folder', () => {
+  test('is locked against a second open while in use, and free again after close', async () => {
+    const dataDir = join(await makeTempDir('pglite'), 'db');
+    const first = await openDatabase({ dataDir });
+    await first.exec('create table kept (n int); insert into kept values (7);');
+    await assert.rejects(openDatabase({ dataDir }), DatabaseLockedError);
+    await first.close();
+    const second = await openDatabase({ dataDir });
+    const { rows } = await second.query<{ n: number }>('select n from kept');
+    assert.deepEqual(rows, [{ n: 7 }]);
+    await second.close();
+  });
+
+  test('takes over the lock of a process that no longer exists', async () => {
+    const dataDir = join(await makeTempDir('pglite'), 'db');
+    await writeFile(`${dataDir}.lock`, '999999999');
+    const db = await openDatabase({ dataDir });
+    await db.close();
+  });
+});

@@ -1,3 +1,5 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 
@@ -53,9 +55,59 @@ async function applyOptions(tx: Queryable, options: TransactionOptions | undefin
   }
 }
 
+/** Thrown when another live process has the embedded database's folder open. */
+export class DatabaseLockedError extends Error {
+  constructor(dataDir: string, pid: number) {
+    super(
+      `the embedded database in ${dataDir} is in use by process ${pid}: stop that process first, ` +
+        'or point every process at one PostgreSQL server with DATABASE_URL',
+    );
+    this.name = 'DatabaseLockedError';
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * PGlite is one process's database: a second process opening the same folder would corrupt it.
+ * A lock file beside the folder names the owner; a stale one (dead process) is taken over.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const lockFile = `${dataDir}.lock`;
+  mkdirSync(dirname(lockFile), { recursive: true });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+      return () => rmSync(lockFile, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number(readFileSync(lockFile, 'utf8'));
+      if (owner === process.pid || (Number.isInteger(owner) && owner > 0 && processAlive(owner))) {
+        throw new DatabaseLockedError(dataDir, owner);
+      }
+      rmSync(lockFile, { force: true });
+    }
+  }
+  throw new Error(`could not lock ${dataDir}`);
+}
+
 async function openEmbedded(options: DatabaseOptions): Promise<Database> {
-  const db = options.dataDir === undefined ? new PGlite() : new PGlite(options.dataDir);
-  await db.waitReady;
+  const unlock = options.dataDir === undefined ? () => {} : lockDataDir(options.dataDir);
+  let db: PGlite;
+  try {
+    db = options.dataDir === undefined ? new PGlite() : new PGlite(options.dataDir);
+    await db.waitReady;
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   // PGlite is one connection: its own queue serialises queries and transactions.
   const query = async <R>(on: Pick<PGlite, 'query'>, text: string, params?: readonly unknown[]) => {
     const result = await on.query<R>(text, params === undefined ? undefined : [...params]);
@@ -85,6 +137,7 @@ async function openEmbedded(options: DatabaseOptions): Promise<Database> {
       if (closed) return;
       closed = true;
       await db.close();
+      unlock();
     },
   };
 }

@@ -1,5 +1,6 @@
 export {
   openDatabase,
+  DatabaseLockedError,
   type Database,
   type DatabaseOptions,
   type Queryable,

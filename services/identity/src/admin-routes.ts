@@ -1,0 +1,154 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Ajv } from 'ajv';
+import { AuthError, bearerToken, hasRole, type PlatformCallerContext, type TokenVerifier } from '@atrium/auth';
+import type { Database } from '@atrium/postgres';
+import { IdentityError } from './errors.ts';
+import { revokeAccount } from './oidc-adapter.ts';
+import type { User, UserDirectory } from './user-directory.ts';
+
+export interface AdminDeps {
+  readonly db: Database;
+  readonly users: UserDirectory;
+  readonly verifier: TokenVerifier;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    adminCaller: PlatformCallerContext;
+  }
+}
+
+const bodySchema = (properties: Record<string, unknown>, required: string[]) => ({
+  type: 'object',
+  additionalProperties: false,
+  properties,
+  required,
+});
+
+/**
+ * The administration API: an operator manages tenants and any user; a tenant admin manages only
+ * the users of their own tenant. Another tenant's user answers 404, so ids reveal nothing.
+ */
+export async function adminRoutes(app: FastifyInstance, deps: AdminDeps): Promise<void> {
+  const { db, users, verifier } = deps;
+  app.decorateRequest('adminCaller', null as unknown as PlatformCallerContext);
+  // Fastify's default validator strips unknown properties and coerces types; an admin API must
+  // refuse what it does not understand instead.
+  const ajv = new Ajv({ removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: true });
+  app.setValidatorCompiler(({ schema }) => ajv.compile(schema));
+
+  app.addHook('onRequest', async (request) => {
+    let caller: PlatformCallerContext;
+    try {
+      caller = await verifier.verifyPlatform(bearerToken(request.headers.authorization));
+    } catch (error) {
+      if (error instanceof AuthError) request.log.info({ reason: error.reason }, 'admin token refused');
+      throw error;
+    }
+    const operator = hasRole(caller, 'operator');
+    if (!operator && !(hasRole(caller, 'admin') && caller.tenantId !== null)) {
+      throw new IdentityError('forbidden', 'Only tenant administrators and operators may manage users.');
+    }
+    request.adminCaller = caller;
+  });
+
+  const isOperator = (request: FastifyRequest) => hasRole(request.adminCaller, 'operator');
+
+  /** The user, when the caller may manage them; 404 otherwise. */
+  async function manageable(request: FastifyRequest, id: string): Promise<User> {
+    const user = await users.findById(id);
+    if (user === undefined || (!isOperator(request) && user.tenantId !== request.adminCaller.tenantId)) {
+      throw new IdentityError('unknown_user');
+    }
+    return user;
+  }
+
+  app.get('/tenants', async (request) => {
+    if (!isOperator(request)) throw new IdentityError('forbidden', 'Only operators manage tenants.');
+    return { items: await users.listTenants() };
+  });
+
+  app.post<{ Body: { id: string; name: string } }>(
+    '/tenants',
+    { schema: { body: bodySchema({ id: { type: 'string' }, name: { type: 'string' } }, ['id', 'name']) } },
+    async (request, reply) => {
+      if (!isOperator(request)) throw new IdentityError('forbidden', 'Only operators manage tenants.');
+      const tenant = await users.createTenant(request.body);
+      request.log.info({ event: 'tenant_created', tenantId: tenant.id, by: request.adminCaller.userId }, 'tenant created');
+      return reply.code(201).send(tenant);
+    },
+  );
+
+  app.get<{ Querystring: { tenantId?: string } }>(
+    '/users',
+    { schema: { querystring: { type: 'object', properties: { tenantId: { type: 'string' } }, additionalProperties: false } } },
+    async (request) => {
+      // A tenant admin always sees their own tenant, whatever they ask for.
+      const tenantId = isOperator(request) ? request.query.tenantId : (request.adminCaller.tenantId as string);
+      if (!isOperator(request) && request.query.tenantId !== undefined && request.query.tenantId !== tenantId) {
+        throw new IdentityError('forbidden', 'You may only list the users of your own tenant.');
+      }
+      return { items: await users.listUsers(tenantId) };
+    },
+  );
+
+  app.post<{ Body: { username: string; email: string; password: string; tenantId?: string | null; roles: string[] } }>(
+    '/users',
+    {
+      schema: {
+        body: bodySchema(
+          {
+            username: { type: 'string' },
+            email: { type: 'string' },
+            password: { type: 'string' },
+            tenantId: { type: ['string', 'null'] },
+            roles: { type: 'array', items: { type: 'string' }, maxItems: 5 },
+          },
+          ['username', 'email', 'password', 'roles'],
+        ),
+      },
+    },
+    async (request, reply) => {
+      const caller = request.adminCaller;
+      let tenantId = request.body.tenantId ?? null;
+      if (!isOperator(request)) {
+        if (tenantId !== null && tenantId !== caller.tenantId)
+          throw new IdentityError('forbidden', 'You may only create users in your own tenant.');
+        if (request.body.roles.includes('operator'))
+          throw new IdentityError('forbidden', 'Only operators may create operators.');
+        tenantId = caller.tenantId;
+      }
+      const user = await users.createUser({ ...request.body, tenantId });
+      request.log.info({ event: 'user_created', userId: user.id, tenantId, by: caller.userId }, 'user created');
+      return reply.code(201).send(user);
+    },
+  );
+
+  app.post<{ Params: { id: string } }>('/users/:id/disable', async (request) => {
+    const user = await manageable(request, request.params.id);
+    if (user.id === request.adminCaller.userId) throw new IdentityError('forbidden', 'You cannot disable yourself.');
+    await db.transaction(async (tx) => {
+      await users.setDisabled(user.id, true, tx);
+    });
+    // Sessions, grants and refresh tokens go with it; access tokens expire within their short TTL.
+    const revoked = await revokeAccount(db, user.id);
+    request.log.info({ event: 'user_disabled', userId: user.id, revoked, by: request.adminCaller.userId }, 'user disabled');
+    return { ...user, disabled: true };
+  });
+
+  app.post<{ Params: { id: string } }>('/users/:id/enable', async (request) => {
+    const user = await manageable(request, request.params.id);
+    await users.setDisabled(user.id, false);
+    return { ...user, disabled: false };
+  });
+
+  app.put<{ Params: { id: string }; Body: { password: string } }>(
+    '/users/:id/password',
+    { schema: { body: bodySchema({ password: { type: 'string' } }, ['password']) } },
+    async (request, reply) => {
+      const user = await manageable(request, request.params.id);
+      await users.setPassword(user.id, request.body.password);
+      return reply.code(204).send();
+    },
+  );
+}

@@ -1,0 +1,152 @@
+import { join } from 'node:path';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import cors from '@fastify/cors';
+import { AuthError, createVerifier } from '@atrium/auth';
+import { migrate, openDatabase, type Database } from '@atrium/postgres';
+import type { IdentityConfig } from './config.ts';
+import { adminRoutes } from './admin-routes.ts';
+import { seedDemoIdentity } from './demo-data.ts';
+import { IdentityError, problem } from './errors.ts';
+import { interactionRoutes } from './interactions.ts';
+import { LOGIN_CSS } from './login-page.ts';
+import { LoginThrottle } from './login-throttle.ts';
+import { sweepExpired } from './oidc-adapter.ts';
+import { createProvider } from './provider.ts';
+import { loadKeyMaterial } from './signing-keys.ts';
+import { UserDirectory } from './user-directory.ts';
+
+export interface IdentityOptions {
+  readonly config: IdentityConfig;
+  /** An open database to use instead of opening one from the config (tests, tools). */
+  readonly db?: Database;
+}
+
+/** Opens the identity database named by the config and brings its schema up to date. */
+export async function openIdentityDatabase(config: IdentityConfig): Promise<Database> {
+  const db = await openDatabase(
+    config.databaseUrl === undefined
+      ? { dataDir: join(config.dataDir, 'identity') }
+      : { url: config.databaseUrl, applicationName: 'atrium-identity' },
+  );
+  await migrate(db, new URL('../migrations/', import.meta.url));
+  return db;
+}
+
+/**
+ * The identity service as a Fastify plugin, registered under the issuer's path (`/auth`): the
+ * OpenID provider, the login pages, the admin API, health checks.
+ */
+export default async function identityApp(app: FastifyInstance, options: IdentityOptions): Promise<void> {
+  const { config } = options;
+  const ownsDb = options.db === undefined;
+  const db = options.db ?? (await openIdentityDatabase(config));
+  if (ownsDb) app.addHook('onClose', () => db.close());
+
+  const users = new UserDirectory(db);
+  if (config.seedDemo && (await seedDemoIdentity(db, users))) app.log.info('identity: demo tenants and users seeded');
+
+  const keys = await loadKeyMaterial(db, config.accessTokenTtlSeconds + 300);
+  const provider = createProvider(config, db, users, keys);
+  const throttle = new LoginThrottle(db, {
+    maxFailuresPerAccount: config.loginMaxFailuresPerAccount,
+    maxFailuresPerAddress: config.loginMaxFailuresPerAddress,
+    lockoutSeconds: config.loginLockoutSeconds,
+  });
+  const publicKeys = {
+    keys: keys.jwks.keys.map(({ kty, n, e, crv, x, y, kid, alg, use }) => ({ kty, n, e, crv, x, y, kid, alg, use })),
+  };
+  const verifier = createVerifier({ issuer: config.issuer, audience: config.audience, keySet: publicKeys as never });
+
+  const sweeper = setInterval(() => void sweepExpired(db).catch(() => {}), 10 * 60_000);
+  sweeper.unref();
+  app.addHook('onClose', async () => clearInterval(sweeper));
+
+  app.setErrorHandler((error: FastifyError | IdentityError | AuthError, request, reply) => {
+    if (error instanceof AuthError) {
+      return reply
+        .code(401)
+        .header('www-authenticate', error.wwwAuthenticate)
+        .type('application/problem+json')
+        .send({ type: `urn:atrium:auth:${error.code}`, title: error.message, status: 401, code: error.code });
+    }
+    if (error instanceof IdentityError) {
+      return reply.code(error.status).type('application/problem+json').send(problem(error, request.url));
+    }
+    if ('validation' in error && error.validation !== undefined) {
+      const invalid = new IdentityError('validation_failed', error.message);
+      return reply.code(400).type('application/problem+json').send(problem(invalid, request.url));
+    }
+    if (typeof error.statusCode === 'number' && error.statusCode < 500) {
+      return reply.code(error.statusCode).type('application/problem+json').send({
+        type: 'about:blank',
+        title: error.message,
+        status: error.statusCode,
+        code: error.code ?? 'bad_request',
+      });
+    }
+    // Unexpected: logged with the request id, masked for the client.
+    request.log.error({ err: error }, 'unexpected error');
+    return reply
+      .code(500)
+      .type('application/problem+json')
+      .send({ ...problem(new IdentityError('internal')), requestId: request.id });
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    try {
+      await db.ping();
+      return { status: 'ready' };
+    } catch {
+      return reply.code(503).header('retry-after', '5').send({ status: 'unavailable', code: 'database_unavailable' });
+    }
+  });
+  app.get('/assets/login.css', async (_request, reply) =>
+    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=300').send(LOGIN_CSS),
+  );
+
+  // Login pages: no script at all, styles from one file, never framed.
+  const formOrigins = [...new Set(config.shellRedirectUris.map((uri) => new URL(uri).origin))].join(' ');
+  app.addHook('onSend', async (_request, reply) => {
+    if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
+      reply.header(
+        'content-security-policy',
+        `default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self' ${formOrigins}; frame-ancestors 'none'; base-uri 'none'`,
+      );
+      reply.header('x-content-type-options', 'nosniff');
+      reply.header('referrer-policy', 'no-referrer');
+      reply.header('x-frame-options', 'DENY');
+      if (config.issuer.startsWith('https://')) reply.header('strict-transport-security', 'max-age=31536000');
+    }
+  });
+
+  await app.register(interactionRoutes, { config, provider, users, throttle, csrfSecret: keys.csrfSecret });
+  await app.register(
+    async (admin) => {
+      await admin.register(cors, {
+        origin: [...new Set(config.shellRedirectUris.map((uri) => new URL(uri).origin))],
+        methods: ['GET', 'POST', 'PUT'],
+        allowedHeaders: ['authorization', 'content-type'],
+        maxAge: 600,
+      });
+      await admin.register(adminRoutes, { db, users, verifier });
+    },
+    { prefix: '/admin' },
+  );
+
+  // Everything else under the issuer's path is the OpenID provider (a Koa app). Its request body
+  // must reach it unread, so this scope has no content-type parsers of its own.
+  const callback = provider.callback();
+  await app.register(async (oidc) => {
+    oidc.removeAllContentTypeParsers();
+    oidc.addContentTypeParser('*', (_request, _payload, done) => done(null));
+    oidc.all('/*', (request, reply) => {
+      reply.hijack();
+      const raw = request.raw as typeof request.raw & { originalUrl?: string };
+      // oidc-provider expects a mounted app's URL without the mount path, and the full one in originalUrl.
+      raw.originalUrl = raw.url;
+      raw.url = (raw.url ?? '/').slice(config.basePath.length) || '/';
+      callback(raw, reply.raw);
+    });
+  });
+}

@@ -1,0 +1,151 @@
+// `npm run atrium -- <command>`: administration of tenants, users and signing keys.
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from './config.ts';
+import { openIdentityDatabase } from './app.ts';
+import { IdentityError } from './errors.ts';
+import { revokeAccount } from './oidc-adapter.ts';
+import { PASSWORD_POLICY } from './password-policy.ts';
+import { rotateSigningKey } from './signing-keys.ts';
+import { UserDirectory, type User } from './user-directory.ts';
+
+const USAGE = `Usage: npm run atrium -- <command> [options]
+
+  tenant create --id <TenantId> --name <name>
+  tenant list
+  user create --tenant <TenantId> --username <name> --email <address> --role <role> [--role <role>…]
+              [--password <password>]      (operators: --role operator and no --tenant)
+  user list [--tenant <TenantId>]
+  user disable --username <name>          (also ends the user's sessions and refresh tokens)
+  user enable --username <name>
+  user set-password --username <name> [--password <password>]
+  keys rotate                             (new signing key; the old one stays published until its tokens expire)
+
+Roles: viewer, member, approver, admin, operator. Passwords: ${PASSWORD_POLICY}.
+Without --password the password is read from ATRIUM_PASSWORD or, failing that, from standard input.
+The data is the one the server uses (ATRIUM_DATA_DIR, or DATABASE_URL for a PostgreSQL server).`;
+
+class UsageError extends Error {}
+
+async function readPassword(given: string | undefined): Promise<string> {
+  if (given !== undefined) return given;
+  if (process.env['ATRIUM_PASSWORD'] !== undefined) return process.env['ATRIUM_PASSWORD'];
+  if (process.stdin.isTTY) process.stderr.write('Password: ');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  const password = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  if (password === '') throw new UsageError('a password is required (--password, ATRIUM_PASSWORD or standard input)');
+  return password;
+}
+
+function table(users: User[]): string {
+  const rows = users.map((u) => [u.username, u.tenantId ?? '(platform)', u.roles.join(','), u.disabled ? 'disabled' : 'active', u.email]);
+  const head = ['USERNAME', 'TENANT', 'ROLES', 'STATUS', 'EMAIL'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
+  return [head, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i] as number)).join('  ').trimEnd()).join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      id: { type: 'string' },
+      name: { type: 'string' },
+      tenant: { type: 'string' },
+      username: { type: 'string' },
+      email: { type: 'string' },
+      role: { type: 'string', multiple: true },
+      password: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const command = positionals.join(' ');
+  if (values.help === true || command === '') {
+    console.log(USAGE);
+    return values.help === true ? 0 : 2;
+  }
+  const required = (name: keyof typeof values): string => {
+    const value = values[name];
+    if (typeof value !== 'string' || value === '') throw new UsageError(`--${name} is required for "${command}"`);
+    return value;
+  };
+  const known = ['tenant create', 'tenant list', 'user create', 'user list', 'user disable', 'user enable', 'user set-password', 'keys rotate'];
+  if (!known.includes(command)) throw new UsageError(`unknown command "${command}"`);
+
+  const config = loadConfig(process.env);
+  const db = await openIdentityDatabase(config);
+  try {
+    const users = new UserDirectory(db);
+    const findUser = async () => {
+      const user = await users.findByUsername(required('username'));
+      if (user === undefined) throw new IdentityError('unknown_user', `No user named "${values.username}".`);
+      return user;
+    };
+    switch (command) {
+      case 'tenant create': {
+        const tenant = await users.createTenant({ id: required('id'), name: required('name') });
+        console.log(`created tenant ${tenant.id} ("${tenant.name}")`);
+        break;
+      }
+      case 'tenant list':
+        for (const tenant of await users.listTenants()) console.log(`${tenant.id}\t${tenant.name}`);
+        break;
+      case 'user create': {
+        const roles = values.role ?? [];
+        const user = await users.createUser({
+          username: required('username'),
+          email: required('email'),
+          tenantId: values.tenant ?? null,
+          roles,
+          password: await readPassword(values.password),
+        });
+        console.log(`created user ${user.username} (${user.roles.join(', ')}) in ${user.tenantId ?? 'the platform'}`);
+        break;
+      }
+      case 'user list':
+        console.log(table(await users.listUsers(values.tenant)));
+        break;
+      case 'user disable': {
+        const user = await findUser();
+        await users.setDisabled(user.id, true);
+        const revoked = await revokeAccount(db, user.id);
+        console.log(`disabled ${user.username}; ended ${revoked} session(s), grant(s) and token(s)`);
+        break;
+      }
+      case 'user enable': {
+        const user = await findUser();
+        await users.setDisabled(user.id, false);
+        console.log(`enabled ${user.username}`);
+        break;
+      }
+      case 'user set-password': {
+        const user = await findUser();
+        await users.setPassword(user.id, await readPassword(values.password));
+        console.log(`password changed for ${user.username}`);
+        break;
+      }
+      case 'keys rotate':
+        console.log(`new signing key ${await rotateSigningKey(db)}; restart the identity instances to sign with it`);
+        break;
+    }
+    return 0;
+  } finally {
+    await db.close();
+  }
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  if (error instanceof IdentityError) {
+    const fields = error.fields === undefined ? '' : ` (${Object.entries(error.fields).map(([k, v]) => `${k}: ${v}`).join('; ')})`;
+    console.error(`error [${error.code}]: ${error.message}${fields}`);
+  } else if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+    console.error(`error [usage]: ${error.message}\n\n${USAGE}`);
+  } else if (error instanceof ConfigError) {
+    console.error(error.message);
+  } else {
+    console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  process.exitCode = 2;
+}

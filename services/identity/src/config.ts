@@ -1,0 +1,124 @@
+import { isAbsolute, resolve } from 'node:path';
+
+/** The identity service's configuration, validated once at start-up. */
+export interface IdentityConfig {
+  readonly port: number;
+  readonly host: string;
+  /** External origin, e.g. `http://localhost:8080`. */
+  readonly publicUrl: string;
+  /** OIDC issuer, `<publicUrl>/auth` unless set. */
+  readonly issuer: string;
+  /** Path under which the service is mounted (`/auth`), derived from the issuer. */
+  readonly basePath: string;
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  readonly production: boolean;
+  readonly seedDemo: boolean;
+  /** Audience of access tokens: the Atrium APIs. */
+  readonly audience: string;
+  readonly shellClientId: string;
+  readonly shellRedirectUris: readonly string[];
+  readonly shellPostLogoutRedirectUris: readonly string[];
+  readonly accessTokenTtlSeconds: number;
+  readonly refreshTokenTtlSeconds: number;
+  readonly sessionTtlSeconds: number;
+  readonly loginMaxFailuresPerAccount: number;
+  readonly loginMaxFailuresPerAddress: number;
+  readonly loginLockoutSeconds: number;
+  readonly trustProxy: boolean;
+}
+
+/** Every problem found in the environment, so an operator fixes them in one go. */
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`identity: invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/** Reads and validates the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv): IdentityConfig {
+  const problems: string[] = [];
+
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name}: expected a whole number from ${min} to ${max}, got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  };
+  const boolean = (name: string, fallback: boolean): boolean => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (['true', '1', 'yes'].includes(raw)) return true;
+    if (['false', '0', 'no'].includes(raw)) return false;
+    problems.push(`${name}: expected true or false, got "${raw}"`);
+    return fallback;
+  };
+  const url = (name: string, fallback: string): string => {
+    const raw = env[name] ?? fallback;
+    try {
+      const parsed = new URL(raw);
+      if (!['http:', 'https:'].includes(parsed.protocol)) throw new Error('scheme');
+      return raw.replace(/\/$/, '');
+    } catch {
+      problems.push(`${name}: expected an http(s) URL, got "${raw}"`);
+      return fallback;
+    }
+  };
+  const urlList = (name: string, fallback: string[]): string[] => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const items = raw.split(',').map((item) => item.trim()).filter(Boolean);
+    for (const item of items) {
+      if (!URL.canParse(item)) problems.push(`${name}: "${item}" is not a URL`);
+    }
+    return items;
+  };
+
+  const port = integer('PORT', 8080, 0, 65535);
+  const production = env['NODE_ENV'] === 'production' || env['ATRIUM_MODE'] === 'production';
+  const publicUrl = url('ATRIUM_PUBLIC_URL', `http://localhost:${port}`);
+  const issuer = url('IDENTITY_ISSUER', `${publicUrl}/auth`);
+  const shellOrigin = url('SHELL_ORIGIN', publicUrl);
+  const databaseUrl = env['DATABASE_URL'] === '' ? undefined : env['DATABASE_URL'];
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push('DATABASE_URL: expected a postgres:// URL');
+  }
+  const demo = boolean('ATRIUM_DEMO', !production);
+  if (production && demo) problems.push('ATRIUM_DEMO: demo users are never seeded in production mode');
+  if (production && !issuer.startsWith('https://')) {
+    problems.push('IDENTITY_ISSUER: production mode requires an https issuer (set ATRIUM_PUBLIC_URL)');
+  }
+  const dataDirRaw = env['ATRIUM_DATA_DIR'] ?? '.atrium';
+  const config: IdentityConfig = {
+    port,
+    host: env['HOST'] ?? '127.0.0.1',
+    publicUrl,
+    issuer,
+    basePath: new URL(issuer).pathname.replace(/\/$/, ''),
+    databaseUrl,
+    dataDir: isAbsolute(dataDirRaw) ? dataDirRaw : resolve(dataDirRaw),
+    production,
+    seedDemo: demo && databaseUrl === undefined,
+    audience: env['OIDC_AUDIENCE'] ?? 'atrium-api',
+    shellClientId: env['SHELL_CLIENT_ID'] ?? 'atrium-shell',
+    shellRedirectUris: urlList('SHELL_REDIRECT_URIS', [`${shellOrigin}/callback`]),
+    shellPostLogoutRedirectUris: urlList('SHELL_POST_LOGOUT_REDIRECT_URIS', [`${shellOrigin}/`]),
+    accessTokenTtlSeconds: integer('ACCESS_TOKEN_TTL', 900, 60, 86_400),
+    refreshTokenTtlSeconds: integer('REFRESH_TOKEN_TTL', 30 * 86_400, 300, 365 * 86_400),
+    sessionTtlSeconds: integer('SESSION_TTL', 30 * 86_400, 300, 365 * 86_400),
+    loginMaxFailuresPerAccount: integer('LOGIN_MAX_FAILURES', 5, 1, 1000),
+    loginMaxFailuresPerAddress: integer('LOGIN_MAX_FAILURES_PER_ADDRESS', 50, 1, 100_000),
+    loginLockoutSeconds: integer('LOGIN_LOCKOUT_SECONDS', 900, 1, 86_400),
+    trustProxy: boolean('TRUST_PROXY', false),
+  };
+  if (config.basePath === '') problems.push('IDENTITY_ISSUER: the issuer needs a path, e.g. https://host/auth');
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
