@@ -26,6 +26,9 @@ test('publish copies the build into an immutable version folder with precompress
     const store = new MfeStore(join(dir, 'data'));
     const result = await store.publish(join(dir, 'build'));
     assert.match(result.version, /^1\.0\.0\+[0-9a-f]{12}$/);
+    // Build metadata in the manifest's version is replaced by the store's content hash.
+    await writeFakeMfe(join(dir, 'meta'), { version: '1.0.0+abc123' });
+    assert.equal((await store.publish(join(dir, 'meta'))).version, result.version);
     assert.equal(result.previous, undefined);
     const folder = join(dir, 'data', 'host', 'mfe', 'payments', result.version);
     const files = (await readdir(folder, { recursive: true })).sort();

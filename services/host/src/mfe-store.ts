@@ -34,7 +34,7 @@ interface RegistryState {
 
 const EMPTY_STATE: RegistryState = { schemaVersion: 1, microFrontends: {} };
 const NAME = /^[a-z][a-z0-9-]{0,39}$/;
-const BUILD_VERSION = /^[0-9A-Za-z][0-9A-Za-z.-]{0,63}$/;
+const BUILD_VERSION = /^[0-9A-Za-z][0-9A-Za-z.+-]{0,63}$/;
 
 /** Where a micro-frontend is served from, per name: '' (same origin) or an origin like `http://localhost:8104`. */
 export type MfeOrigins = Readonly<Record<string, string>>;
@@ -146,7 +146,8 @@ export class MfeStore {
     for (const [file, content] of contents) {
       tree.update(`${file}\0${createHash('sha256').update(content).digest('hex')}\n`);
     }
-    const version = `${manifest.version}+${tree.digest('hex').slice(0, 12)}`;
+    // The build's own metadata (after '+') gives way to the store's content hash, which names the bytes.
+    const version = `${manifest.version.split('+')[0]}+${tree.digest('hex').slice(0, 12)}`;
     const target = join(this.mfeRoot, manifest.name, version);
     const exists = await stat(target).then(
       () => true,
@@ -272,7 +273,7 @@ export async function readManifest(buildDir: string): Promise<BuildManifest> {
   if (typeof value.element !== 'string' || !/^[a-z][a-z0-9]*-[a-z0-9-]+$/.test(value.element))
     problems.push('element: a custom element name');
   if (typeof value.version !== 'string' || !BUILD_VERSION.test(value.version))
-    problems.push('version: letters, digits, dots and dashes');
+    problems.push('version: letters, digits, dots, dashes and +');
   const files = Array.isArray(value.files) ? value.files : undefined;
   if (files === undefined || files.length === 0 || !files.every(isSafeRelative))
     problems.push('files: relative paths inside the build');

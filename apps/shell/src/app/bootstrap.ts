@@ -1,0 +1,53 @@
+import type { Registry } from '@atrium/contracts';
+import { CALLBACK_PATH, ELEMENT_LOAD_TIMEOUT_MS, loadRuntimeConfig } from '../config/runtime-config.ts';
+import { createUserManager, oidcSession, safeReturnPath } from '../lib/auth/session.ts';
+import { scriptElementLoader } from '../lib/element-loader.ts';
+import { fetchRegistry } from '../lib/registry.ts';
+import type { ShellServices } from './shell-context.tsx';
+
+/** What the page shows before the shell itself: a redirect in progress, or a fatal start-up error. */
+export type BootResult =
+  { readonly kind: 'ready'; readonly services: ShellServices } | { readonly kind: 'redirecting' };
+
+/**
+ * Start-up: read `/config.json`, finish a login on `/callback` (then go back to the page the user
+ * wanted), or start one — tokens live in memory, so a reload signs in again through the provider's
+ * session without a form. The registry is read once here and re-read on Retry.
+ */
+export async function bootstrap(): Promise<BootResult> {
+  const config = await loadRuntimeConfig();
+  const manager = createUserManager(config, window.location.origin);
+  let user = await manager.getUser();
+  if (window.location.pathname === CALLBACK_PATH) {
+    try {
+      user = await manager.signinRedirectCallback();
+      const state = user.state as { returnTo?: unknown } | undefined;
+      window.history.replaceState(null, '', safeReturnPath(state?.returnTo));
+    } catch {
+      // A stale or replayed callback (back button, second tab): start a fresh login.
+      window.history.replaceState(null, '', '/');
+      user = null;
+    }
+  }
+  if (user === null || user.expired === true) {
+    await manager.signinRedirect({
+      state: {
+        returnTo: safeReturnPath(window.location.pathname + window.location.search + window.location.hash),
+      },
+    });
+    return { kind: 'redirecting' };
+  }
+  const session = oidcSession(manager, user, () => {});
+  const initialRegistry: Registry | undefined = await fetchRegistry().catch(() => undefined);
+  return {
+    kind: 'ready',
+    services: {
+      config,
+      session,
+      loader: scriptElementLoader,
+      fetchRegistry: () => fetchRegistry(),
+      initialRegistry,
+      elementTimeoutMs: ELEMENT_LOAD_TIMEOUT_MS,
+    },
+  };
+}

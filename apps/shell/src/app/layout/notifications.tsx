@@ -1,0 +1,32 @@
+import type { NotifyDetail } from '@atrium/contracts';
+
+export interface ShownNotification extends NotifyDetail {
+  readonly id: number;
+}
+
+/** The shell's own notification area: elements ask for it through `atrium:notify`, so no overlay leaks styles. */
+export function Notifications({
+  items,
+  onDismiss,
+}: {
+  items: readonly ShownNotification[];
+  onDismiss: (id: number) => void;
+}) {
+  return (
+    <div className="notifications" role="status" aria-live="polite" aria-label="Notifications">
+      {items.map((item) => (
+        <div key={item.id} className={`notification notification-${item.kind}`}>
+          <span>{item.message}</span>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Dismiss notification"
+            onClick={() => onDismiss(item.id)}
+          >
+            ×
+          </button>
+        </div>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,129 @@
+import { useEffect, useId, useRef, useState } from 'react';
+import { useShell } from '../shell-context.tsx';
+import type { ColorSchemePreference } from '../../lib/color-scheme.ts';
+
+const SCHEMES: readonly { value: ColorSchemePreference; label: string }[] = [
+  { value: 'system', label: 'System theme' },
+  { value: 'light', label: 'Light theme' },
+  { value: 'dark', label: 'Dark theme' },
+];
+
+/** Product, tenant, and the user's menu (theme, sign-out). */
+export function TopBar({ drawerOpen, onToggleDrawer }: { drawerOpen: boolean; onToggleDrawer: () => void }) {
+  const { config, session, colorSchemePreference, setColorSchemePreference } = useShell();
+  const { user } = session;
+  const [menuOpen, setMenuOpen] = useState(false);
+  const menuId = useId();
+  const menuRef = useRef<HTMLDivElement>(null);
+  const buttonRef = useRef<HTMLButtonElement>(null);
+
+  useEffect(() => {
+    if (!menuOpen) return;
+    menuRef.current?.querySelector<HTMLElement>('[role="menuitem"], [role="menuitemradio"]')?.focus();
+    const onKey = (event: KeyboardEvent): void => {
+      if (event.key === 'Escape') {
+        setMenuOpen(false);
+        buttonRef.current?.focus();
+      }
+    };
+    const onClick = (event: MouseEvent): void => {
+      if (
+        !menuRef.current?.contains(event.target as Node) &&
+        !buttonRef.current?.contains(event.target as Node)
+      )
+        setMenuOpen(false);
+    };
+    document.addEventListener('keydown', onKey);
+    document.addEventListener('mousedown', onClick);
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      document.removeEventListener('mousedown', onClick);
+    };
+  }, [menuOpen]);
+
+  const onMenuKey = (event: React.KeyboardEvent): void => {
+    if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
+    event.preventDefault();
+    const items = [...(menuRef.current?.querySelectorAll<HTMLElement>('[role^="menuitem"]') ?? [])];
+    const at = items.indexOf(document.activeElement as HTMLElement);
+    const next = (at + (event.key === 'ArrowDown' ? 1 : items.length - 1)) % items.length;
+    items[next]?.focus();
+  };
+
+  return (
+    <header className="top-bar">
+      <button
+        type="button"
+        className="icon-button drawer-toggle"
+        aria-label="Navigation"
+        aria-expanded={drawerOpen}
+        aria-controls="main-navigation"
+        onClick={onToggleDrawer}
+      >
+        ☰
+      </button>
+      <span className="product">{config.productName}</span>
+      {user.tenant && (
+        <span className="tenant" aria-label="Tenant">
+          {user.tenant.name}
+        </span>
+      )}
+      <span className="spacer" />
+      <div className="user-menu">
+        <button
+          ref={buttonRef}
+          type="button"
+          className="user-button"
+          aria-haspopup="menu"
+          aria-expanded={menuOpen}
+          aria-controls={menuId}
+          onClick={() => setMenuOpen((open) => !open)}
+        >
+          <span className="avatar" aria-hidden="true">
+            {user.username.slice(0, 1).toUpperCase()}
+          </span>
+          <span>{user.username}</span>
+        </button>
+        {menuOpen && (
+          <div
+            ref={menuRef}
+            id={menuId}
+            role="menu"
+            aria-label="User menu"
+            className="menu"
+            onKeyDown={onMenuKey}
+          >
+            <div className="menu-header" role="none">
+              <strong>{user.username}</strong>
+              {user.email && <span>{user.email}</span>}
+              <span>{user.roles.join(', ')}</span>
+            </div>
+            {SCHEMES.map((scheme) => (
+              <button
+                key={scheme.value}
+                type="button"
+                role="menuitemradio"
+                aria-checked={colorSchemePreference === scheme.value}
+                tabIndex={-1}
+                onClick={() => setColorSchemePreference(scheme.value)}
+              >
+                {scheme.label}
+              </button>
+            ))}
+            <button
+              type="button"
+              role="menuitem"
+              tabIndex={-1}
+              onClick={() => {
+                setMenuOpen(false);
+                void session.signOut();
+              }}
+            >
+              Sign out
+            </button>
+          </div>
+        )}
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,63 @@
+import { useCallback, useMemo, useRef, useState, type ReactNode } from 'react';
+import type { NotifyDetail, Registry } from '@atrium/contracts';
+import { useColorScheme } from '../lib/color-scheme.ts';
+import { ShellContext, type ShellServices, type ShellState } from './shell-context.tsx';
+import { Notifications, type ShownNotification } from './layout/notifications.tsx';
+
+const NOTIFICATION_MS = 6000;
+
+/** Holds the registry, notifications and colour scheme for the whole shell. */
+export function ShellProviders({ services, children }: { services: ShellServices; children: ReactNode }) {
+  const [registry, setRegistry] = useState<Registry | undefined>(services.initialRegistry);
+  const [registryError, setRegistryError] = useState<string | undefined>(
+    services.initialRegistry === undefined ? 'The micro-frontend registry could not be loaded.' : undefined,
+  );
+  const [notifications, setNotifications] = useState<ShownNotification[]>([]);
+  const nextId = useRef(0);
+  const { preference, scheme, setPreference } = useColorScheme();
+
+  const reloadRegistry = useCallback(async () => {
+    try {
+      const fresh = await services.fetchRegistry();
+      setRegistry(fresh);
+      setRegistryError(undefined);
+      return fresh;
+    } catch (error) {
+      setRegistryError(`The micro-frontend registry could not be loaded: ${(error as Error).message}`);
+      return undefined;
+    }
+  }, [services]);
+
+  const dismiss = useCallback(
+    (id: number) => setNotifications((list) => list.filter((n) => n.id !== id)),
+    [],
+  );
+  const notify = useCallback(
+    (detail: NotifyDetail) => {
+      const id = nextId.current++;
+      setNotifications((list) => [...list.slice(-3), { ...detail, id }]);
+      window.setTimeout(() => dismiss(id), NOTIFICATION_MS);
+    },
+    [dismiss],
+  );
+
+  const state = useMemo<ShellState>(
+    () => ({
+      ...services,
+      registry,
+      registryError,
+      reloadRegistry,
+      notify,
+      colorScheme: scheme,
+      colorSchemePreference: preference,
+      setColorSchemePreference: setPreference,
+    }),
+    [services, registry, registryError, reloadRegistry, notify, scheme, preference, setPreference],
+  );
+  return (
+    <ShellContext.Provider value={state}>
+      {children}
+      <Notifications items={notifications} onDismiss={dismiss} />
+    </ShellContext.Provider>
+  );
+}

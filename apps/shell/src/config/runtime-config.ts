@@ -1,0 +1,52 @@
+/**
+ * The deployment's settings, read at run time from `/config.json` (served by the host): nothing
+ * about where the identity provider or the APIs live is compiled into the shell.
+ */
+export interface RuntimeConfig {
+  readonly productName: string;
+  readonly oidc: { readonly issuer: string; readonly clientId: string; readonly scope: string };
+  readonly api: {
+    readonly paymentsGraphql: string;
+    readonly paymentsGraphqlWs: string;
+    readonly accounts: string;
+    readonly identityAdmin: string;
+  };
+}
+
+/** Where the host serves the runtime configuration and the registry. */
+export const CONFIG_URL = '/config.json';
+export const REGISTRY_URL = '/registry.json';
+
+/** The shell's own routes for the OIDC redirects (registered at the provider for this origin). */
+export const CALLBACK_PATH = '/callback';
+
+/** How long an element's entry may take to load and define its element before the route shows Retry. */
+export const ELEMENT_LOAD_TIMEOUT_MS = 15_000;
+
+const isString = (value: unknown): value is string => typeof value === 'string' && value !== '';
+
+/** Fetches and checks `/config.json`; throws naming the missing fields. */
+export async function loadRuntimeConfig(fetchImpl: typeof fetch = fetch): Promise<RuntimeConfig> {
+  const response = await fetchImpl(CONFIG_URL, {
+    headers: { accept: 'application/json' },
+    cache: 'no-cache',
+  });
+  if (!response.ok) throw new Error(`${CONFIG_URL} answered ${response.status}`);
+  const value = (await response.json()) as Partial<RuntimeConfig>;
+  const missing = [
+    ['oidc.issuer', value.oidc?.issuer],
+    ['oidc.clientId', value.oidc?.clientId],
+    ['api.paymentsGraphql', value.api?.paymentsGraphql],
+    ['api.paymentsGraphqlWs', value.api?.paymentsGraphqlWs],
+    ['api.accounts', value.api?.accounts],
+    ['api.identityAdmin', value.api?.identityAdmin],
+  ]
+    .filter(([, v]) => !isString(v))
+    .map(([name]) => name);
+  if (missing.length > 0) throw new Error(`${CONFIG_URL} lacks ${missing.join(', ')}`);
+  return {
+    productName: isString(value.productName) ? value.productName : 'Atrium',
+    oidc: { scope: 'openid profile email offline_access', ...value.oidc } as RuntimeConfig['oidc'],
+    api: value.api as RuntimeConfig['api'],
+  };
+}

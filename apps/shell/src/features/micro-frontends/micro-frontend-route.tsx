@@ -1,0 +1,123 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useLocation, useNavigate } from 'react-router';
+import type { ElementContext } from '@atrium/contracts';
+import { ElementLoadError } from '../../lib/element-loader.ts';
+import { useShell } from '../../app/shell-context.tsx';
+import { ElementHost } from './element-host.tsx';
+import { ErrorPanel } from './error-panel.tsx';
+
+type Status =
+  | { readonly kind: 'loading' }
+  | { readonly kind: 'ready' }
+  | { readonly kind: 'failed'; readonly message: string };
+
+/** The path below `basePath` (with query and fragment) the address bar shows: '' for the root. */
+export function subPathOf(basePath: string, pathname: string, search: string, hash: string): string {
+  const rest = pathname.slice(basePath.length);
+  return `${rest === '/' ? '' : rest}${search}${hash}`;
+}
+
+/**
+ * One micro-frontend's route: loads its entry the first time the route is visited, mounts the
+ * element with the shell's context, and shows an error panel with Retry (in this route only)
+ * when the entry is missing, fails integrity, times out or throws.
+ */
+export function MicroFrontendRoute({ name }: { name: string }) {
+  const shell = useShell();
+  const { session, config, loader, elementTimeoutMs, reloadRegistry, notify, colorScheme } = shell;
+  const entry = shell.registry?.microFrontends.find((candidate) => candidate.name === name);
+  const location = useLocation();
+  const navigate = useNavigate();
+  const [attempt, setAttempt] = useState(0);
+  const [status, setStatus] = useState<Status>({ kind: 'loading' });
+  const subPath =
+    entry === undefined ? '' : subPathOf(entry.route, location.pathname, location.search, location.hash);
+  // The deep link the route was opened with; later moves reach the element as route-change events.
+  const [initialPath] = useState(subPath);
+
+  // Reload only when the entry's code changes, not when the registry document is merely re-read.
+  const entryRef = useRef(entry);
+  entryRef.current = entry;
+  const entryKey = entry === undefined ? '' : `${entry.entry} ${entry.integrity}`;
+
+  useEffect(() => {
+    const entry = entryRef.current;
+    if (entry === undefined) return;
+    let current = true;
+    setStatus({ kind: 'loading' });
+    loader.load(entry, { timeoutMs: elementTimeoutMs, attempt }).then(
+      () => current && setStatus({ kind: 'ready' }),
+      (error: unknown) =>
+        current &&
+        setStatus({
+          kind: 'failed',
+          message: error instanceof ElementLoadError ? error.message : `${entry.title} could not be started.`,
+        }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [entryKey, loader, elementTimeoutMs, attempt]);
+
+  const context = useMemo<ElementContext | undefined>(() => {
+    if (entry === undefined || session.user.tenant === undefined) return undefined;
+    return {
+      user: {
+        id: session.user.id,
+        username: session.user.username,
+        email: session.user.email,
+        roles: session.user.roles,
+      },
+      tenant: session.user.tenant,
+      getAccessToken: () => session.getAccessToken(),
+      api: {
+        paymentsGraphql: config.api.paymentsGraphql,
+        paymentsGraphqlWs: config.api.paymentsGraphqlWs,
+        accounts: config.api.accounts,
+      },
+      basePath: entry.route,
+      initialPath,
+      colorScheme,
+    };
+  }, [entry, session, config, initialPath, colorScheme]);
+
+  const retry = useCallback(async () => {
+    setStatus({ kind: 'loading' });
+    // The registry may have changed since (a publish or a rollback fixes a broken entry).
+    await reloadRegistry();
+    setAttempt((n) => n + 1);
+  }, [reloadRegistry]);
+
+  if (entry === undefined || context === undefined) return null;
+  if (status.kind === 'failed')
+    return (
+      <ErrorPanel title={entry.title} message={status.message} onRetry={() => void retry()} busy={false} />
+    );
+  return (
+    <div className="micro-frontend" aria-busy={status.kind === 'loading'}>
+      {status.kind === 'loading' && (
+        <p className="loading" role="status">
+          Loading {entry.title}…
+        </p>
+      )}
+      {status.kind === 'ready' && (
+        <ElementHost
+          key={`${entry.entry}#${attempt}`}
+          entry={entry}
+          context={context}
+          subPath={subPath}
+          onNavigate={(detail) =>
+            navigate(`${entry.route}${detail.path}`, { replace: detail.replace === true })
+          }
+          onNotify={notify}
+          onSessionExpired={() =>
+            void session.signInAgain(location.pathname + location.search + location.hash)
+          }
+          onCrash={(message) =>
+            setStatus({ kind: 'failed', message: `${entry.title} stopped with an error: ${message}` })
+          }
+        />
+      )}
+    </div>
+  );
+}

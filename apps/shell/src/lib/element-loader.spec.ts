@@ -1,0 +1,60 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ElementLoadError, entryFolder, scriptElementLoader } from './element-loader.ts';
+import { entry } from '../test/fake-services.tsx';
+
+afterEach(() => {
+  document.head.querySelectorAll('script').forEach((s) => s.remove());
+});
+
+describe('scriptElementLoader', () => {
+  it('adds a module script with the entry integrity and CORS', async () => {
+    const e = entry('payments');
+    const pending = scriptElementLoader.load(e, { timeoutMs: 60_000, attempt: 0 });
+    const script = document.head.querySelector('script') as HTMLScriptElement;
+    expect(script.type).toBe('module');
+    expect(script.src).toBe(e.entry);
+    expect(script.integrity).toBe(e.integrity);
+    expect(script.crossOrigin).toBe('anonymous');
+    customElements.define(e.element, class extends HTMLElement {});
+    await pending;
+  });
+
+  it('fetches afresh on a retry (a failed module URL stays failed in the module map)', async () => {
+    const e = entry('payments');
+    const pending = scriptElementLoader.load(e, { timeoutMs: 60_000, attempt: 2 });
+    expect((document.head.querySelector('script') as HTMLScriptElement).src).toBe(`${e.entry}?attempt=2`);
+    customElements.define(e.element, class extends HTMLElement {});
+    await pending;
+  });
+
+  it('times out when the element is never defined, and removes the script', async () => {
+    const e = entry('payments');
+    const error = await scriptElementLoader.load(e, { timeoutMs: 30, attempt: 0 }).catch((x: unknown) => x);
+    expect(error).toBeInstanceOf(ElementLoadError);
+    expect((error as ElementLoadError).reason).toBe('timeout');
+    expect(document.head.querySelector('script')).toBeNull();
+  });
+
+  it('fails fast when a script of the entry throws while starting', async () => {
+    const e = entry('payments');
+    const pending = scriptElementLoader.load(e, { timeoutMs: 60_000, attempt: 0 });
+    window.dispatchEvent(new ErrorEvent('error', { message: 'boom', filename: e.entry }));
+    const error = await pending.catch((x: unknown) => x);
+    expect((error as ElementLoadError).reason).toBe('threw');
+  });
+
+  it('resolves at once for an element that is already defined', async () => {
+    const e = entry('payments');
+    customElements.define(e.element, class extends HTMLElement {});
+    await scriptElementLoader.load(e, { timeoutMs: 10, attempt: 0 });
+    expect(document.head.querySelector('script')).toBeNull();
+  });
+});
+
+describe('entryFolder', () => {
+  it('is the folder of the entry, absolute', () => {
+    expect(entryFolder('/mfe/payments/1.0.0%2Babc/main-X.js', 'http://localhost:8080/payments')).toBe(
+      'http://localhost:8080/mfe/payments/1.0.0%2Babc/',
+    );
+  });
+});

@@ -1,0 +1,86 @@
+import type { RegistryEntry } from '@atrium/contracts';
+
+/** Why an element could not be shown; each gets its own message in the route's error panel. */
+export type LoadFailure = 'missing' | 'integrity-or-network' | 'timeout' | 'threw' | 'not-defined';
+
+export class ElementLoadError extends Error {
+  readonly reason: LoadFailure;
+  constructor(reason: LoadFailure, message: string) {
+    super(message);
+    this.name = 'ElementLoadError';
+    this.reason = reason;
+  }
+}
+
+/** Loads a registry entry's code until its custom element is defined. Swappable in tests (jsdom runs no modules). */
+export interface ElementLoader {
+  load(entry: RegistryEntry, options: { timeoutMs: number; attempt: number }): Promise<void>;
+}
+
+/** The folder an entry's files live in: errors from scripts below it belong to that micro-frontend. */
+export function entryFolder(entryUrl: string, base: string = document.baseURI): string {
+  const url = new URL(entryUrl, base);
+  return url.href.slice(0, url.href.lastIndexOf('/') + 1);
+}
+
+/**
+ * The browser loader: a `<script type="module" integrity crossorigin>` (dynamic `import()` cannot
+ * check integrity), then waiting for the element to be defined — Angular elements define theirs
+ * asynchronously after bootstrap. A failed module URL stays failed in the browser's module map, so
+ * a retry adds `?attempt=N` to fetch it afresh.
+ */
+export const scriptElementLoader: ElementLoader = {
+  async load(entry, { timeoutMs, attempt }) {
+    if (customElements.get(entry.element) !== undefined) return;
+    const url = new URL(entry.entry, document.baseURI);
+    if (attempt > 0) url.searchParams.set('attempt', String(attempt));
+    const folder = entryFolder(url.href);
+    const script = document.createElement('script');
+    script.type = 'module';
+    script.src = url.href;
+    script.integrity = entry.integrity;
+    script.crossOrigin = 'anonymous';
+    let cleanup = (): void => {};
+    const failed = new Promise<never>((_, reject) => {
+      const timer = window.setTimeout(
+        () =>
+          reject(
+            new ElementLoadError('timeout', `${entry.title} did not start within ${timeoutMs / 1000} s`),
+          ),
+        timeoutMs,
+      );
+      const onError = (event: ErrorEvent): void => {
+        if (event.filename.startsWith(folder))
+          reject(new ElementLoadError('threw', `${entry.title} failed while starting: ${event.message}`));
+      };
+      window.addEventListener('error', onError);
+      script.addEventListener('error', () => {
+        // A 404 and an integrity mismatch look the same from here: ask the server which it was.
+        void fetch(url.href, { method: 'HEAD', cache: 'no-store' })
+          .then((response) => response.ok)
+          .catch(() => false)
+          .then((exists) =>
+            reject(
+              exists
+                ? new ElementLoadError('integrity-or-network', `${entry.title} failed its integrity check`)
+                : new ElementLoadError('missing', `${entry.title} could not be downloaded`),
+            ),
+          );
+      });
+      cleanup = () => {
+        window.clearTimeout(timer);
+        window.removeEventListener('error', onError);
+      };
+    });
+    failed.catch(() => {});
+    document.head.append(script);
+    try {
+      await Promise.race([customElements.whenDefined(entry.element), failed]);
+    } catch (error) {
+      script.remove();
+      throw error;
+    } finally {
+      cleanup();
+    }
+  },
+};

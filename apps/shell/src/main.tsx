@@ -1,0 +1,38 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import '@atrium/design-tokens/tokens.css';
+import './app/shell.css';
+import { App } from './app/app.tsx';
+import { bootstrap } from './app/bootstrap.ts';
+
+const container = document.getElementById('root');
+if (container === null) throw new Error('#root is missing from index.html');
+const root = createRoot(container);
+
+bootstrap().then(
+  (result) => {
+    if (result.kind === 'ready')
+      root.render(
+        <StrictMode>
+          <App services={result.services} />
+        </StrictMode>,
+      );
+    else
+      root.render(
+        <p className="boot-status" role="status">
+          Signing in…
+        </p>,
+      );
+  },
+  (error: unknown) => {
+    root.render(
+      <section className="boot-status" role="alert">
+        <h1>Atrium could not start</h1>
+        <p>{(error as Error).message}</p>
+        <button type="button" onClick={() => window.location.reload()}>
+          Try again
+        </button>
+      </section>,
+    );
+  },
+);
