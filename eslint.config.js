@@ -7,7 +7,14 @@ const apps = ['shell', 'accounts', 'payments'];
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/**', '**/dist/**', '**/.angular/**', '.atrium/**', 'bench/results/**', 'test-results/**'],
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '**/.angular/**',
+      '.atrium/**',
+      'bench/results/**',
+      'test-results/**',
+    ],
   },
   ...tseslint.configs.recommended,
   {
@@ -17,7 +24,10 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-restricted-syntax': [
         'error',
-        { selector: 'TSEnumDeclaration', message: 'Use a union of string literals: enums are not erasable syntax.' },
+        {
+          selector: 'TSEnumDeclaration',
+          message: 'Use a union of string literals: enums are not erasable syntax.',
+        },
       ],
       'import-x/no-restricted-paths': [
         'error',
@@ -32,7 +42,11 @@ export default tseslint.config(
             // Services never import apps. (design-tokens is framework-free data: the login page uses it.)
             { target: './services', from: ['./apps'], message: 'Services never import apps.' },
             // Packages never import apps or services.
-            { target: './packages', from: ['./apps', './services'], message: 'Packages never import apps or services.' },
+            {
+              target: './packages',
+              from: ['./apps', './services'],
+              message: 'Packages never import apps or services.',
+            },
           ],
         },
       ],
@@ -40,8 +54,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@atrium/shell', '@atrium/accounts', '@atrium/payments'], message: 'Apps are not libraries.' },
-            { regex: '^(\\.\\./)+(apps|services)/', message: 'Cross-workspace imports go through the package name.' },
+            {
+              group: ['@atrium/shell', '@atrium/accounts', '@atrium/payments'],
+              message: 'Apps are not libraries.',
+            },
+            {
+              regex: '^(\\.\\./)+(apps|services)/',
+              message: 'Cross-workspace imports go through the package name.',
+            },
           ],
         },
       ],
@@ -54,7 +74,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@atrium/shell', '@atrium/accounts', '@atrium/payments'], message: 'Services never import apps.' },
+            {
+              group: ['@atrium/shell', '@atrium/accounts', '@atrium/payments'],
+              message: 'Services never import apps.',
+            },
           ],
         },
       ],

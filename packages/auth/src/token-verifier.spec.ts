@@ -24,7 +24,10 @@ async function refused(token: string, code: AuthError['code']): Promise<void> {
   });
 }
 
-function resign(token: string, mutate: (header: Record<string, unknown>, payload: Record<string, unknown>) => void) {
+function resign(
+  token: string,
+  mutate: (header: Record<string, unknown>, payload: Record<string, unknown>) => void,
+) {
   const [h, p, s] = token.split('.') as [string, string, string];
   const header = JSON.parse(new TextDecoder().decode(base64url.decode(h)));
   const payload = JSON.parse(new TextDecoder().decode(base64url.decode(p)));
@@ -47,7 +50,10 @@ describe('a valid access token', () => {
   });
 
   test('drops unknown group names instead of trusting them as roles', async () => {
-    const token = await issuer.mint({ ...demoCaller('A', 'viewer'), roles: ['viewer', 'superuser' as 'viewer'] });
+    const token = await issuer.mint({
+      ...demoCaller('A', 'viewer'),
+      roles: ['viewer', 'superuser' as 'viewer'],
+    });
     assert.deepEqual((await verifier.verify(token)).roles, ['viewer']);
   });
 
@@ -67,7 +73,10 @@ describe('token verification refuses', () => {
   });
 
   test('a non-Bearer scheme', async () => {
-    await assert.rejects(authenticate(verifier, 'Basic dXNlcjpwYXNz'), (e: AuthError) => e.code === 'invalid_token');
+    await assert.rejects(
+      authenticate(verifier, 'Basic dXNlcjpwYXNz'),
+      (e: AuthError) => e.code === 'invalid_token',
+    );
   });
 
   test('alg: none', async () => {
@@ -97,7 +106,10 @@ describe('token verification refuses', () => {
   });
 
   test('a wrong issuer', async () => {
-    await refused(await issuer.mint(demoCaller('A', 'member'), { issuer: 'https://evil.example' }), 'invalid_token');
+    await refused(
+      await issuer.mint(demoCaller('A', 'member'), { issuer: 'https://evil.example' }),
+      'invalid_token',
+    );
   });
 
   test('a wrong audience', async () => {

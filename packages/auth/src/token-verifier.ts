@@ -1,4 +1,11 @@
-import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  errors,
+  jwtVerify,
+  type JSONWebKeySet,
+  type JWTPayload,
+} from 'jose';
 import { AuthError } from './auth-error.ts';
 import {
   DEFAULT_CLAIM_NAMES,
@@ -46,11 +53,14 @@ export function createVerifier(config: VerifierConfig): TokenVerifier {
     throw new Error('createVerifier: only asymmetric algorithms may be allowed');
   }
   // jose caches the key set and refetches on an unknown kid, at most once per cooldown.
-  const jwks = config.keySet !== undefined ? createLocalJWKSet(config.keySet) : createRemoteJWKSet(new URL(config.jwksUri ?? `${config.issuer.replace(/\/$/, '')}/jwks`), {
-    cooldownDuration: config.jwksCooldownMs ?? 30_000,
-    cacheMaxAge: 10 * 60_000,
-    timeoutDuration: 5_000,
-  });
+  const jwks =
+    config.keySet !== undefined
+      ? createLocalJWKSet(config.keySet)
+      : createRemoteJWKSet(new URL(config.jwksUri ?? `${config.issuer.replace(/\/$/, '')}/jwks`), {
+          cooldownDuration: config.jwksCooldownMs ?? 30_000,
+          cacheMaxAge: 10 * 60_000,
+          timeoutDuration: 5_000,
+        });
 
   async function verifyPayload(token: string): Promise<JWTPayload> {
     try {
@@ -104,7 +114,8 @@ export function createVerifier(config: VerifierConfig): TokenVerifier {
 
 /** Extracts the token from an `Authorization: Bearer …` header; throws `missing_token`/`invalid_token`. */
 export function bearerToken(authorizationHeader: string | undefined): string {
-  if (authorizationHeader === undefined || authorizationHeader.trim() === '') throw new AuthError('missing_token');
+  if (authorizationHeader === undefined || authorizationHeader.trim() === '')
+    throw new AuthError('missing_token');
   const match = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i.exec(authorizationHeader.trim());
   if (!match) throw new AuthError('invalid_token', 'malformed Authorization header');
   return match[1] as string;

@@ -70,7 +70,8 @@ export function registryProblems(value: unknown): string[] {
     else if (seen.has(entry.name)) problems.push(`${at}.name: duplicate "${entry.name}"`);
     else seen.add(entry.name);
     if (typeof entry.title !== 'string' || entry.title === '') problems.push(`${at}.title: required`);
-    if (typeof entry.route !== 'string' || !ROUTE.test(entry.route)) problems.push(`${at}.route: like /payments`);
+    if (typeof entry.route !== 'string' || !ROUTE.test(entry.route))
+      problems.push(`${at}.route: like /payments`);
     if (typeof entry.element !== 'string' || !TAG.test(entry.element))
       problems.push(`${at}.element: a custom element name with a hyphen`);
     if (typeof entry.entry !== 'string' || entry.entry === '') problems.push(`${at}.entry: required`);

@@ -69,7 +69,8 @@ export const tokens = {
   } satisfies Record<'light' | 'dark', ColorScheme>,
   typography: {
     // System fonts only: the machines and many deployments have no network for web fonts.
-    fontFamily: "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'Liberation Sans', Arial, sans-serif",
+    fontFamily:
+      "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'Liberation Sans', Arial, sans-serif",
     monoFamily: "ui-monospace, 'SFMono-Regular', 'DejaVu Sans Mono', Menlo, Consolas, monospace",
     baseSize: '16px',
     scale: { small: '0.875rem', body: '1rem', title: '1.25rem', headline: '1.75rem' },

@@ -95,11 +95,13 @@ for (const engine of ['embedded', 'server'] as const) {
     });
 
     test('refuses a role name that could carry SQL', async () => {
-      await assert.rejects(db.transaction(async () => 1, { role: 'x; drop table notes' }), /invalid role/);
+      await assert.rejects(
+        db.transaction(async () => 1, { role: 'x; drop table notes' }),
+        /invalid role/,
+      );
     });
   });
 }
-
 
 describe('embedded data folder', () => {
   test('is locked against a second open while in use, and free again after close', async () => {

@@ -32,7 +32,9 @@ export async function migrate(db: Database, dir: URL, options: { table?: string 
   return db.transaction(async (tx) => {
     // Transaction-scoped lock: released by commit or rollback, even if this process dies.
     await tx.query('select pg_advisory_xact_lock(hashtext($1))', [`atrium-migrate:${table}`]);
-    await tx.query(`create table if not exists ${table} (name text primary key, applied_at timestamptz not null default now())`);
+    await tx.query(
+      `create table if not exists ${table} (name text primary key, applied_at timestamptz not null default now())`,
+    );
     const { rows } = await tx.query<{ name: string }>(`select name from ${table}`);
     const done = new Set(rows.map((row) => row.name));
     const applied: string[] = [];

@@ -1,4 +1,16 @@
-export { startTestIssuer, demoCaller, type TestIssuer, type TestClaims, type MintOptions } from './test-issuer.ts';
+export {
+  startTestIssuer,
+  demoCaller,
+  type TestIssuer,
+  type TestClaims,
+  type MintOptions,
+} from './test-issuer.ts';
 export { freePort, makeTempDir } from './free-port.ts';
 export { startPostgresServer, startRedisServer, type RunningServer } from './server-harness.ts';
-export { OidcSession, CookieJar, loginWithPassword, type LoginOptions, type LoginPage } from './oidc-login.ts';
+export {
+  OidcSession,
+  CookieJar,
+  loginWithPassword,
+  type LoginOptions,
+  type LoginPage,
+} from './oidc-login.ts';

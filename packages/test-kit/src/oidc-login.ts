@@ -47,9 +47,15 @@ export class OidcSession {
   }
 
   static async discover(options: LoginOptions): Promise<OidcSession> {
-    const config = await client.discovery(new URL(options.issuer), options.clientId ?? 'atrium-shell', undefined, client.None(), {
-      execute: [client.allowInsecureRequests],
-    });
+    const config = await client.discovery(
+      new URL(options.issuer),
+      options.clientId ?? 'atrium-shell',
+      undefined,
+      client.None(),
+      {
+        execute: [client.allowInsecureRequests],
+      },
+    );
     return new OidcSession(config, options);
   }
 
@@ -76,7 +82,9 @@ export class OidcSession {
   }
 
   /** Starts an authorization request (code + PKCE S256) and returns the login page. */
-  async start(extra: Record<string, string> = {}): Promise<{ page: LoginPage; verifier: string; state: string }> {
+  async start(
+    extra: Record<string, string> = {},
+  ): Promise<{ page: LoginPage; verifier: string; state: string }> {
     const verifier = client.randomPKCECodeVerifier();
     const state = client.randomState();
     const url = client.buildAuthorizationUrl(this.config, {
@@ -92,7 +100,11 @@ export class OidcSession {
   }
 
   /** Posts the login form found in `page`; returns the next page, or the callback URL on success. */
-  async submit(page: LoginPage, username: string, password: string): Promise<{ callback?: string; page?: LoginPage }> {
+  async submit(
+    page: LoginPage,
+    username: string,
+    password: string,
+  ): Promise<{ callback?: string; page?: LoginPage }> {
     const action = /<form method="post" action="([^"]+)"/.exec(page.html)?.[1];
     const csrf = /name="csrf" value="([^"]+)"/.exec(page.html)?.[1];
     if (action === undefined || csrf === undefined) throw new Error(`no login form in page:\n${page.html}`);
@@ -106,7 +118,10 @@ export class OidcSession {
   }
 
   /** The whole login: authorization request, form, code exchange. */
-  async login(username = this.options.username, password = this.options.password): Promise<client.TokenEndpointResponse & client.TokenEndpointResponseHelpers> {
+  async login(
+    username = this.options.username,
+    password = this.options.password,
+  ): Promise<client.TokenEndpointResponse & client.TokenEndpointResponseHelpers> {
     const { page, verifier, state } = await this.start();
     const { callback, page: failed } = await this.submit(page, username, password);
     if (callback === undefined) throw new Error(`login failed (${failed?.status}):\n${failed?.html}`);

@@ -60,7 +60,9 @@ export async function startPostgresServer(): Promise<RunningServer> {
     ]),
   );
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=200`;
-  await run(...asPostgres(join(bin, 'pg_ctl'), ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', 'start']));
+  await run(
+    ...asPostgres(join(bin, 'pg_ctl'), ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', 'start']),
+  );
   let stopped = false;
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
@@ -68,22 +70,28 @@ export async function startPostgresServer(): Promise<RunningServer> {
     async stop() {
       if (stopped) return;
       stopped = true;
-      await run(...asPostgres(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop'])).catch(() => {});
+      await run(...asPostgres(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop'])).catch(
+        () => {},
+      );
       await rm(dir, { recursive: true, force: true });
     },
   };
 }
 
-
 /** Starts a throwaway redis-server (Debian's) on a free loopback port, with no persistence. */
 export async function startRedisServer(): Promise<RunningServer> {
   const binary = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((p) => existsSync(p));
-  if (binary === undefined) throw new Error('redis-server not found: install it with `apt-get install -y redis-server`');
+  if (binary === undefined)
+    throw new Error('redis-server not found: install it with `apt-get install -y redis-server`');
   const dir = await makeTempDir('redis');
   const port = await freePort();
-  const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    binary,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   await new Promise<void>((resolve, reject) => {
     let output = '';
     const timer = setTimeout(() => reject(new Error(`redis-server did not start:\n${output}`)), 10_000);

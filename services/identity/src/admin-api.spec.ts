@@ -11,7 +11,12 @@ let identity: RunningIdentity;
 const tokens = new Map<string, string>();
 
 async function login(username: string, password = 'demo-password') {
-  const rp = await OidcSession.discover({ issuer: identity.issuer, redirectUri: identity.redirectUri, username, password });
+  const rp = await OidcSession.discover({
+    issuer: identity.issuer,
+    redirectUri: identity.redirectUri,
+    username,
+    password,
+  });
   return { rp, tokens: await rp.login() };
 }
 
@@ -30,7 +35,11 @@ async function api(as: string | undefined, method: string, path: string, body?: 
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text === '' ? undefined : JSON.parse(text) };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: text === '' ? undefined : JSON.parse(text),
+  };
 }
 
 const userCount = async () => (await api('operator', 'GET', '/users')).body.items.length as number;
@@ -90,12 +99,21 @@ describe('the admin API', () => {
   test("a tenant admin cannot disable or re-password another tenant's user (404)", async () => {
     const b = (await api('operator', 'GET', '/users?tenantId=TenantB')).body.items[0];
     assert.equal((await api('adminTenantA', 'POST', `/users/${b.id}/disable`)).status, 404);
-    assert.equal((await api('adminTenantA', 'PUT', `/users/${b.id}/password`, { password: 'another long password' })).status, 404);
+    assert.equal(
+      (await api('adminTenantA', 'PUT', `/users/${b.id}/password`, { password: 'another long password' }))
+        .status,
+      404,
+    );
   });
 
   test('bad input gets a clear error and changes nothing', async () => {
     const before = await userCount();
-    const base = { username: 'newperson', email: 'new@example.com', password: 'a long enough password', roles: ['member'] };
+    const base = {
+      username: 'newperson',
+      email: 'new@example.com',
+      password: 'a long enough password',
+      roles: ['member'],
+    };
     const cases: Array<[Record<string, unknown>, number, string]> = [
       [{ ...base, username: 'userTenantA' }, 409, 'duplicate_username'],
       [{ ...base, username: 'USERTENANTA' }, 409, 'duplicate_username'],
@@ -121,7 +139,10 @@ describe('the admin API', () => {
   });
 
   test('an operator creates a tenant and its admin, who then manages it', async () => {
-    assert.equal((await api('operator', 'POST', '/tenants', { id: 'TenantC', name: 'Tenant C' })).status, 201);
+    assert.equal(
+      (await api('operator', 'POST', '/tenants', { id: 'TenantC', name: 'Tenant C' })).status,
+      201,
+    );
     const created = await api('operator', 'POST', '/users', {
       username: 'adminTenantC',
       email: 'admin@c.example',
@@ -136,7 +157,12 @@ describe('the admin API', () => {
     const member = await fetch(`${identity.issuer}/admin/users`, {
       method: 'POST',
       headers: { authorization: `Bearer ${t.access_token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'memberC', email: 'm@c.example', password: 'a long enough password', roles: ['member'] }),
+      body: JSON.stringify({
+        username: 'memberC',
+        email: 'm@c.example',
+        password: 'a long enough password',
+        roles: ['member'],
+      }),
     });
     assert.equal(member.status, 201);
     assert.equal(((await member.json()) as { tenantId: string }).tenantId, 'TenantC');
@@ -151,12 +177,20 @@ describe('the admin API', () => {
     });
     assert.equal(created.status, 201);
     const { rp, tokens: t } = await login('leavingSoon', 'a long enough password');
-    assert.equal((await api('adminTenantA', 'POST', `/users/${created.body.id}/disable`)).body.disabled, true);
+    assert.equal(
+      (await api('adminTenantA', 'POST', `/users/${created.body.id}/disable`)).body.disabled,
+      true,
+    );
     await assert.rejects(
       client.refreshTokenGrant(rp.config, t.refresh_token as string),
       (error: { error?: string }) => error.error === 'invalid_grant',
     );
-    const fresh = await OidcSession.discover({ issuer: identity.issuer, redirectUri: identity.redirectUri, username: 'x', password: 'y' });
+    const fresh = await OidcSession.discover({
+      issuer: identity.issuer,
+      redirectUri: identity.redirectUri,
+      username: 'x',
+      password: 'y',
+    });
     const { page } = await fresh.start();
     const result = await fresh.submit(page, 'leavingSoon', 'a long enough password');
     assert.equal(result.page?.status, 401);
@@ -175,35 +209,102 @@ describe('the admin API', () => {
 });
 
 describe('the CLI', () => {
-  test("creates users who can log in, and refuses bad input with a coded error", async () => {
+  test('creates users who can log in, and refuses bad input with a coded error', async () => {
     // The running server holds the embedded database: the CLI must say so, not corrupt it.
-    const env = { ...process.env, ATRIUM_DATA_DIR: identity.config.dataDir, PORT: String(identity.config.port) };
+    const env = {
+      ...process.env,
+      ATRIUM_DATA_DIR: identity.config.dataDir,
+      PORT: String(identity.config.port),
+    };
     const cli = ['services/identity/src/cli.ts'];
     await assert.rejects(
-      run(process.execPath, [...cli, 'tenant', 'list'], { env, cwd: new URL('../../../', import.meta.url).pathname }),
+      run(process.execPath, [...cli, 'tenant', 'list'], {
+        env,
+        cwd: new URL('../../../', import.meta.url).pathname,
+      }),
       (error: { stderr: string; code: number }) => error.code === 2 && /in use by process/.test(error.stderr),
     );
     await identity.stop({ keepData: true });
     const cwd = new URL('../../../', import.meta.url).pathname;
-    await run(process.execPath, [...cli, 'tenant', 'create', '--id', 'TenantD', '--name', 'Tenant D'], { env, cwd });
+    await run(process.execPath, [...cli, 'tenant', 'create', '--id', 'TenantD', '--name', 'Tenant D'], {
+      env,
+      cwd,
+    });
     await run(
       process.execPath,
-      [...cli, 'user', 'create', '--tenant', 'TenantD', '--username', 'dora', '--email', 'dora@d.example', '--role', 'member', '--password', 'a long enough password'],
+      [
+        ...cli,
+        'user',
+        'create',
+        '--tenant',
+        'TenantD',
+        '--username',
+        'dora',
+        '--email',
+        'dora@d.example',
+        '--role',
+        'member',
+        '--password',
+        'a long enough password',
+      ],
       { env, cwd },
     );
     await assert.rejects(
-      run(process.execPath, [...cli, 'user', 'create', '--tenant', 'TenantD', '--username', 'dora', '--email', 'x@d.example', '--role', 'member', '--password', 'another long password'], { env, cwd }),
-      (error: { stderr: string; code: number }) => error.code === 2 && /duplicate_username/.test(error.stderr),
+      run(
+        process.execPath,
+        [
+          ...cli,
+          'user',
+          'create',
+          '--tenant',
+          'TenantD',
+          '--username',
+          'dora',
+          '--email',
+          'x@d.example',
+          '--role',
+          'member',
+          '--password',
+          'another long password',
+        ],
+        { env, cwd },
+      ),
+      (error: { stderr: string; code: number }) =>
+        error.code === 2 && /duplicate_username/.test(error.stderr),
     );
     await assert.rejects(
-      run(process.execPath, [...cli, 'user', 'create', '--tenant', 'TenantD', '--username', 'zed', '--email', 'z@d.example', '--role', 'chief', '--password', 'another long password'], { env, cwd }),
+      run(
+        process.execPath,
+        [
+          ...cli,
+          'user',
+          'create',
+          '--tenant',
+          'TenantD',
+          '--username',
+          'zed',
+          '--email',
+          'z@d.example',
+          '--role',
+          'chief',
+          '--password',
+          'another long password',
+        ],
+        { env, cwd },
+      ),
       (error: { stderr: string }) => /unknown_role/.test(error.stderr),
     );
-    const { stdout } = await run(process.execPath, [...cli, 'user', 'list', '--tenant', 'TenantD'], { env, cwd });
+    const { stdout } = await run(process.execPath, [...cli, 'user', 'list', '--tenant', 'TenantD'], {
+      env,
+      cwd,
+    });
     assert.match(stdout, /dora\s+TenantD\s+member\s+active/);
     assert.doesNotMatch(stdout, /zed/);
 
-    identity = await startIdentity({ ATRIUM_DATA_DIR: identity.config.dataDir, PORT: String(identity.config.port) });
+    identity = await startIdentity({
+      ATRIUM_DATA_DIR: identity.config.dataDir,
+      PORT: String(identity.config.port),
+    });
     tokens.clear();
     const { tokens: t } = await login('dora', 'a long enough password');
     assert.equal(t.claims()?.['custom:tenantId'], 'TenantD');

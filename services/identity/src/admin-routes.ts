@@ -1,6 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Ajv } from 'ajv';
-import { AuthError, bearerToken, hasRole, type PlatformCallerContext, type TokenVerifier } from '@atrium/auth';
+import {
+  AuthError,
+  bearerToken,
+  hasRole,
+  type PlatformCallerContext,
+  type TokenVerifier,
+} from '@atrium/auth';
 import type { Database } from '@atrium/postgres';
 import { IdentityError } from './errors.ts';
 import { revokeAccount } from './oidc-adapter.ts';
@@ -74,25 +80,44 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminDeps): Promis
     async (request, reply) => {
       if (!isOperator(request)) throw new IdentityError('forbidden', 'Only operators manage tenants.');
       const tenant = await users.createTenant(request.body);
-      request.log.info({ event: 'tenant_created', tenantId: tenant.id, by: request.adminCaller.userId }, 'tenant created');
+      request.log.info(
+        { event: 'tenant_created', tenantId: tenant.id, by: request.adminCaller.userId },
+        'tenant created',
+      );
       return reply.code(201).send(tenant);
     },
   );
 
   app.get<{ Querystring: { tenantId?: string } }>(
     '/users',
-    { schema: { querystring: { type: 'object', properties: { tenantId: { type: 'string' } }, additionalProperties: false } } },
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          properties: { tenantId: { type: 'string' } },
+          additionalProperties: false,
+        },
+      },
+    },
     async (request) => {
       // A tenant admin always sees their own tenant, whatever they ask for.
-      const tenantId = isOperator(request) ? request.query.tenantId : (request.adminCaller.tenantId as string);
-      if (!isOperator(request) && request.query.tenantId !== undefined && request.query.tenantId !== tenantId) {
+      const tenantId = isOperator(request)
+        ? request.query.tenantId
+        : (request.adminCaller.tenantId as string);
+      if (
+        !isOperator(request) &&
+        request.query.tenantId !== undefined &&
+        request.query.tenantId !== tenantId
+      ) {
         throw new IdentityError('forbidden', 'You may only list the users of your own tenant.');
       }
       return { items: await users.listUsers(tenantId) };
     },
   );
 
-  app.post<{ Body: { username: string; email: string; password: string; tenantId?: string | null; roles: string[] } }>(
+  app.post<{
+    Body: { username: string; email: string; password: string; tenantId?: string | null; roles: string[] };
+  }>(
     '/users',
     {
       schema: {
@@ -119,20 +144,27 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminDeps): Promis
         tenantId = caller.tenantId;
       }
       const user = await users.createUser({ ...request.body, tenantId });
-      request.log.info({ event: 'user_created', userId: user.id, tenantId, by: caller.userId }, 'user created');
+      request.log.info(
+        { event: 'user_created', userId: user.id, tenantId, by: caller.userId },
+        'user created',
+      );
       return reply.code(201).send(user);
     },
   );
 
   app.post<{ Params: { id: string } }>('/users/:id/disable', async (request) => {
     const user = await manageable(request, request.params.id);
-    if (user.id === request.adminCaller.userId) throw new IdentityError('forbidden', 'You cannot disable yourself.');
+    if (user.id === request.adminCaller.userId)
+      throw new IdentityError('forbidden', 'You cannot disable yourself.');
     await db.transaction(async (tx) => {
       await users.setDisabled(user.id, true, tx);
     });
     // Sessions, grants and refresh tokens go with it; access tokens expire within their short TTL.
     const revoked = await revokeAccount(db, user.id);
-    request.log.info({ event: 'user_disabled', userId: user.id, revoked, by: request.adminCaller.userId }, 'user disabled');
+    request.log.info(
+      { event: 'user_disabled', userId: user.id, revoked, by: request.adminCaller.userId },
+      'user disabled',
+    );
     return { ...user, disabled: true };
   });
 

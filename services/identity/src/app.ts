@@ -43,7 +43,8 @@ export default async function identityApp(app: FastifyInstance, options: Identit
   if (ownsDb) app.addHook('onClose', () => db.close());
 
   const users = new UserDirectory(db);
-  if (config.seedDemo && (await seedDemoIdentity(db, users))) app.log.info('identity: demo tenants and users seeded');
+  if (config.seedDemo && (await seedDemoIdentity(db, users)))
+    app.log.info('identity: demo tenants and users seeded');
 
   const keys = await loadKeyMaterial(db, config.accessTokenTtlSeconds + 300);
   const provider = createProvider(config, db, users, keys);
@@ -53,9 +54,23 @@ export default async function identityApp(app: FastifyInstance, options: Identit
     lockoutSeconds: config.loginLockoutSeconds,
   });
   const publicKeys = {
-    keys: keys.jwks.keys.map(({ kty, n, e, crv, x, y, kid, alg, use }) => ({ kty, n, e, crv, x, y, kid, alg, use })),
+    keys: keys.jwks.keys.map(({ kty, n, e, crv, x, y, kid, alg, use }) => ({
+      kty,
+      n,
+      e,
+      crv,
+      x,
+      y,
+      kid,
+      alg,
+      use,
+    })),
   };
-  const verifier = createVerifier({ issuer: config.issuer, audience: config.audience, keySet: publicKeys as never });
+  const verifier = createVerifier({
+    issuer: config.issuer,
+    audience: config.audience,
+    keySet: publicKeys as never,
+  });
 
   const sweeper = setInterval(() => void sweepExpired(db).catch(() => {}), 10 * 60_000);
   sweeper.unref();
@@ -77,12 +92,15 @@ export default async function identityApp(app: FastifyInstance, options: Identit
       return reply.code(400).type('application/problem+json').send(problem(invalid, request.url));
     }
     if (typeof error.statusCode === 'number' && error.statusCode < 500) {
-      return reply.code(error.statusCode).type('application/problem+json').send({
-        type: 'about:blank',
-        title: error.message,
-        status: error.statusCode,
-        code: error.code ?? 'bad_request',
-      });
+      return reply
+        .code(error.statusCode)
+        .type('application/problem+json')
+        .send({
+          type: 'about:blank',
+          title: error.message,
+          status: error.statusCode,
+          code: error.code ?? 'bad_request',
+        });
     }
     // Unexpected: logged with the request id, masked for the client.
     request.log.error({ err: error }, 'unexpected error');
@@ -98,7 +116,10 @@ export default async function identityApp(app: FastifyInstance, options: Identit
       await db.ping();
       return { status: 'ready' };
     } catch {
-      return reply.code(503).header('retry-after', '5').send({ status: 'unavailable', code: 'database_unavailable' });
+      return reply
+        .code(503)
+        .header('retry-after', '5')
+        .send({ status: 'unavailable', code: 'database_unavailable' });
     }
   });
   app.get('/assets/login.css', async (_request, reply) =>

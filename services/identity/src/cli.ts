@@ -32,16 +32,32 @@ async function readPassword(given: string | undefined): Promise<string> {
   if (process.stdin.isTTY) process.stderr.write('Password: ');
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  const password = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
-  if (password === '') throw new UsageError('a password is required (--password, ATRIUM_PASSWORD or standard input)');
+  const password = Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
+  if (password === '')
+    throw new UsageError('a password is required (--password, ATRIUM_PASSWORD or standard input)');
   return password;
 }
 
 function table(users: User[]): string {
-  const rows = users.map((u) => [u.username, u.tenantId ?? '(platform)', u.roles.join(','), u.disabled ? 'disabled' : 'active', u.email]);
+  const rows = users.map((u) => [
+    u.username,
+    u.tenantId ?? '(platform)',
+    u.roles.join(','),
+    u.disabled ? 'disabled' : 'active',
+    u.email,
+  ]);
   const head = ['USERNAME', 'TENANT', 'ROLES', 'STATUS', 'EMAIL'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
-  return [head, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i] as number)).join('  ').trimEnd()).join('\n');
+  return [head, ...rows]
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i] as number))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -66,10 +82,20 @@ async function main(argv: string[]): Promise<number> {
   }
   const required = (name: keyof typeof values): string => {
     const value = values[name];
-    if (typeof value !== 'string' || value === '') throw new UsageError(`--${name} is required for "${command}"`);
+    if (typeof value !== 'string' || value === '')
+      throw new UsageError(`--${name} is required for "${command}"`);
     return value;
   };
-  const known = ['tenant create', 'tenant list', 'user create', 'user list', 'user disable', 'user enable', 'user set-password', 'keys rotate'];
+  const known = [
+    'tenant create',
+    'tenant list',
+    'user create',
+    'user list',
+    'user disable',
+    'user enable',
+    'user set-password',
+    'keys rotate',
+  ];
   if (!known.includes(command)) throw new UsageError(`unknown command "${command}"`);
 
   const config = loadConfig(process.env);
@@ -99,7 +125,9 @@ async function main(argv: string[]): Promise<number> {
           roles,
           password: await readPassword(values.password),
         });
-        console.log(`created user ${user.username} (${user.roles.join(', ')}) in ${user.tenantId ?? 'the platform'}`);
+        console.log(
+          `created user ${user.username} (${user.roles.join(', ')}) in ${user.tenantId ?? 'the platform'}`,
+        );
         break;
       }
       case 'user list':
@@ -125,7 +153,9 @@ async function main(argv: string[]): Promise<number> {
         break;
       }
       case 'keys rotate':
-        console.log(`new signing key ${await rotateSigningKey(db)}; restart the identity instances to sign with it`);
+        console.log(
+          `new signing key ${await rotateSigningKey(db)}; restart the identity instances to sign with it`,
+        );
         break;
     }
     return 0;
@@ -138,9 +168,17 @@ try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
   if (error instanceof IdentityError) {
-    const fields = error.fields === undefined ? '' : ` (${Object.entries(error.fields).map(([k, v]) => `${k}: ${v}`).join('; ')})`;
+    const fields =
+      error.fields === undefined
+        ? ''
+        : ` (${Object.entries(error.fields)
+            .map(([k, v]) => `${k}: ${v}`)
+            .join('; ')})`;
     console.error(`error [${error.code}]: ${error.message}${fields}`);
-  } else if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+  } else if (
+    error instanceof UsageError ||
+    (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))
+  ) {
     console.error(`error [usage]: ${error.message}\n\n${USAGE}`);
   } else if (error instanceof ConfigError) {
     console.error(error.message);

@@ -74,7 +74,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): IdentityConfig {
   const urlList = (name: string, fallback: string[]): string[] => {
     const raw = env[name];
     if (raw === undefined || raw === '') return fallback;
-    const items = raw.split(',').map((item) => item.trim()).filter(Boolean);
+    const items = raw
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
     for (const item of items) {
       if (!URL.canParse(item)) problems.push(`${name}: "${item}" is not a URL`);
     }
@@ -118,7 +121,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): IdentityConfig {
     loginLockoutSeconds: integer('LOGIN_LOCKOUT_SECONDS', 900, 1, 86_400),
     trustProxy: boolean('TRUST_PROXY', false),
   };
-  if (config.basePath === '') problems.push('IDENTITY_ISSUER: the issuer needs a path, e.g. https://host/auth');
+  if (config.basePath === '')
+    problems.push('IDENTITY_ISSUER: the issuer needs a path, e.g. https://host/auth');
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

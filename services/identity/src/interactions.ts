@@ -47,12 +47,12 @@ export async function interactionRoutes(app: FastifyInstance, deps: InteractionD
       }),
     );
 
-
   app.get<{ Params: { uid: string } }>('/interaction/:uid', async (request, reply) => {
     const interaction = await provider.interactionDetails(request.raw, reply.raw).catch(() => undefined);
     if (interaction === undefined || interaction.uid !== request.params.uid) return expired(reply);
     if (interaction.prompt.name === 'login') {
-      const hint = typeof interaction.params['login_hint'] === 'string' ? interaction.params['login_hint'] : '';
+      const hint =
+        typeof interaction.params['login_hint'] === 'string' ? interaction.params['login_hint'] : '';
       return htmlReply(
         reply,
         200,
@@ -65,7 +65,12 @@ export async function interactionRoutes(app: FastifyInstance, deps: InteractionD
       );
     }
     // Any other prompt (consent) is for the first-party shell, whose grant loadExistingGrant implies.
-    const redirectTo = await provider.interactionResult(request.raw, reply.raw, {}, { mergeWithLastSubmission: true });
+    const redirectTo = await provider.interactionResult(
+      request.raw,
+      reply.raw,
+      {},
+      { mergeWithLastSubmission: true },
+    );
     return reply.header('cache-control', 'no-store').redirect(redirectTo, 303);
   });
 
@@ -73,7 +78,11 @@ export async function interactionRoutes(app: FastifyInstance, deps: InteractionD
     '/interaction/:uid/login',
     async (request, reply) => {
       const interaction = await provider.interactionDetails(request.raw, reply.raw).catch(() => undefined);
-      if (interaction === undefined || interaction.uid !== request.params.uid || interaction.prompt.name !== 'login')
+      if (
+        interaction === undefined ||
+        interaction.uid !== request.params.uid ||
+        interaction.prompt.name !== 'login'
+      )
         return expired(reply);
       const body = request.body ?? {};
       const token = typeof body['csrf'] === 'string' ? body['csrf'] : '';
@@ -110,7 +119,10 @@ export async function interactionRoutes(app: FastifyInstance, deps: InteractionD
       if (lockedFor > 0) {
         const minutes = Math.max(1, Math.ceil(lockedFor / 60));
         reply.header('retry-after', String(lockedFor));
-        return again(429, `Too many failed attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`);
+        return again(
+          429,
+          `Too many failed attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+        );
       }
       const user = await users.authenticate(username, password);
       if (user === undefined) {

@@ -37,7 +37,9 @@ describe('discovery', () => {
     assert.ok(doc['end_session_endpoint'], 'RP-initiated logout');
     assert.ok(doc['revocation_endpoint'], 'revocation');
     assert.equal(doc['registration_endpoint'], undefined, 'no sign-up, no dynamic registration');
-    const jwks = (await (await fetch(doc['jwks_uri'] as string)).json()) as { keys: Array<Record<string, unknown>> };
+    const jwks = (await (await fetch(doc['jwks_uri'] as string)).json()) as {
+      keys: Array<Record<string, unknown>>;
+    };
     assert.ok(jwks.keys.length >= 1);
     for (const key of jwks.keys) assert.equal(key['d'], undefined, 'no private key material is published');
   });
@@ -79,7 +81,10 @@ describe('a whole login with openid-client', () => {
 
     // Revocation: the revoked refresh token no longer works.
     await client.tokenRevocation(rp.config, refreshed.refresh_token as string);
-    await assert.rejects(client.refreshTokenGrant(rp.config, refreshed.refresh_token as string), oauthError('invalid_grant'));
+    await assert.rejects(
+      client.refreshTokenGrant(rp.config, refreshed.refresh_token as string),
+      oauthError('invalid_grant'),
+    );
 
     // RP-initiated logout: the confirmation form, then back to the shell.
     const endSession = client.buildEndSessionUrl(rp.config, {
@@ -108,13 +113,22 @@ describe('a whole login with openid-client', () => {
     const rp = await session('approverTenantA');
     const first = await rp.login();
     const second = await client.refreshTokenGrant(rp.config, first.refresh_token as string);
-    await assert.rejects(client.refreshTokenGrant(rp.config, first.refresh_token as string), oauthError('invalid_grant'));
-    await assert.rejects(client.refreshTokenGrant(rp.config, second.refresh_token as string), oauthError('invalid_grant'));
+    await assert.rejects(
+      client.refreshTokenGrant(rp.config, first.refresh_token as string),
+      oauthError('invalid_grant'),
+    );
+    await assert.rejects(
+      client.refreshTokenGrant(rp.config, second.refresh_token as string),
+      oauthError('invalid_grant'),
+    );
   });
 
   test('PKCE is required and only S256 is accepted', async () => {
     const base = `${identity.issuer}/auth?client_id=atrium-shell&response_type=code&scope=openid&redirect_uri=${encodeURIComponent(identity.redirectUri)}&state=s`;
-    for (const query of ['', '&code_challenge=abcdefghijklmnopqrstuvwxyzabcdefghijklmnopq&code_challenge_method=plain']) {
+    for (const query of [
+      '',
+      '&code_challenge=abcdefghijklmnopqrstuvwxyzabcdefghijklmnopq&code_challenge_method=plain',
+    ]) {
       const response = await fetch(base + query, { redirect: 'manual' });
       const location = response.headers.get('location') ?? '';
       assert.ok(location.startsWith(identity.redirectUri), `error goes back to the client: ${location}`);
@@ -174,7 +188,10 @@ describe('the login page', () => {
   test('refuses a form without the right CSRF token', async () => {
     const rp = await session();
     const { page } = await rp.start();
-    const forged = { ...page, html: page.html.replace(/name="csrf" value="[^"]+"/, 'name="csrf" value="forged"') };
+    const forged = {
+      ...page,
+      html: page.html.replace(/name="csrf" value="[^"]+"/, 'name="csrf" value="forged"'),
+    };
     const result = await rp.submit(forged, 'userTenantA', 'demo-password');
     assert.equal(result.page?.status, 403);
   });
@@ -233,7 +250,10 @@ describe('tokens and the token endpoint', () => {
     const { page, verifier, state } = await rp.start();
     const { callback } = await rp.submit(page, 'userTenantB', 'demo-password');
     const code = new URL(callback as string).searchParams.get('code') as string;
-    await client.authorizationCodeGrant(rp.config, new URL(callback as string), { pkceCodeVerifier: verifier, expectedState: state });
+    await client.authorizationCodeGrant(rp.config, new URL(callback as string), {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+    });
     const again = await postForm(`${identity.issuer}/token`, {
       grant_type: 'authorization_code',
       code,

@@ -61,6 +61,8 @@ export class LoginThrottle {
 
   /** A successful sign-in clears the account's count (not the address's: one good password must not unlock a spray). */
   async recordSuccess(username: string, address: string): Promise<void> {
-    await this.#db.query('delete from login_throttle where key = $1', [LoginThrottle.#keys(username, address).account]);
+    await this.#db.query('delete from login_throttle where key = $1', [
+      LoginThrottle.#keys(username, address).account,
+    ]);
   }
 }

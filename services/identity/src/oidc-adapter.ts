@@ -66,7 +66,10 @@ export function postgresAdapter(db: Database): new (model: string) => Adapter {
     }
 
     async consume(id: string): Promise<void> {
-      await db.query('update oidc_payloads set consumed_at = now() where model = $1 and id = $2', [this.model, id]);
+      await db.query('update oidc_payloads set consumed_at = now() where model = $1 and id = $2', [
+        this.model,
+        id,
+      ]);
     }
 
     async destroy(id: string): Promise<void> {
@@ -87,6 +90,8 @@ export async function revokeAccount(db: Database, accountId: string): Promise<nu
 
 /** Deletes expired provider state; safe to run on every instance. */
 export async function sweepExpired(db: Database): Promise<number> {
-  const { rowCount } = await db.query("delete from oidc_payloads where expires_at < now() - interval '1 hour'");
+  const { rowCount } = await db.query(
+    "delete from oidc_payloads where expires_at < now() - interval '1 hour'",
+  );
   return rowCount;
 }

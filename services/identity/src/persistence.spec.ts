@@ -37,7 +37,11 @@ describe('embedded data across restarts', () => {
       await db.close();
 
       identity = await startIdentity(env);
-      assert.deepEqual(await kidsOf(identity.issuer), [newKid, oldKid], 'new key first, old key still published');
+      assert.deepEqual(
+        await kidsOf(identity.issuer),
+        [newKid, oldKid],
+        'new key first, old key still published',
+      );
 
       // The session cookie still signs the user in without the form.
       const { url } = await rp.follow(
@@ -54,14 +58,22 @@ describe('embedded data across restarts', () => {
       const refreshed = await client.refreshTokenGrant(rp.config, first.refresh_token as string);
       assert.equal(decodeProtectedHeader(refreshed.access_token).kid, newKid);
       const verifier = createVerifier({ issuer: identity.issuer, audience: 'atrium-api' });
-      assert.equal((await verifier.verify(first.access_token)).username, 'userTenantA', 'old-key token still valid');
+      assert.equal(
+        (await verifier.verify(first.access_token)).username,
+        'userTenantA',
+        'old-key token still valid',
+      );
       assert.equal((await verifier.verify(refreshed.access_token)).username, 'userTenantA');
 
       const check = await openIdentityDatabase(config).catch((error: Error) => error);
       assert.ok(check instanceof Error, 'the running server holds the embedded database');
       await identity.stop({ keepData: true });
       const db2 = await openIdentityDatabase(config);
-      assert.equal((await new UserDirectory(db2).listUsers(undefined)).length, usersBefore, 'nothing re-seeded');
+      assert.equal(
+        (await new UserDirectory(db2).listUsers(undefined)).length,
+        usersBefore,
+        'nothing re-seeded',
+      );
       await db2.close();
       identity = await startIdentity(env);
     } finally {
@@ -120,7 +132,10 @@ describe('two instances on one PostgreSQL server', () => {
       authorize.port = String(two.config.port);
       const answer = await rp.fetch(authorize.href);
       assert.equal(answer.status, 303);
-      assert.ok((answer.headers.get('location') ?? '').startsWith(one.redirectUri), 'no login form on instance two');
+      assert.ok(
+        (answer.headers.get('location') ?? '').startsWith(one.redirectUri),
+        'no login form on instance two',
+      );
     } finally {
       await two.stop();
       await one.stop();

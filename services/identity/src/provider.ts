@@ -58,7 +58,14 @@ export function createProvider(
     claims: {
       openid: ['sub', 'token_use'],
       email: ['email', 'email_verified'],
-      profile: ['name', 'preferred_username', 'cognito:username', 'cognito:groups', 'custom:tenantId', 'custom:tenantName'],
+      profile: [
+        'name',
+        'preferred_username',
+        'cognito:username',
+        'cognito:groups',
+        'custom:tenantId',
+        'custom:tenantName',
+      ],
     },
     // ID tokens carry the profile claims too, as Cognito's do (the articles read them from the ID token).
     conformIdTokenClaims: false,
@@ -90,11 +97,16 @@ export function createProvider(
     },
     async loadExistingGrant(ctx) {
       // The shell is first-party: its users are never asked to consent, the grant is implied.
-      const grantId = ctx.oidc.result?.consent?.grantId ?? ctx.oidc.session?.grantIdFor(ctx.oidc.client!.clientId);
+      const grantId =
+        ctx.oidc.result?.consent?.grantId ?? ctx.oidc.session?.grantIdFor(ctx.oidc.client!.clientId);
       const existing = grantId === undefined ? undefined : await ctx.oidc.provider.Grant.find(grantId);
       if (ctx.oidc.client!.clientId !== config.shellClientId) return existing;
       const grant =
-        existing ?? new ctx.oidc.provider.Grant({ clientId: config.shellClientId, accountId: ctx.oidc.session!.accountId! });
+        existing ??
+        new ctx.oidc.provider.Grant({
+          clientId: config.shellClientId,
+          accountId: ctx.oidc.session!.accountId!,
+        });
       grant.addOIDCScope(SHELL_SCOPES);
       grant.addOIDCClaims(['cognito:username', 'cognito:groups', 'custom:tenantId', 'custom:tenantName']);
       grant.addResourceScope(resource, 'atrium');

@@ -49,7 +49,10 @@ export async function loadKeyMaterial(db: Database, retiredKeyGraceSeconds: numb
     const { rows } = await tx.query('select 1 from signing_keys where retired_at is null');
     if (rows.length === 0) {
       const { kid, jwk } = await newSigningKey();
-      await tx.query('insert into signing_keys (kid, private_jwk) values ($1, $2)', [kid, JSON.stringify(jwk)]);
+      await tx.query('insert into signing_keys (kid, private_jwk) values ($1, $2)', [
+        kid,
+        JSON.stringify(jwk),
+      ]);
     }
   });
   const { rows } = await db.query<KeyRow>(
@@ -58,7 +61,9 @@ export async function loadKeyMaterial(db: Database, retiredKeyGraceSeconds: numb
      order by retired_at desc nulls first, created_at desc`,
     [retiredKeyGraceSeconds],
   );
-  const keys = rows.map((row) => (typeof row.private_jwk === 'string' ? JSON.parse(row.private_jwk) : row.private_jwk));
+  const keys = rows.map((row) =>
+    typeof row.private_jwk === 'string' ? JSON.parse(row.private_jwk) : row.private_jwk,
+  );
   return {
     jwks: { keys },
     cookieKeys: [await secret(db, 'cookie-key')],

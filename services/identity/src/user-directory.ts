@@ -86,7 +86,8 @@ export class UserDirectory {
       [input.id, (input.name as string).trim()],
     );
     const row = rows[0];
-    if (row === undefined) throw new IdentityError('duplicate_tenant', `Tenant "${String(input.id)}" already exists.`);
+    if (row === undefined)
+      throw new IdentityError('duplicate_tenant', `Tenant "${String(input.id)}" already exists.`);
     return { id: row.id, name: row.name, createdAt: new Date(row.created_at).toISOString() };
   }
 
@@ -94,7 +95,11 @@ export class UserDirectory {
     const { rows } = await this.#db.query<{ id: string; name: string; created_at: Date }>(
       'select id, name, created_at from tenants order by id',
     );
-    return rows.map((row) => ({ id: row.id, name: row.name, createdAt: new Date(row.created_at).toISOString() }));
+    return rows.map((row) => ({
+      id: row.id,
+      name: row.name,
+      createdAt: new Date(row.created_at).toISOString(),
+    }));
   }
 
   async findTenant(id: string): Promise<Tenant | undefined> {
@@ -111,15 +116,19 @@ export class UserDirectory {
     if (!Array.isArray(input.roles) || input.roles.length === 0) fields['roles'] = 'at least one role';
     if (Object.keys(fields).length > 0) throw new IdentityError('validation_failed', undefined, fields);
     const unknown = input.roles.filter((role) => !ROLES.includes(role as Role));
-    if (unknown.length > 0) throw new IdentityError('unknown_role', `Unknown role(s): ${unknown.join(', ')}.`);
+    if (unknown.length > 0)
+      throw new IdentityError('unknown_role', `Unknown role(s): ${unknown.join(', ')}.`);
     const roles = [...new Set(input.roles)] as Role[];
     const operator = roles.includes('operator');
     if (operator && input.tenantId !== null)
-      throw new IdentityError('validation_failed', 'An operator belongs to no tenant.', { tenantId: 'must be empty for an operator' });
+      throw new IdentityError('validation_failed', 'An operator belongs to no tenant.', {
+        tenantId: 'must be empty for an operator',
+      });
     if (!operator && (input.tenantId === null || typeof input.tenantId !== 'string'))
       throw new IdentityError('validation_failed', 'A user belongs to a tenant.', { tenantId: 'required' });
     const weak = passwordProblem(input.password, input.username);
-    if (weak !== undefined) throw new IdentityError('weak_password', `The password ${weak}.`, { password: weak });
+    if (weak !== undefined)
+      throw new IdentityError('weak_password', `The password ${weak}.`, { password: weak });
     if (input.tenantId !== null && (await this.findTenant(input.tenantId)) === undefined)
       throw new IdentityError('unknown_tenant', `No tenant "${input.tenantId}".`);
 
@@ -138,7 +147,9 @@ export class UserDirectory {
     const { rows } =
       tenantId === undefined
         ? await this.#db.query<UserRow>(`${USER_SELECT} order by u.tenant_id nulls first, lower(u.username)`)
-        : await this.#db.query<UserRow>(`${USER_SELECT} where u.tenant_id = $1 order by lower(u.username)`, [tenantId]);
+        : await this.#db.query<UserRow>(`${USER_SELECT} where u.tenant_id = $1 order by lower(u.username)`, [
+            tenantId,
+          ]);
     return rows.map(toUser);
   }
 
@@ -149,7 +160,9 @@ export class UserDirectory {
   }
 
   async findByUsername(username: string): Promise<User | undefined> {
-    const { rows } = await this.#db.query<UserRow>(`${USER_SELECT} where lower(u.username) = lower($1)`, [username]);
+    const { rows } = await this.#db.query<UserRow>(`${USER_SELECT} where lower(u.username) = lower($1)`, [
+      username,
+    ]);
     return rows[0] === undefined ? undefined : toUser(rows[0]);
   }
 
@@ -158,7 +171,9 @@ export class UserDirectory {
    * unknown user, a wrong password and a disabled user, so sign-in reveals nothing.
    */
   async authenticate(username: string, password: string): Promise<User | undefined> {
-    const { rows } = await this.#db.query<UserRow>(`${USER_SELECT} where lower(u.username) = lower($1)`, [username]);
+    const { rows } = await this.#db.query<UserRow>(`${USER_SELECT} where lower(u.username) = lower($1)`, [
+      username,
+    ]);
     const row = rows[0];
     if (row === undefined) {
       this.#decoyHash ??= hash('decoy-password-for-timing', ARGON2);
@@ -170,7 +185,10 @@ export class UserDirectory {
   }
 
   async setDisabled(id: string, disabled: boolean, tx: Queryable = this.#db): Promise<void> {
-    const { rowCount } = await tx.query('update users set disabled = $2, updated_at = now() where id = $1', [id, disabled]);
+    const { rowCount } = await tx.query('update users set disabled = $2, updated_at = now() where id = $1', [
+      id,
+      disabled,
+    ]);
     if (rowCount === 0) throw new IdentityError('unknown_user');
   }
 
@@ -178,7 +196,8 @@ export class UserDirectory {
     const user = await this.findById(id);
     if (user === undefined) throw new IdentityError('unknown_user');
     const weak = passwordProblem(password, user.username);
-    if (weak !== undefined) throw new IdentityError('weak_password', `The password ${weak}.`, { password: weak });
+    if (weak !== undefined)
+      throw new IdentityError('weak_password', `The password ${weak}.`, { password: weak });
     await this.#db.query('update users set password_hash = $2, updated_at = now() where id = $1', [
       id,
       await hash(password, ARGON2),

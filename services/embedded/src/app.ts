@@ -1,0 +1,87 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import identityApp from '@atrium/identity/app';
+import { loadConfig as loadIdentityConfig, type IdentityConfig } from '@atrium/identity/config';
+import hostPlugin from '@atrium/host/app';
+import { MfeStore } from '@atrium/host/store';
+import { builtFrontend } from './build-missing.ts';
+import type { EmbeddedConfig } from './config.ts';
+
+export interface EmbeddedServer {
+  readonly app: FastifyInstance;
+  readonly identity: IdentityConfig;
+  /** What happened on start, for the banner (e.g. micro-frontends published from fresh builds). */
+  readonly notes: string[];
+}
+
+/**
+ * Every Atrium service as plugins of one Fastify instance on one port, at the fixed paths the
+ * tests and the shell rely on: `/auth` (OIDC issuer), `/graphql`, `/api/accounts`, `/registry.json`
+ * and the shell at `/`.
+ */
+export async function createEmbeddedServer(
+  config: EmbeddedConfig,
+  env: NodeJS.ProcessEnv,
+): Promise<EmbeddedServer> {
+  const issuer = `${config.publicUrl}/auth`;
+  const shared = {
+    ...env,
+    PORT: String(config.port),
+    ATRIUM_PUBLIC_URL: config.publicUrl,
+    ATRIUM_DATA_DIR: config.dataDir,
+  };
+  const identity = loadIdentityConfig({ ...shared, IDENTITY_ISSUER: issuer });
+  const notes: string[] = [];
+
+  const app = Fastify({
+    logger: { level: config.logLevel },
+    trustProxy: identity.trustProxy,
+    requestIdHeader: 'x-request-id',
+    // While closing, new requests get 503 and in-flight ones finish.
+    return503OnClosing: true,
+    bodyLimit: 1024 * 1024,
+  });
+
+  await app.register(identityApp, { prefix: '/auth', config: identity });
+
+  const store = new MfeStore(config.dataDir);
+  const elements = [builtFrontend('accounts'), builtFrontend('payments')];
+  const { published } = await store.ensurePublished(elements);
+  for (const result of published)
+    notes.push(`Published micro-frontend ${result.name} ${result.version} from its build.`);
+
+  const shellDir = builtFrontend('shell');
+  const wsBase = config.publicUrl.replace(/^http/, 'ws');
+  await app.register(hostPlugin, {
+    dataDir: config.dataDir,
+    store,
+    shellDir: existsSync(join(shellDir, 'index.html')) ? shellDir : undefined,
+    runtimeConfig: {
+      productName: 'Atrium',
+      oidc: { issuer, clientId: identity.shellClientId, scope: 'openid profile email offline_access' },
+      api: {
+        paymentsGraphql: `${config.publicUrl}/graphql`,
+        paymentsGraphqlWs: `${wsBase}/graphql`,
+        accounts: `${config.publicUrl}/api/accounts`,
+        identityAdmin: `${issuer}/admin`,
+      },
+    },
+    reservedPrefixes: ['/auth', '/graphql', '/api'],
+    healthRoutes: false,
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    const checks = await Promise.all(
+      ['/auth/readyz'].map(
+        async (path) => (await app.inject({ method: 'GET', url: path })).statusCode === 200,
+      ),
+    );
+    return checks.every(Boolean)
+      ? { status: 'ready' }
+      : reply.code(503).header('retry-after', '5').send({ status: 'unavailable' });
+  });
+
+  return { app, identity, notes };
+}

@@ -1,0 +1,50 @@
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Settings of the one-process server; each mounted service still validates its own on top. */
+export interface EmbeddedConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly publicUrl: string;
+  readonly dataDir: string;
+  readonly logLevel: string;
+  /** Skip building missing front-end bundles (CI and tests that built them already). */
+  readonly skipBuild: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(problems: readonly string[]) {
+    super(`atrium: invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The repository root: relative data folders resolve against it, wherever npm was started. */
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+export function loadConfig(env: NodeJS.ProcessEnv): EmbeddedConfig {
+  const problems: string[] = [];
+  const rawPort = env['PORT'] ?? '8080';
+  const port = Number(rawPort);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    problems.push(`PORT: expected 0-65535, got "${rawPort}"`);
+  const publicUrl = (env['ATRIUM_PUBLIC_URL'] ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  if (!URL.canParse(publicUrl) || !/^https?:$/.test(new URL(publicUrl).protocol)) {
+    problems.push(`ATRIUM_PUBLIC_URL: expected an http(s) origin, got "${publicUrl}"`);
+  } else if (new URL(publicUrl).pathname !== '/') {
+    problems.push('ATRIUM_PUBLIC_URL: must be an origin without a path');
+  }
+  const dataDir = env['ATRIUM_DATA_DIR'] ?? '.atrium';
+  const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+  const logLevel = env['LOG_LEVEL'] ?? 'info';
+  if (!levels.includes(logLevel)) problems.push(`LOG_LEVEL: one of ${levels.join(', ')}`);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    port,
+    host: env['HOST'] ?? '127.0.0.1',
+    publicUrl,
+    dataDir: isAbsolute(dataDir) ? dataDir : resolve(REPO_ROOT, dataDir),
+    logLevel,
+    skipBuild: env['ATRIUM_SKIP_BUILD'] === 'true',
+  };
+}
