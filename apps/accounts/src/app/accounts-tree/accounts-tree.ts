@@ -1,0 +1,158 @@
+import {
+  ChangeDetectionStrategy,
+  ChangeDetectorRef,
+  Component,
+  Injector,
+  afterNextRender,
+  computed,
+  inject,
+  signal,
+  viewChild,
+} from '@angular/core';
+import { MatButtonModule } from '@angular/material/button';
+import { MatDialog } from '@angular/material/dialog';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatTree, MatTreeModule } from '@angular/material/tree';
+import { AccountFormDialog, type AccountFormData } from '../account-form/account-form-dialog';
+import type { Account } from '../accounts-api/account';
+import { AccountsClient, ApiProblem } from '../accounts-api/accounts-client';
+import { ConfirmDialog, type ConfirmDialogData } from '../confirm-dialog/confirm-dialog';
+import { ElementHost } from '../element/element-host';
+import { formatMoney } from '../money/money';
+import {
+  groupAccounts,
+  totalsByCurrency,
+  type AccountNode,
+  type GroupNode,
+  type TreeNode,
+} from './account-groups';
+
+/** The tenant's accounts as the articles' tree, with totals; admins add, rename and delete. */
+@Component({
+  selector: 'atrium-accounts-tree',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [MatTreeModule, MatButtonModule, MatProgressBarModule],
+  templateUrl: './accounts-tree.html',
+  styleUrl: './accounts-tree.scss',
+})
+export class AccountsTree {
+  private readonly client = inject(AccountsClient);
+  private readonly dialog = inject(MatDialog);
+  private readonly host = inject(ElementHost);
+
+  protected readonly state = signal<'loading' | 'ready' | 'error'>('loading');
+  protected readonly error = signal('');
+  private readonly accounts = signal<readonly Account[]>([]);
+  protected readonly groups = computed(() => groupAccounts(this.accounts()));
+  protected readonly overall = computed(() => totalsByCurrency(this.accounts()));
+  protected readonly empty = computed(() => this.accounts().length === 0);
+  private readonly tree = viewChild(MatTree);
+  private readonly injector = inject(Injector);
+  private readonly changes = inject(ChangeDetectorRef);
+  private expandedOnce = false;
+  protected readonly isAdmin = computed(() => this.host.hasAnyRole('admin'));
+
+  protected readonly childrenOf = (node: TreeNode): TreeNode[] =>
+    node.kind === 'group' ? [...node.children] : [];
+  protected readonly keyOf = (node: TreeNode): string =>
+    node.kind === 'group' ? `group:${node.type}` : node.account.id;
+  protected readonly isGroup = (_: number, node: TreeNode): boolean => node.kind === 'group';
+
+  constructor() {
+    void this.load();
+  }
+
+  protected money(amount: string, currency: string): string {
+    return formatMoney(amount, currency);
+  }
+
+  protected group(node: TreeNode): GroupNode {
+    return node as GroupNode;
+  }
+
+  protected leaf(node: TreeNode): AccountNode {
+    return node as AccountNode;
+  }
+
+  protected isExpanded(node: TreeNode): boolean {
+    return this.tree()?.isExpanded(node) ?? false;
+  }
+
+  protected retry(): void {
+    void this.load();
+  }
+
+  protected add(): void {
+    this.dialog
+      .open<AccountFormDialog, AccountFormData, Account>(AccountFormDialog, { data: {}, width: '560px' })
+      .afterClosed()
+      .subscribe((added) => {
+        if (!added) return;
+        this.host.notify(`Account ${added.nickname} added`, 'success');
+        void this.load();
+      });
+  }
+
+  protected rename(account: Account): void {
+    this.dialog
+      .open<AccountFormDialog, AccountFormData, Account>(AccountFormDialog, {
+        data: { account },
+        width: '420px',
+      })
+      .afterClosed()
+      .subscribe((renamed) => {
+        if (!renamed) return;
+        this.host.notify(`Account renamed to ${renamed.nickname}`, 'success');
+        void this.load();
+      });
+  }
+
+  protected remove(account: Account): void {
+    const data: ConfirmDialogData = {
+      title: 'Delete account?',
+      message: `${account.nickname} (${account.account_number}) will be deleted.`,
+      action: 'Delete',
+    };
+    this.dialog
+      .open<ConfirmDialog, ConfirmDialogData, boolean>(ConfirmDialog, { data })
+      .afterClosed()
+      .subscribe(async (yes) => {
+        if (!yes) return;
+        try {
+          await this.client.delete(account);
+          this.host.notify(`Account ${account.nickname} deleted`, 'success');
+        } catch (e) {
+          this.host.notify(
+            e instanceof ApiProblem ? e.message : 'The account could not be deleted.',
+            'error',
+          );
+        }
+        void this.load();
+      });
+  }
+
+  private async load(): Promise<void> {
+    this.state.set('loading');
+    try {
+      this.accounts.set(await this.client.listAll());
+      this.state.set('ready');
+      // Both groups start open; later reloads keep what the user opened or closed (expansionKey).
+      if (!this.expandedOnce) {
+        afterNextRender(
+          () => {
+            const tree = this.tree();
+            if (tree && !this.expandedOnce) {
+              this.expandedOnce = true;
+              tree.expandAll();
+              this.changes.markForCheck();
+            }
+          },
+          { injector: this.injector },
+        );
+      }
+    } catch (e) {
+      this.error.set(e instanceof ApiProblem ? e.message : 'Something went wrong.');
+      this.state.set('error');
+    }
+  }
+}

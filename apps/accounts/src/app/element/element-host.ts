@@ -1,0 +1,55 @@
+import { Injectable, computed, signal } from '@angular/core';
+import {
+  elementEvent,
+  hasAnyRole,
+  type ElementContext,
+  type NotifyDetail,
+  type Role,
+} from '@atrium/contracts';
+
+/**
+ * The element's link to the shell: the context it was given, its own route below the base path,
+ * and the contract's DOM events. One per application (one <atrium-accounts> per page).
+ */
+@Injectable({ providedIn: 'root' })
+export class ElementHost {
+  /** The shell's context; undefined until the shell sets the `context` property. */
+  readonly context = signal<ElementContext | undefined>(undefined);
+  /** The element's current route below its base path ('' or '/<payment id>'). */
+  readonly path = signal('');
+  readonly roles = computed<readonly Role[]>(() => this.context()?.user.roles ?? []);
+  readonly username = computed(() => this.context()?.user.username ?? '');
+
+  private element: HTMLElement | undefined;
+
+  /** Called by the root component with the custom element it renders into. */
+  attach(element: HTMLElement): void {
+    this.element = element;
+  }
+
+  hasAnyRole(...wanted: Role[]): boolean {
+    return hasAnyRole(this.roles(), ...wanted);
+  }
+
+  /** Resolves to a fresh token: the shell refreshes it, so it is asked before every request. */
+  async accessToken(): Promise<string> {
+    const context = this.context();
+    if (!context) throw new Error('The element has no context yet.');
+    return context.getAccessToken();
+  }
+
+  /** Changes the element's own route and tells the shell, so reload/back/forward work. */
+  navigate(path: string, replace = false): void {
+    if (path === this.path()) return;
+    this.path.set(path);
+    this.element?.dispatchEvent(elementEvent('atrium:navigate', { path, replace }));
+  }
+
+  notify(message: string, kind: NotifyDetail['kind'] = 'info'): void {
+    this.element?.dispatchEvent(elementEvent('atrium:notify', { message, kind }));
+  }
+
+  sessionExpired(): void {
+    this.element?.dispatchEvent(elementEvent('atrium:session-expired', {}));
+  }
+}
