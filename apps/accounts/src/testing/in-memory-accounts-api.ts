@@ -55,7 +55,7 @@ export class InMemoryAccountsApi {
       const start = Number(url.searchParams.get('cursor') ?? 0);
       const items = this.accounts.slice(start, start + this.pageSize);
       const next = start + this.pageSize < this.accounts.length ? String(start + this.pageSize) : null;
-      return Response.json({ items, nextCursor: next });
+      return Response.json({ items, next_cursor: next });
     }
     if (method === 'POST') {
       const created = account({ ...(body as Partial<Account>), id: `new-${++this.ids}` });

@@ -7,6 +7,8 @@ export interface SentOperation {
   readonly operation: string;
   readonly variables: Record<string, unknown>;
   readonly authorization: string | null;
+  /** The request body exactly as sent. */
+  readonly raw: string;
 }
 
 export function payment(overrides: Partial<Payment> & { id: string }): Payment {
@@ -49,7 +51,12 @@ export class InMemoryPaymentsApi {
       variables: Record<string, unknown>;
     };
     const operation = /^(?:query|mutation)\s+(\w+)/.exec(query.trim())?.[1] ?? 'anonymous';
-    this.sent.push({ operation, variables, authorization: headers.get('authorization') });
+    this.sent.push({
+      operation,
+      variables,
+      authorization: headers.get('authorization'),
+      raw: String(init?.body),
+    });
     if (this.failNext) {
       const { status, body } = this.failNext;
       this.failNext = undefined;
@@ -81,7 +88,7 @@ export class InMemoryPaymentsApi {
         };
       case 'CreatePayment': {
         const input = v['input'] as Partial<Payment>;
-        const created = payment({ ...input, id: `new-${++this.tokens}` });
+        const created = payment({ ...input, amount: String(input.amount), id: `new-${++this.tokens}` });
         this.payments.unshift(created);
         return { createPayment: created };
       }

@@ -61,14 +61,18 @@ describe('AccountFormDialog', () => {
     await settle();
     const text = el.textContent ?? '';
     expect(text).toContain('Nickname is required');
-    expect(text).toContain('This IBAN is not valid: check the digits');
+    expect(text).toContain('The IBAN check digits do not match');
     expect(text).toContain('Currency must be an ISO 4217 code like DKK or EUR');
     expect(api.last('POST')).toBeUndefined();
 
     await type(el, 'Currency', 'DKK');
     expect(el.textContent).toContain('DKK amounts have at most 2 decimals');
     await type(el, 'Account number', '12*4');
-    expect(el.textContent).toContain('Account number may contain only letters, digits and dashes');
+    expect(el.textContent).toContain(
+      'Expected an IBAN or a 4-digit bank code and a 4–14 digit account number',
+    );
+    await type(el, 'Account number', 'DE89 3704 0044 0532 0130');
+    expect(el.textContent).toContain('A DE IBAN has 22 characters');
     await type(el, 'Nickname', 'x'.repeat(61));
     expect(el.textContent).toContain('Nickname must be at most 60 characters');
   });
@@ -103,7 +107,7 @@ describe('AccountFormDialog', () => {
         status: 409,
         code: 'account_number_taken',
         title: 'Conflict',
-        errors: [{ field: 'account_number', message: 'Account number already exists' }],
+        errors: [{ pointer: '/account_number', message: 'Account number already exists' }],
       },
     };
     await userEvent.click(within(el).getByRole('button', { name: 'Add' }));

@@ -23,7 +23,7 @@ export class ApiProblem extends Error {
   }
 }
 
-/** The If-Match value for the version the user saw. */
+/** The If-Match value for the version the user saw (the API's strong ETag is `"<version>"`). */
 export function etagOf(account: Account): string {
   return `"${account.version}"`;
 }
@@ -46,10 +46,10 @@ export class AccountsClient {
       if (cursor) query.set('cursor', cursor);
       const body = (await this.request('GET', `?${query}`)) as {
         items: Account[];
-        nextCursor?: string | null;
+        next_cursor: string | null;
       };
       accounts.push(...body.items);
-      cursor = body.nextCursor ?? null;
+      cursor = body.next_cursor;
       if (!cursor) break;
     }
     return accounts;
@@ -107,11 +107,9 @@ function problemOf(status: number, json: Record<string, unknown> | undefined): A
   const errors = json?.['errors'];
   if (Array.isArray(errors)) {
     for (const error of errors as Record<string, unknown>[]) {
-      const field = String(error['field'] ?? error['path'] ?? error['instancePath'] ?? '').replace(
-        /^\/(body\/)?/,
-        '',
-      );
-      if (field) fields[field] = String(error['message'] ?? error['detail'] ?? 'is not valid');
+      // A JSON pointer into the request body, e.g. `/account_number`.
+      const field = String(error['pointer'] ?? '').replace(/^\/(body\/)?/, '');
+      if (field) fields[field] = String(error['message'] ?? 'is not valid');
     }
   }
   const message =

@@ -1,3 +1,4 @@
+import { JsonDecimal, toJsonWithDecimals } from '../payments-api/json-decimal';
 import {
   currencyMinorUnits,
   formatMoney,
@@ -35,5 +36,15 @@ describe('money', () => {
     expect(fractionDigits('1.234')).toBe(3);
     expect(isPositive('0.00')).toBe(false);
     expect(isPositive('0.01')).toBe(true);
+  });
+
+  it('writes decimals into JSON as number tokens with their exact digits', () => {
+    const json = toJsonWithDecimals({
+      a: new JsonDecimal('123456789012.3456'),
+      b: 'x',
+      c: new JsonDecimal('0.10'),
+    });
+    expect(json).toBe('{"a":123456789012.3456,"b":"x","c":0.10}');
+    expect(() => new JsonDecimal('1e5')).toThrow();
   });
 });

@@ -140,12 +140,17 @@ export class PaymentFormDialog {
     }
     let placed = false;
     for (const error of e.errors) {
-      const field = error.extensions?.field;
-      const control = field ? this.form.get(field) : null;
-      if (control) {
-        control.setErrors({ server: error.message });
-        control.markAsTouched();
-        placed = true;
+      const problems = error.extensions?.problems ?? [];
+      const perField = problems.length
+        ? problems
+        : [{ field: error.extensions?.field ?? '', message: error.message }];
+      for (const { field, message } of perField) {
+        const control = field ? this.form.get(field) : null;
+        if (control) {
+          control.setErrors({ server: message });
+          control.markAsTouched();
+          placed = true;
+        }
       }
     }
     if (!placed) this.formError.set(e.message);

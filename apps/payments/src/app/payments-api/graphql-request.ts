@@ -1,5 +1,6 @@
 import { Injectable, InjectionToken, inject } from '@angular/core';
 import { ElementHost } from '../element/element-host';
+import { toJsonWithDecimals } from './json-decimal';
 
 /** The fetch used for API calls; component tests swap in an in-memory server. */
 export const FETCH = new InjectionToken<typeof fetch>('FETCH', {
@@ -12,7 +13,17 @@ export interface GraphqlErrorItem {
   readonly message: string;
   readonly errorType?: string;
   readonly path?: readonly (string | number)[];
-  readonly extensions?: { readonly code?: string; readonly field?: string; readonly [key: string]: unknown };
+  readonly extensions?: {
+    readonly code?: string;
+    readonly field?: string;
+    /** One entry per refused field of a write. */
+    readonly problems?: readonly {
+      readonly field: string;
+      readonly code: string;
+      readonly message: string;
+    }[];
+    readonly [key: string]: unknown;
+  };
 }
 
 /** A request that failed: transport, HTTP status or GraphQL errors. */
@@ -47,7 +58,7 @@ export class GraphqlRequest {
       response = await this.fetch(context.api.paymentsGraphql, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ query, variables }),
+        body: toJsonWithDecimals({ query, variables }),
       });
     } catch {
       throw new GraphqlRequestError('The payments service cannot be reached.', 0);

@@ -1,5 +1,6 @@
 import { Injectable, inject } from '@angular/core';
 import { GraphqlRequest } from './graphql-request';
+import { JsonDecimal } from './json-decimal';
 import type { AuditRecord, ListRequest, Payment, PaymentDraft, PaymentPage } from './payment';
 
 /** The fields every operation selects. */
@@ -57,12 +58,13 @@ export class PaymentsClient {
 
   /** Creates a payment; the idempotency key makes a retried submit return the same payment. */
   async create(draft: PaymentDraft, idempotencyKey: string): Promise<Payment> {
-    return (await this.graphql.run<{ createPayment: Payment }>(CREATE, { input: draft, idempotencyKey }))
+    const input = { ...draft, amount: new JsonDecimal(draft.amount) };
+    return (await this.graphql.run<{ createPayment: Payment }>(CREATE, { input, idempotencyKey }))
       .createPayment;
   }
 
   async update(id: string, version: number, draft: PaymentDraft): Promise<Payment> {
-    const input = { id, _version: version, ...draft };
+    const input = { id, _version: version, ...draft, amount: new JsonDecimal(draft.amount) };
     return (await this.graphql.run<{ updatePayment: Payment }>(UPDATE, { input })).updatePayment;
   }
 

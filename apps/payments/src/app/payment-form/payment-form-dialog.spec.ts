@@ -1,0 +1,172 @@
+import { TestBed } from '@angular/core/testing';
+import { MATERIAL_ANIMATIONS } from '@angular/material/core';
+import { MAT_DIALOG_DATA, MatDialogRef } from '@angular/material/dialog';
+import { screen, within } from '@testing-library/dom';
+import userEvent from '@testing-library/user-event';
+import { ElementHost } from '../element/element-host';
+import { FETCH } from '../payments-api/graphql-request';
+import type { Payment } from '../payments-api/payment';
+import { InMemoryPaymentsApi, payment, testContext } from '../../testing/in-memory-payments-api';
+import { PaymentFormDialog, type PaymentFormData } from './payment-form-dialog';
+
+let api: InMemoryPaymentsApi;
+let closedWith: Payment[];
+
+async function settle(): Promise<void> {
+  for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+async function render(data: PaymentFormData = {}): Promise<HTMLElement> {
+  closedWith = [];
+  TestBed.configureTestingModule({
+    providers: [
+      { provide: FETCH, useValue: api.fetch },
+      { provide: MATERIAL_ANIMATIONS, useValue: { animationsDisabled: true } },
+      { provide: MAT_DIALOG_DATA, useValue: data },
+      { provide: MatDialogRef, useValue: { close: (value: Payment) => closedWith.push(value) } },
+    ],
+  });
+  TestBed.inject(ElementHost).context.set(testContext(['member']));
+  const fixture = TestBed.createComponent(PaymentFormDialog);
+  document.body.append(fixture.nativeElement as HTMLElement);
+  await settle();
+  await fixture.whenStable();
+  return fixture.nativeElement as HTMLElement;
+}
+
+function field(el: HTMLElement, label: string): HTMLInputElement {
+  return within(el).getByRole('textbox', { name: label }) as HTMLInputElement;
+}
+
+async function fill(el: HTMLElement, values: Record<string, string>): Promise<void> {
+  for (const [label, value] of Object.entries(values)) {
+    const input =
+      label === 'Due date' ? (within(el).getByLabelText(/Due date/) as HTMLInputElement) : field(el, label);
+    await userEvent.clear(input);
+    if (label === 'Due date') {
+      input.value = value;
+      input.dispatchEvent(new Event('input'));
+    } else if (value !== '') {
+      await userEvent.type(input, value);
+    }
+  }
+}
+
+const GOOD = {
+  'From account': 'DK001',
+  'To account': 'DK002',
+  Amount: '1250.50',
+  Currency: 'DKK',
+  'Due date': '2026-12-24',
+  Message: 'Rent',
+};
+
+describe('PaymentFormDialog', () => {
+  beforeEach(() => {
+    api = new InMemoryPaymentsApi();
+  });
+
+  it('shows every required-field message and sends nothing', async () => {
+    const el = await render();
+    await fill(el, { Currency: '' });
+    await userEvent.click(within(el).getByRole('button', { name: 'Create' }));
+    await settle();
+    const text = el.textContent ?? '';
+    expect(text).toContain('From account is required');
+    expect(text).toContain('To account is required');
+    expect(text).toContain('Amount is required');
+    expect(text).toContain('Currency is required');
+    expect(text).toContain('Due date is required');
+    expect(api.lastOf('CreatePayment')).toBeUndefined();
+  });
+
+  it('words the bounds as the server does', async () => {
+    const el = await render();
+    await fill(el, {
+      ...GOOD,
+      'From account': 'DK0012345',
+      Amount: '0',
+      Message: 'x'.repeat(31),
+    });
+    await userEvent.click(within(el).getByRole('button', { name: 'Create' }));
+    await settle();
+    const text = el.textContent ?? '';
+    expect(text).toContain('From account must be at most 8 characters');
+    expect(text).toContain('Amount must be greater than 0');
+    expect(text).toContain('Message must be at most 30 characters');
+    expect(api.lastOf('CreatePayment')).toBeUndefined();
+
+    await fill(el, { Amount: '10.123' });
+    expect(el.textContent).toContain('DKK amounts have at most 2 decimals');
+    await fill(el, { Currency: 'JPY', Amount: '10.5' });
+    expect(el.textContent).toContain('JPY amounts have no decimals');
+    await fill(el, { Currency: 'XYZ' });
+    expect(el.textContent).toContain('Currency must be an ISO 4217 code like DKK or EUR');
+    await fill(el, { Amount: '1e5' });
+    expect(el.textContent).toContain('Amount must be a number like 1250.50');
+  });
+
+  it('creates the payment with an idempotency key, the amount exact, and closes with it', async () => {
+    const el = await render();
+    await fill(el, GOOD);
+    await userEvent.click(within(el).getByRole('combobox', { name: 'Type' }));
+    await userEvent.click(screen.getByRole('option', { name: 'International' }));
+    await userEvent.click(within(el).getByRole('button', { name: 'Create' }));
+    await settle();
+    const sent = api.lastOf('CreatePayment')!;
+    expect(sent.variables['idempotencyKey']).toMatch(/^[0-9a-f-]{36}$/);
+    // The amount goes out as a JSON number with exactly the digits typed, never through a double.
+    expect(sent.raw).toContain('"amount":1250.50,');
+    expect(sent.variables['input']).toEqual({
+      from_account: 'DK001',
+      to_account: 'DK002',
+      amount: 1250.5,
+      currency: 'DKK',
+      type: 'INTERNATIONAL',
+      message: 'Rent',
+      dueDate: '2026-12-24T00:00:00.000Z',
+    });
+    expect(closedWith).toHaveLength(1);
+  });
+
+  it('edits with the version it read', async () => {
+    const el = await render({ payment: payment({ id: 'p7', _version: 4, amount: '99.95' }) });
+    expect(field(el, 'Amount').value).toBe('99.95');
+    await fill(el, { 'To account': 'SE999' });
+    await userEvent.click(within(el).getByRole('button', { name: 'Save' }));
+    await settle();
+    expect(api.lastOf('UpdatePayment')?.variables['input']).toMatchObject({
+      id: 'p7',
+      _version: 4,
+      to_account: 'SE999',
+    });
+  });
+
+  it('puts a field error from the server under its field and stays open', async () => {
+    const el = await render();
+    await fill(el, GOOD);
+    api.failNext = {
+      status: 200,
+      body: {
+        data: { createPayment: null },
+        errors: [
+          {
+            message: 'to_account is not an account',
+            extensions: { code: 'BAD_USER_INPUT', field: 'to_account' },
+          },
+        ],
+      },
+    };
+    await userEvent.click(within(el).getByRole('button', { name: 'Create' }));
+    await settle();
+    expect(el.textContent).toContain('to_account is not an account');
+    expect(closedWith).toHaveLength(0);
+  });
+
+  it("offers the tenant's accounts as from-accounts when the Accounts API answers", async () => {
+    api.accounts = [{ account_number: 'DK11', nickname: 'Operations', currency: 'DKK' }];
+    const el = await render();
+    await userEvent.click(within(el).getByRole('combobox', { name: 'From account' }));
+    expect(screen.getByRole('option', { name: 'Operations (DK11)' })).toBeTruthy();
+  });
+});
