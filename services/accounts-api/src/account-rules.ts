@@ -1,0 +1,43 @@
+import { checkAccountNumber } from './account-number.ts';
+import { AccountsError } from './errors.ts';
+import { decimalsOf, isCurrency, minorUnits } from './money.ts';
+
+/** The fields a client may set, after the schema accepted their shape. */
+export interface AccountFields {
+  readonly nickname: string;
+  readonly type: 'domestic' | 'international';
+  readonly account_number: string;
+  readonly currency: string;
+  readonly balance: string;
+}
+
+/**
+ * The rules a JSON Schema cannot express: IBAN check digits, a currency ICU knows, and no more
+ * decimals than the currency has. Returns the fields normalised as stored (IBAN without spaces).
+ */
+export function checkAccountFields(fields: AccountFields): AccountFields {
+  const accountNumber = checkAccountNumber(fields.account_number);
+  if (!accountNumber.ok) {
+    throw new AccountsError('invalid_account_number', `account_number: ${accountNumber.reason}.`, [
+      { pointer: '/body/account_number', message: accountNumber.reason },
+    ]);
+  }
+  if (!isCurrency(fields.currency)) {
+    throw new AccountsError('invalid_currency', `${fields.currency} is not an ISO 4217 currency.`, [
+      { pointer: '/body/currency', message: 'not an ISO 4217 currency code' },
+    ]);
+  }
+  const allowed = minorUnits(fields.currency);
+  // Trailing zeros carry no value: "10.500" is a valid DKK amount.
+  const significant = fields.balance.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+  if (decimalsOf(significant) > allowed) {
+    throw new AccountsError('invalid_balance', `${fields.currency} has ${allowed} decimals.`, [
+      { pointer: '/body/balance', message: `at most ${allowed} decimals in ${fields.currency}` },
+    ]);
+  }
+  return {
+    ...fields,
+    account_number: accountNumber.normalized,
+    balance: significant === '-0' ? '0' : significant,
+  };
+}

@@ -1,0 +1,44 @@
+import Fastify from 'fastify';
+import accountsApi, { openAccountsDatabase } from './app.ts';
+import { loadConfig } from './config.ts';
+
+// The standalone accounts API: only listens and shuts down; everything else is the plugin.
+const config = loadConfig(process.env);
+const app = Fastify({ logger: { level: config.logLevel } });
+const databases = await openAccountsDatabase(config.database);
+app.addHook('onClose', async () => databases.close());
+try {
+  await app.register(accountsApi, {
+    prefix: config.prefix,
+    database: databases.database,
+    migrationDatabase: databases.migrationDatabase,
+    verifier: config.verifier,
+    corsOrigins: config.corsOrigins,
+    publicUrl: config.publicUrl,
+  });
+  await app.ready();
+} catch (error) {
+  // A failed migration (or an unsafe database role) must stop the start with a non-zero exit.
+  app.log.fatal({ err: error }, 'accounts API failed to start');
+  await databases.close().catch(() => {});
+  process.exit(1);
+}
+
+let closing = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    // close() stops accepting connections, waits for in-flight requests, then closes the database.
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        app.log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  });
+}
+
+await app.listen({ host: config.host, port: config.port });
