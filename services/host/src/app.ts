@@ -151,7 +151,9 @@ export default async function hostPlugin(app: FastifyInstance, options: HostOpti
     });
   }
 
-  if (shell !== undefined && runtimeJson !== undefined) {
+  // The registry and the runtime configuration belong to the shell's origin; they are served even
+  // before the shell is built, so tools and tests can read them.
+  if (runtimeJson !== undefined) {
     app.get('/config.json', async (request, reply) => sendJson(request, reply, runtimeJson, runtimeEtag));
     app.get('/registry.json', async (request, reply) => {
       const body = JSON.stringify(await store.registry(mfeOrigins));

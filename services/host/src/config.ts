@@ -104,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): HostConfig {
   if (!['true', 'false'].includes(trustProxy)) problems.push('TRUST_PROXY: true or false');
   const serveShell = env['HOST_SERVE_SHELL'] ?? 'true';
   if (!['true', 'false'].includes(serveShell)) problems.push('HOST_SERVE_SHELL: true or false');
+  // `none`: an origin that serves the shell only (each micro-frontend has its own origin).
   const served = list(env['HOST_SERVED_MFES']);
 
   if (problems.length > 0) throw new Error(`Invalid host configuration:\n  ${problems.join('\n  ')}`);
@@ -119,7 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): HostConfig {
       api: { paymentsGraphql, paymentsGraphqlWs, accounts, identityAdmin },
     },
     mfeOrigins,
-    servedMfes: served.length > 0 ? served : undefined,
+    servedMfes: served.length === 0 ? undefined : served.includes('none') ? [] : served,
     extraConnectSrc,
     frameAncestors,
     hsts,
