@@ -1,0 +1,68 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadConfig } from './config.ts';
+
+test('defaults serve the embedded layout', () => {
+  const config = loadConfig({ ATRIUM_DATA_DIR: '/tmp/atrium-x' });
+  assert.equal(config.prefix, '/api/accounts');
+  assert.equal(config.verifier.issuer, 'http://localhost:8080/auth');
+  assert.equal(config.verifier.audience, 'atrium-api');
+  assert.equal(config.database.url, undefined);
+  assert.equal(config.database.dataDir, '/tmp/atrium-x');
+  assert.deepEqual(config.corsOrigins, []);
+});
+
+test('reads every variable', () => {
+  const config = loadConfig({
+    PORT: '9000',
+    ATRIUM_PUBLIC_URL: 'https://api.example/',
+    OIDC_ISSUER: 'https://id.example',
+    OIDC_AUDIENCE: 'client-1',
+    OIDC_JWKS_URI: 'https://id.example/keys',
+    OIDC_TOKEN_USE: 'id',
+    DATABASE_URL: 'postgres://atrium_accounts@db/atrium',
+    DATABASE_MIGRATION_URL: 'postgres://owner@db/atrium',
+    CORS_ORIGINS: 'https://accounts.example, http://localhost:4201',
+    ACCOUNTS_PREFIX: '/accounts/',
+  });
+  assert.equal(config.port, 9000);
+  assert.equal(config.publicUrl, 'https://api.example');
+  assert.equal(config.prefix, '/accounts');
+  assert.deepEqual(config.verifier, {
+    issuer: 'https://id.example',
+    audience: 'client-1',
+    tokenUse: 'id',
+    jwksUri: 'https://id.example/keys',
+  });
+  assert.equal(config.database.migrationUrl, 'postgres://owner@db/atrium');
+  assert.deepEqual(config.corsOrigins, ['https://accounts.example', 'http://localhost:4201']);
+});
+
+test('one error names every bad variable; wildcard and null origins are refused', () => {
+  assert.throws(
+    () =>
+      loadConfig({
+        PORT: 'x',
+        OIDC_TOKEN_USE: 'refresh',
+        DATABASE_URL: 'mysql://db',
+        CORS_ORIGINS: '*,null,https://ok.example/path',
+      }),
+    (error: Error) => {
+      for (const name of [
+        'PORT',
+        'OIDC_TOKEN_USE',
+        'DATABASE_URL',
+        '"*"',
+        '"null"',
+        'https://ok.example/path',
+      ]) {
+        assert.ok(error.message.includes(name), `${name} in ${error.message}`);
+      }
+      return true;
+    },
+  );
+  assert.throws(
+    () => loadConfig({ DATABASE_MIGRATION_URL: 'postgres://owner@db/x' }),
+    /only with DATABASE_URL/,
+  );
+});
