@@ -169,4 +169,23 @@ describe('PaymentFormDialog', () => {
     await userEvent.click(within(el).getByRole('combobox', { name: 'From account' }));
     expect(screen.getByRole('option', { name: 'Operations (DK11)' })).toBeTruthy();
   });
+
+  it('takes free text when no account of the tenant fits the payments service bound', async () => {
+    api.accounts = [{ account_number: 'DK5000400440116243', nickname: 'Operations', currency: 'DKK' }];
+    const el = await render();
+    expect(within(el).queryByRole('combobox', { name: 'From account' })).toBeNull();
+    expect(field(el, 'From account')).toBeTruthy();
+  });
+
+  it('refuses the same account on both sides and a due date outside 2000–2199', async () => {
+    const el = await render();
+    await fill(el, { ...GOOD, 'To account': 'DK001', 'Due date': '1999-12-31' });
+    await userEvent.click(within(el).getByRole('button', { name: 'Create' }));
+    await settle();
+    expect(el.textContent).toContain('To account must differ from From account');
+    expect(el.textContent).toContain('Due date must be a valid date');
+    expect(api.lastOf('CreatePayment')).toBeUndefined();
+    await fill(el, { 'To account': 'DK002' });
+    expect(el.textContent).not.toContain('To account must differ from From account');
+  });
 });

@@ -15,7 +15,14 @@ import { parseDecimal } from '../money/money';
 import { GraphqlRequestError } from '../payments-api/graphql-request';
 import type { Payment, PaymentDraft, PaymentType } from '../payments-api/payment';
 import { PaymentsClient } from '../payments-api/payments-client';
-import { RULES, amountValidator, currencyValidator, dateValidator, errorMessage } from './payment-rules';
+import {
+  RULES,
+  amountValidator,
+  currencyValidator,
+  dateValidator,
+  differentAccountsValidator,
+  errorMessage,
+} from './payment-rules';
 
 export interface PaymentFormData {
   /** The payment to edit; absent to create one. */
@@ -72,6 +79,7 @@ export class PaymentFormDialog {
   });
 
   constructor() {
+    this.form.addValidators(differentAccountsValidator);
     const { amount, currency } = this.form.controls;
     amount.addValidators(amountValidator(() => currency.value.trim()));
     const payment = this.data.payment;
@@ -91,7 +99,11 @@ export class PaymentFormDialog {
       this.form.controls.amount.updateValueAndValidity(),
     );
     void this.accountsLookup.list().then((accounts) => {
-      if (accounts && accounts.length > 0) this.accounts.set(accounts);
+      // Only numbers the payments service accepts are offered; with none, the field is free text.
+      const usable = (accounts ?? []).filter((a) => a.accountNumber.length <= RULES.accountMaxLength);
+      const current = this.form.controls.from_account.value;
+      if (usable.length > 0 && (current === '' || usable.some((a) => a.accountNumber === current)))
+        this.accounts.set(usable);
     });
   }
 

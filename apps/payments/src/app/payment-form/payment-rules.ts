@@ -14,6 +14,8 @@ export const RULES = {
   messageMaxLength: 30,
   /** Digits before the decimal point the service accepts. */
   amountMaxIntegerDigits: 12,
+  /** Due dates outside these years are typing mistakes, not payments. */
+  dueDateYears: [2000, 2199],
 } as const;
 
 /** Amount: a plain positive decimal with no more decimals than the currency's minor units. */
@@ -43,9 +45,25 @@ export function currencyValidator(control: AbstractControl<string>): ValidationE
 export function dateValidator(control: AbstractControl<string>): ValidationErrors | null {
   const value = control.value ?? '';
   if (value === '') return null;
-  return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`))
-    ? null
-    : { date: true };
+  const year = Number(value.slice(0, 4));
+  const valid =
+    /^\d{4}-\d{2}-\d{2}$/.test(value) &&
+    !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) &&
+    year >= RULES.dueDateYears[0] &&
+    year <= RULES.dueDateYears[1];
+  return valid ? null : { date: true };
+}
+
+/** On the form: a payment goes from one account to another one. */
+export function differentAccountsValidator(group: AbstractControl): ValidationErrors | null {
+  const from = group.get('from_account');
+  const to = group.get('to_account');
+  if (!from || !to) return null;
+  const same = from.value.trim() !== '' && from.value.trim() === to.value.trim();
+  const { sameAccount: _, ...others } = to.errors ?? {};
+  if (same) to.setErrors({ ...others, sameAccount: true });
+  else if (to.hasError('sameAccount')) to.setErrors(Object.keys(others).length ? others : null);
+  return null;
 }
 
 /** The message shown under a field for its first error, worded as the server words it. */
@@ -65,6 +83,7 @@ export function errorMessage(label: string, errors: ValidationErrors | null): st
   }
   if (errors['currency']) return 'Currency must be an ISO 4217 code like DKK or EUR';
   if (errors['date']) return `${label} must be a valid date`;
+  if (errors['sameAccount']) return 'To account must differ from From account';
   if (errors['server']) return String(errors['server']);
   return `${label} is not valid`;
 }
