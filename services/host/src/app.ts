@@ -179,7 +179,7 @@ export default async function hostPlugin(app: FastifyInstance, options: HostOpti
   app.get('/*', async (request, reply) => {
     const path = request.url.split('?')[0] ?? '/';
     if (reply.raw.headersSent) return reply;
-    if (shell === undefined || isReserved(path, reserved)) return sendProblem(reply, 'not_found');
+    if (shell === undefined || isReserved(path, reserved)) return sendProblem(reply, 'no_route');
     if (path !== '/' && path !== '/index.html') {
       const file = await shell.get(path, request.headers['accept-encoding']);
       if (file !== undefined)

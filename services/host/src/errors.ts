@@ -1,6 +1,7 @@
 /** The host's error catalogue: every error it answers or throws has a code, a message and a status. */
 export const HOST_ERRORS = {
   not_found: { status: 404, message: 'No such file.' },
+  no_route: { status: 404, message: 'Nothing is served at this path.' },
   shell_not_built: { status: 503, message: 'The shell is not built: run `npm run build -w @atrium/shell`.' },
   bad_manifest: { status: 400, message: 'The build manifest is invalid.' },
   missing_build_file: { status: 400, message: 'A file named by the build manifest is missing.' },

@@ -63,6 +63,20 @@ test('publishing the same build twice keeps one version; a changed build is a ne
     assert.doesNotMatch(original, /changed/);
   }));
 
+test('republishing a build restores a file lost from its version folder', () =>
+  withDir(async (dir) => {
+    await writeFakeMfe(join(dir, 'build'));
+    const store = new MfeStore(join(dir, 'data'));
+    const { version } = await store.publish(join(dir, 'build'));
+    const entry = join(dir, 'data', 'host', 'mfe', 'payments', version, 'main-ABCD1234.js');
+    await rm(entry);
+    await store.publish(join(dir, 'build'));
+    assert.equal(
+      await readFile(entry, 'utf8'),
+      await readFile(join(dir, 'build', 'main-ABCD1234.js'), 'utf8'),
+    );
+  }));
+
 test('rollback switches to the previous version and refuses when there is none', () =>
   withDir(async (dir) => {
     const store = new MfeStore(join(dir, 'data'));

@@ -154,8 +154,22 @@ export class MfeStore {
       () => false,
     );
     // A version folder is written once, under a temp name, and renamed into place: readers
-    // never see a half-copied version, and an existing version is never overwritten.
-    if (!exists) {
+    // never see a half-copied version, and an existing version is never overwritten. A file lost
+    // from an existing version is restored: the version id guarantees it is the same content.
+    if (exists) {
+      for (const [file, content] of contents) {
+        const path = join(target, file);
+        if (
+          await stat(path).then(
+            () => false,
+            () => true,
+          )
+        ) {
+          await mkdir(dirname(path), { recursive: true });
+          await writeFile(path, content);
+        }
+      }
+    } else {
       const incoming = join(this.mfeRoot, manifest.name, `.incoming-${randomBytes(6).toString('hex')}`);
       try {
         for (const [file, content] of contents) {

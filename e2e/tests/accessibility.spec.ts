@@ -1,0 +1,31 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { loginAt } from '../src/atrium.ts';
+
+async function seriousViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+test('the login page has no serious or critical accessibility violations', async ({ page }) => {
+  await page.goto('/');
+  await page.waitForURL(/\/auth\//);
+  await expect(page.getByLabel('Username')).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
+});
+
+test('the shell with the accounts tree has no serious or critical accessibility violations', async ({
+  page,
+}) => {
+  await loginAt(page, '/accounts', 'userTenantA');
+  await expect(page.locator('atrium-accounts')).toBeAttached();
+  expect(await seriousViolations(page)).toEqual([]);
+});
+
+test('the administration page has no serious or critical accessibility violations', async ({ page }) => {
+  await loginAt(page, '/admin', 'adminTenantA');
+  await expect(page.getByRole('heading', { name: 'Users of Tenant A' })).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
+});
