@@ -168,6 +168,8 @@ describe('the login page', () => {
     assert.match(csp, /default-src 'none'/);
     assert.match(csp, /frame-ancestors 'none'/);
     assert.doesNotMatch(csp, /unsafe-inline/);
+    // With no-referrer, Chromium posts the form with `Origin: null`, which the CSRF check refuses.
+    assert.equal(response.headers.get('referrer-policy'), 'same-origin');
     const css = await fetch(`${identity.issuer}/assets/login.css`);
     assert.equal(css.status, 200);
     assert.match(await css.text(), /--atrium-color-primary/);
@@ -196,17 +198,20 @@ describe('the login page', () => {
     assert.equal(result.page?.status, 403);
   });
 
-  test('refuses a form posted from another origin', async () => {
+  test('refuses a form posted from another origin or an opaque one, accepts its own', async () => {
     const rp = await session();
     const { page } = await rp.start();
     const action = /action="([^"]+)"/.exec(page.html)?.[1] as string;
     const csrf = /name="csrf" value="([^"]+)"/.exec(page.html)?.[1] as string;
-    const response = await rp.fetch(new URL(action, page.url).href, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' },
-      body: new URLSearchParams({ csrf, username: 'userTenantA', password: 'demo-password' }).toString(),
-    });
-    assert.equal(response.status, 403);
+    const post = (origin: string) =>
+      rp.fetch(new URL(action, page.url).href, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
+        body: new URLSearchParams({ csrf, username: 'userTenantA', password: 'demo-password' }).toString(),
+      });
+    assert.equal((await post('https://evil.example')).status, 403);
+    assert.equal((await post('null')).status, 403);
+    assert.equal((await post(new URL(identity.issuer).origin)).status, 303);
   });
 
   test('locks an account after repeated failures, even for the right password, then unlocks', async () => {
