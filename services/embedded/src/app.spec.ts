@@ -69,10 +69,38 @@ describe('the embedded process', () => {
     }
   });
 
+  test('serves the accounts API with demo accounts, each tenant seeing only its own', async () => {
+    const listFor = async (username: string) => {
+      const rp = await OidcSession.discover({
+        issuer: `${base}/auth`,
+        redirectUri: `${base}/callback`,
+        username,
+        password: 'demo-password',
+      });
+      const { access_token } = await rp.login();
+      const response = await fetch(`${base}/api/accounts?limit=100`, {
+        headers: { authorization: `Bearer ${access_token}` },
+      });
+      assert.equal(response.status, 200);
+      return ((await response.json()) as { items: Array<{ tenant_id?: string; account_number: string }> })
+        .items;
+    };
+    const a = await listFor('viewerTenantA');
+    const b = await listFor('viewerTenantB');
+    assert.ok(a.length > 0 && b.length > 0, 'demo accounts were seeded');
+    const numbersA = new Set(a.map((x) => x.account_number));
+    assert.ok(
+      b.every((x) => !numbersA.has(x.account_number)),
+      'no account of Tenant A is visible to Tenant B',
+    );
+    assert.equal((await fetch(`${base}/api/accounts`)).status, 401);
+  });
+
   test('answers health and readiness, and keeps unknown paths under /auth out of the shell', async () => {
     assert.equal((await fetch(`${base}/healthz`)).status, 200);
     assert.equal((await fetch(`${base}/readyz`)).status, 200);
     assert.equal((await fetch(`${base}/auth/readyz`)).status, 200);
+    assert.equal((await fetch(`${base}/api/accounts/readyz`)).status, 200);
     const unknown = await fetch(`${base}/auth/no-such-endpoint`);
     assert.equal(unknown.status, 404);
     assert.doesNotMatch(unknown.headers.get('content-type') ?? '', /text\/html/);

@@ -1,8 +1,12 @@
 import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import identityApp from '@atrium/identity/app';
 import { loadConfig as loadIdentityConfig, type IdentityConfig } from '@atrium/identity/config';
+import accountsApi, { openAccountsDatabase } from '@atrium/accounts-api/app';
+import { loadConfig as loadAccountsConfig } from '@atrium/accounts-api/config';
+import { seedDemoAccounts } from '@atrium/accounts-api/demo-data';
 import hostPlugin from '@atrium/host/app';
 import { MfeStore } from '@atrium/host/store';
 import { builtFrontend } from './build-missing.ts';
@@ -45,6 +49,33 @@ export async function createEmbeddedServer(
 
   await app.register(identityApp, { prefix: '/auth', config: identity });
 
+  // The APIs verify tokens against the issuer's JWKS over loopback: the public URL may not be
+  // reachable from inside (a proxy in front, no hairpin routing).
+  const loopbackJwks = `http://127.0.0.1:${config.port}/auth/jwks`;
+  const accounts = loadAccountsConfig({ ...shared, OIDC_ISSUER: issuer, OIDC_JWKS_URI: loopbackJwks });
+  const accountsDb = await openAccountsDatabase(accounts.database);
+  app.addHook('onClose', () => accountsDb.close());
+  await app.register(accountsApi, {
+    prefix: '/api/accounts',
+    database: accountsDb.database,
+    migrationDatabase: accountsDb.migrationDatabase,
+    verifier: accounts.verifier,
+    corsOrigins: accounts.corsOrigins,
+    publicUrl: config.publicUrl,
+    healthRoutes: { live: '/healthz', ready: '/readyz' },
+  });
+  if (identity.seedDemo && accounts.database.url === undefined) {
+    // Seed once: a demo account an admin deleted must not come back on the next start.
+    const marker = join(config.dataDir, 'accounts', 'demo-seeded');
+    if (!existsSync(marker)) {
+      await app.after();
+      const count = await seedDemoAccounts(accountsDb.database);
+      await mkdir(join(config.dataDir, 'accounts'), { recursive: true });
+      await writeFile(marker, new Date().toISOString());
+      notes.push(`Seeded ${count} demo accounts for TenantA and TenantB.`);
+    }
+  }
+
   const store = new MfeStore(config.dataDir);
   const elements = [builtFrontend('accounts'), builtFrontend('payments')];
   const { published } = await store.ensurePublished(elements);
@@ -74,7 +105,7 @@ export async function createEmbeddedServer(
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
     const checks = await Promise.all(
-      ['/auth/readyz'].map(
+      ['/auth/readyz', '/api/accounts/readyz'].map(
         async (path) => (await app.inject({ method: 'GET', url: path })).statusCode === 200,
       ),
     );
