@@ -1,0 +1,250 @@
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { chromium, type Browser, type BrowserContext, type Page, type Response } from 'playwright-core';
+import { freePort } from '@atrium/test-kit';
+
+// First-visit bytes (brotli, JS + CSS, per app) of /payments and /accounts, and the time from
+// navigation to the payments table showing data / the accounts tree, at 4x CPU throttling on
+// loopback: median of N runs, cold and warm HTTP cache. Starts its own embedded server.
+// Usage: node bench/frontend/run.ts [--runs 5] [--throttle 4] [--url http://localhost:8080]
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '5' },
+    throttle: { type: 'string', default: '4' },
+    url: { type: 'string' },
+  },
+});
+const runs = Number(values.runs);
+const throttle = Number(values.throttle);
+const repo = new URL('../../', import.meta.url).pathname;
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const TARGETS = { payments: 250 * 1024, tableMs: 1000 };
+
+async function startServer(): Promise<{ url: string; stop: () => Promise<void> }> {
+  if (values.url) return { url: values.url, stop: async () => {} };
+  const port = await freePort();
+  const dataDir = await mkdtemp(join(tmpdir(), 'atrium-bench-frontend-'));
+  const child = spawn(process.execPath, ['services/embedded/src/main.ts'], {
+    cwd: repo,
+    env: { ...process.env, PORT: String(port), ATRIUM_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://localhost:${port}`;
+  for (let i = 0; ; i++) {
+    if (child.exitCode !== null) throw new Error(`the embedded server exited with ${child.exitCode}`);
+    if (
+      await fetch(`${url}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
+    if (i > 600) throw new Error('the embedded server did not become ready');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    url,
+    async stop() {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Logs in once; later contexts reuse the provider's session cookie (tokens stay in memory). */
+async function login(
+  browser: Browser,
+  url: string,
+): Promise<Awaited<ReturnType<BrowserContext['storageState']>>> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  if (process.env['E2E_FIX_NULL_ORIGIN'] === '1') {
+    // See e2e/README.md: identity's no-referrer policy makes Chromium post Origin: null.
+    await page.route(/\/auth\/interaction\/[^/]+\/login$/, async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      const response = await route.fetch({
+        headers: { ...route.request().headers(), origin: url },
+        maxRedirects: 0,
+      });
+      return route.fulfill({ response });
+    });
+  }
+  await page.goto(`${url}/`);
+  await page.getByLabel('Username').fill('userTenantA');
+  await page.getByLabel('Password').fill('demo-password');
+  await page.getByRole('button', { name: /sign in/i }).click();
+  await page.waitForURL(`${url}/`);
+  const state = await context.storageState();
+  await context.close();
+  return state;
+}
+
+type App = 'shell' | 'payments' | 'accounts' | 'other';
+
+interface Visit {
+  bytes: Record<App, number>;
+  ms: number | null;
+  /** Until the element has rendered its heading (data may still be loading). */
+  elementMs: number | null;
+  zoneJs: boolean;
+}
+
+function appOf(url: string): App {
+  const path = new URL(url).pathname;
+  if (path.startsWith('/mfe/payments/')) return 'payments';
+  if (path.startsWith('/mfe/accounts/')) return 'accounts';
+  if (path.startsWith('/assets/') || path === '/') return 'shell';
+  return 'other';
+}
+
+async function visit(page: Page, url: string, route: 'payments' | 'accounts'): Promise<Visit> {
+  const bytes: Record<App, number> = { shell: 0, payments: 0, accounts: 0, other: 0 };
+  let zoneJs = false;
+  const pending: Promise<void>[] = [];
+  const onResponse = (response: Response): void => {
+    const type = response.headers()['content-type'] ?? '';
+    if (!/javascript|text\/css/.test(type)) return;
+    pending.push(
+      (async () => {
+        const sizes = await response.request().sizes();
+        // Bytes on the wire (after brotli); a 304 or a cache hit costs (almost) nothing.
+        bytes[appOf(response.url())] += sizes.responseBodySize;
+        if (
+          /zone/i.test(new URL(response.url()).pathname) ||
+          (await response.text()).includes('__zone_symbol__')
+        )
+          zoneJs = true;
+      })().catch(() => {}),
+    );
+  };
+  page.on('response', onResponse);
+  const ready =
+    route === 'payments'
+      ? page.getByRole('table', { name: 'Payments' }).locator('tr[mat-row]').first()
+      : page.getByRole('tree', { name: 'Accounts' }).getByRole('treeitem').first();
+  const heading = page.locator(`atrium-${route}`).getByRole('heading', { level: 1 });
+  const started = performance.now();
+  await page.goto(`${url}/${route}`);
+  const elementMs = await heading
+    .waitFor({ state: 'visible', timeout: 20_000 })
+    .then(() => performance.now() - started)
+    .catch(() => null);
+  let ms: number | null = null;
+  try {
+    await ready.waitFor({ state: 'visible', timeout: 20_000 });
+    ms = performance.now() - started;
+  } catch {
+    ms = null;
+  }
+  await page.waitForLoadState('networkidle').catch(() => {});
+  await Promise.all(pending);
+  page.off('response', onResponse);
+  return { bytes, ms, elementMs, zoneJs };
+}
+
+const median = (xs: number[]): number | null => {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor((s.length - 1) / 2)] ?? null;
+};
+
+const server = await startServer();
+const browser = await chromium.launch({
+  executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+  args: CHROMIUM_ARGS,
+});
+try {
+  const state = await login(browser, server.url);
+  const results: Record<string, unknown> = {};
+  const rows: string[][] = [];
+  for (const route of ['payments', 'accounts'] as const) {
+    const cold: Visit[] = [];
+    const warm: Visit[] = [];
+    for (let i = 0; i < runs; i++) {
+      // A fresh context has an empty HTTP cache (cold); the second visit in it is warm.
+      const context = await browser.newContext({ storageState: state });
+      const page = await context.newPage();
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
+      cold.push(await visit(page, server.url, route));
+      warm.push(await visit(page, server.url, route));
+      await context.close();
+    }
+    const first = cold[0];
+    const total = first
+      ? first.bytes.shell + first.bytes.payments + first.bytes.accounts + first.bytes.other
+      : 0;
+    const coldMs = median(cold.flatMap((v) => (v.ms === null ? [] : [v.ms])));
+    const warmMs = median(warm.flatMap((v) => (v.ms === null ? [] : [v.ms])));
+    const coldElementMs = median(cold.flatMap((v) => (v.elementMs === null ? [] : [v.elementMs])));
+    const warmElementMs = median(warm.flatMap((v) => (v.elementMs === null ? [] : [v.elementMs])));
+    results[route] = {
+      firstVisitBytesBrotli: { ...first?.bytes, total },
+      msToElement: { cold: coldElementMs, warm: warmElementMs },
+      msToData: {
+        cold: coldMs,
+        warm: warmMs,
+        runs,
+        throttle,
+        coldRuns: cold.map((v) => v.ms),
+        warmRuns: warm.map((v) => v.ms),
+      },
+      zoneJsLoaded: [...cold, ...warm].some((v) => v.zoneJs),
+    };
+    const kb = (n: number | undefined): string => `${((n ?? 0) / 1024).toFixed(1)} kB`;
+    const ms = (n: number | null): string => (n === null ? 'no data shown' : `${n.toFixed(0)} ms`);
+    rows.push([
+      `/${route}`,
+      kb(first?.bytes.shell),
+      kb(first?.bytes[route]),
+      kb(total),
+      ms(coldElementMs),
+      ms(warmElementMs),
+      ms(coldMs),
+      ms(warmMs),
+      [...cold, ...warm].some((v) => v.zoneJs) ? 'yes' : 'no',
+    ]);
+  }
+  const header = [
+    'first visit',
+    'shell (br)',
+    'element (br)',
+    'total (br)',
+    `element cold (${throttle}x CPU)`,
+    'element warm',
+    'data cold',
+    'data warm',
+    'zone.js',
+  ];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ');
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
+  for (const row of rows) console.log(line(row));
+  console.log(
+    `targets: /payments total <= ${TARGETS.payments / 1024} kB brotli; table visible within ${TARGETS.tableMs} ms; zone.js never loaded`,
+  );
+  await mkdir(join(repo, 'bench/results'), { recursive: true });
+  await writeFile(
+    join(repo, 'bench/results/frontend.json'),
+    `${JSON.stringify({ measuredAt: new Date().toISOString(), targets: TARGETS, ...results }, null, 2)}\n`,
+  );
+} finally {
+  await browser.close();
+  await server.stop();
+}
