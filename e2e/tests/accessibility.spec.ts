@@ -20,7 +20,7 @@ test('the shell with the accounts tree has no serious or critical accessibility 
   page,
 }) => {
   await loginAt(page, '/accounts', 'userTenantA');
-  await expect(page.locator('atrium-accounts')).toBeAttached();
+  await expect(page.getByRole('tree', { name: 'Accounts' }).getByRole('treeitem').first()).toBeVisible();
   expect(await seriousViolations(page)).toEqual([]);
 });
 
