@@ -175,6 +175,8 @@ describe('AccountsTree', () => {
     await settle();
     expect(api.last('PATCH')).toMatchObject({ path: '/a2', body: { nickname: 'Salaries' }, ifMatch: '"1"' });
     expect(within(el).getByText('Salaries')).toBeTruthy();
+    // The reload kept the groups as the user had them.
+    expect(within(el).getAllByRole('treeitem')[0]!.getAttribute('aria-expanded')).toBe('true');
 
     await userEvent.click(within(el).getByRole('button', { name: 'Delete Operations' }));
     await settle();

@@ -42,6 +42,8 @@ export class AccountsTree {
 
   protected readonly state = signal<'loading' | 'ready' | 'error'>('loading');
   protected readonly error = signal('');
+  /** True once a first list arrived: reloads then keep the tree (and its expansion) on screen. */
+  protected readonly loaded = signal(false);
   private readonly accounts = signal<readonly Account[]>([]);
   protected readonly groups = computed(() => groupAccounts(this.accounts()));
   protected readonly overall = computed(() => totalsByCurrency(this.accounts()));
@@ -135,6 +137,7 @@ export class AccountsTree {
     this.state.set('loading');
     try {
       this.accounts.set(await this.client.listAll());
+      this.loaded.set(true);
       this.state.set('ready');
       // Both groups start open; later reloads keep what the user opened or closed (expansionKey).
       if (!this.expandedOnce) {
