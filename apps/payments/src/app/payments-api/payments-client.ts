@@ -7,12 +7,22 @@ import type { AuditRecord, ListRequest, Payment, PaymentDraft, PaymentPage } fro
 export const PAYMENT_FIELDS = `id amount currency dueDate from_account to_account message type tenantId
   status createdBy confirmedBy createdAt updatedAt _version`;
 
-const LIST = `query ListPayments($filter: ModelPaymentFilterInput, $limit: Int, $nextToken: String,
-  $sortField: PaymentSortField, $sortDirection: ModelSortDirection) {
-  listPayments(filter: $filter, limit: $limit, nextToken: $nextToken, sortField: $sortField, sortDirection: $sortDirection) {
+/**
+ * The filter is written into the query as a literal (string values JSON-escaped, which is valid
+ * GraphQL string syntax) rather than sent as a `ModelPaymentFilterInput` variable: with the service's
+ * JIT, a variable of that recursive input type exhausted its memory on the second run
+ * (reported to the payments-api owner). A literal filter has no variable to coerce.
+ */
+function listQuery(filterLiteral: string | null): string {
+  const filter = filterLiteral ? `filter: ${filterLiteral}, ` : '';
+  return `query ListPayments($limit: Int, $nextToken: String, $sortField: PaymentSortField,
+  $sortDirection: ModelSortDirection) {
+  listPayments(${filter}limit: $limit, nextToken: $nextToken, sortField: $sortField, sortDirection: $sortDirection) {
     items { ${PAYMENT_FIELDS} } nextToken
   }
 }`;
+}
+
 const GET = `query GetPayment($id: ID!) { getPayment(id: $id) { ${PAYMENT_FIELDS} } }`;
 const CREATE = `mutation CreatePayment($input: CreatePaymentInput!, $idempotencyKey: String) {
   createPayment(input: $input, idempotencyKey: $idempotencyKey) { ${PAYMENT_FIELDS} }
@@ -33,17 +43,11 @@ export class PaymentsClient {
 
   async list(request: ListRequest): Promise<PaymentPage> {
     const text = request.filter.trim();
+    const value = JSON.stringify(text);
     const filter = text
-      ? {
-          or: [
-            { from_account: { contains: text } },
-            { to_account: { contains: text } },
-            { message: { contains: text } },
-          ],
-        }
+      ? `{ or: [{ from_account: { contains: ${value} } }, { to_account: { contains: ${value} } }, { message: { contains: ${value} } }] }`
       : null;
-    const data = await this.graphql.run<{ listPayments: PaymentPage }>(LIST, {
-      filter,
+    const data = await this.graphql.run<{ listPayments: PaymentPage }>(listQuery(filter), {
       limit: request.limit,
       nextToken: request.nextToken,
       sortField: SORT_FIELDS[request.sortField],

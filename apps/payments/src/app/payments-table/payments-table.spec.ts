@@ -175,13 +175,20 @@ describe('PaymentsTable', () => {
     await userEvent.type(within(el).getByRole('searchbox', { name: 'Filter payments' }), 'SE1');
     await new Promise((resolve) => setTimeout(resolve, 350));
     await settle();
-    expect(api.lastOf('ListPayments')?.variables['filter']).toEqual({
-      or: [
-        { from_account: { contains: 'SE1' } },
-        { to_account: { contains: 'SE1' } },
-        { message: { contains: 'SE1' } },
-      ],
-    });
+    const sent = JSON.parse(api.lastOf('ListPayments')!.raw) as { query: string };
+    expect(sent.query).toContain(
+      'filter: { or: [{ from_account: { contains: "SE1" } }, { to_account: { contains: "SE1" } }, { message: { contains: "SE1" } }] }',
+    );
+  });
+
+  it('escapes the filter text, so it cannot change the query', async () => {
+    const el = await render(['viewer']);
+    await userEvent.click(within(el).getByRole('searchbox', { name: 'Filter payments' }));
+    await userEvent.paste('x" } }] } ) { __typename');
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    await settle();
+    const sent = JSON.parse(api.lastOf('ListPayments')!.raw) as { query: string };
+    expect(sent.query).toContain('{ from_account: { contains: "x\\" } }] } ) { __typename" } }');
   });
 
   it('says so when there are no payments', async () => {
