@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
@@ -12,10 +12,10 @@ const port = Number(
       ? new URL(process.env['ATRIUM_E2E_URL']).port
       : 20000 + Math.floor(Math.random() * 9000)),
 );
-const dataDir =
-  process.env['E2E_DATA_DIR'] ??
-  process.env['ATRIUM_E2E_DATA_DIR'] ??
-  mkdtempSync(join(tmpdir(), 'atrium-e2e-'));
+const given = process.env['E2E_DATA_DIR'] ?? process.env['ATRIUM_E2E_DATA_DIR'];
+const dataDir = given ?? mkdtempSync(join(tmpdir(), 'atrium-e2e-'));
+// The folder made here goes when the runner exits (after the web server has stopped).
+if (given === undefined) process.on('exit', () => rmSync(dataDir, { recursive: true, force: true }));
 const baseURL = `http://localhost:${port}`;
 process.env['ATRIUM_E2E_URL'] = baseURL;
 process.env['ATRIUM_E2E_DATA_DIR'] = dataDir;

@@ -73,17 +73,6 @@ async function login(
 ): Promise<Awaited<ReturnType<BrowserContext['storageState']>>> {
   const context = await browser.newContext();
   const page = await context.newPage();
-  if (process.env['E2E_FIX_NULL_ORIGIN'] === '1') {
-    // See e2e/README.md: identity's no-referrer policy makes Chromium post Origin: null.
-    await page.route(/\/auth\/interaction\/[^/]+\/login$/, async (route) => {
-      if (route.request().method() !== 'POST') return route.continue();
-      const response = await route.fetch({
-        headers: { ...route.request().headers(), origin: url },
-        maxRedirects: 0,
-      });
-      return route.fulfill({ response });
-    });
-  }
   await page.goto(`${url}/`);
   await page.getByLabel('Username').fill('userTenantA');
   await page.getByLabel('Password').fill('demo-password');

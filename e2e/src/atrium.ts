@@ -10,23 +10,8 @@ export const dataDir = (): string => process.env['ATRIUM_E2E_DATA_DIR'] ?? '.atr
 
 export const DEMO_PASSWORD = 'demo-password';
 
-/**
- * Fills the identity service's login form. `E2E_FIX_NULL_ORIGIN=1` is a stop-gap: identity sends
- * `Referrer-Policy: no-referrer`, so Chromium posts the form with `Origin: null`, which its CSRF check
- * refuses; the flag re-sends the POST with the real origin. Remove it once identity is fixed.
- */
+/** Fills the identity service's login form and submits it. */
 export async function fillLogin(page: Page, username: string, password = DEMO_PASSWORD): Promise<void> {
-  if (process.env['E2E_FIX_NULL_ORIGIN'] === '1') {
-    await page.route(/\/auth\/interaction\/[^/]+\/login$/, async (route) => {
-      if (route.request().method() !== 'POST') return route.continue();
-      const origin = new URL(route.request().url()).origin;
-      const response = await route.fetch({
-        headers: { ...route.request().headers(), origin },
-        maxRedirects: 0,
-      });
-      return route.fulfill({ response });
-    });
-  }
   await expect(page.getByLabel('Username')).toBeVisible();
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(password);
