@@ -2,23 +2,9 @@ import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import type { HstsMode } from './security-headers.ts';
 import type { MfeOrigins } from './mfe-store.ts';
+import type { ShellRuntimeConfig } from '@atrium/contracts';
 
-/** What the shell reads at run time from `/config.json`: nothing of this is compiled into its bundle. */
-export interface ShellRuntimeConfig {
-  readonly productName: string;
-  readonly oidc: {
-    readonly issuer: string;
-    readonly clientId: string;
-    readonly scope: string;
-  };
-  readonly api: {
-    readonly paymentsGraphql: string;
-    readonly paymentsGraphqlWs: string;
-    readonly accounts: string;
-    /** The identity service's admin API (tenants, users). */
-    readonly identityAdmin: string;
-  };
-}
+export type { ShellRuntimeConfig } from '@atrium/contracts';
 
 /** The standalone host's configuration (the embedded server builds the plugin options itself). */
 export interface HostConfig {

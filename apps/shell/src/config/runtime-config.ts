@@ -1,17 +1,7 @@
-/**
- * The deployment's settings, read at run time from `/config.json` (served by the host): nothing
- * about where the identity provider or the APIs live is compiled into the shell.
- */
-export interface RuntimeConfig {
-  readonly productName: string;
-  readonly oidc: { readonly issuer: string; readonly clientId: string; readonly scope: string };
-  readonly api: {
-    readonly paymentsGraphql: string;
-    readonly paymentsGraphqlWs: string;
-    readonly accounts: string;
-    readonly identityAdmin: string;
-  };
-}
+import type { ShellRuntimeConfig } from '@atrium/contracts';
+
+/** The deployment's settings, read at run time from `/config.json` (the type lives in the contract). */
+export type RuntimeConfig = ShellRuntimeConfig;
 
 /** Where the host serves the runtime configuration and the registry. */
 export const CONFIG_URL = '/config.json';
