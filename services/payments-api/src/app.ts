@@ -1,0 +1,432 @@
+import { readFile } from 'node:fs/promises';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { GraphQLError, GraphQLScalarType, Kind, type ExecutionResult } from 'graphql';
+import mercurius from 'mercurius';
+import {
+  AuthError,
+  bearerToken,
+  createVerifier,
+  type CallerContext,
+  type TokenVerifier,
+  type VerifierConfig,
+} from '@atrium/auth';
+import { ensureTable, openDynamo, type DynamoEngine, type DynamoTarget } from './dynamo-engine.ts';
+import { PaymentsError, PAYMENTS_ERRORS, type PaymentsErrorCode } from './errors.ts';
+import { DEFAULT_LIMITS, exceedsTokens, limitRules, type GraphqlLimits } from './graphql-limits.ts';
+import { createEmitter, tokenExpiry } from './live-updates.ts';
+import { readAnnotatedSchema, type ModelDefinition } from './model-definition.ts';
+import {
+  MAX_LIMIT,
+  modelResolvers,
+  type ChangePublisher,
+  type ModelBehaviour,
+  type RequestContext,
+} from './model-resolvers.ts';
+import { ModelStore } from './model-store.ts';
+import { generateSchemaSdl, sortableFields } from './model-transformer.ts';
+import { PaginationCursor } from './pagination-cursor.ts';
+import { PAYMENT_EXTENSION, paymentBehaviour, paymentExtensionResolvers } from './payment-rules.ts';
+import { loadSecretKey } from './secret-key.ts';
+import { TenantRateLimit } from './tenant-rate-limit.ts';
+
+/** The annotated schema shipped with the service. */
+export const SCHEMA_FILE = new URL('../schema/schema.graphql', import.meta.url);
+
+/** Options of the payments plugin; every URL and secret comes from the deployment's configuration. */
+export interface PaymentsOptions {
+  /** How to verify bearer tokens (or a verifier shared with the embedding server). */
+  readonly verifier: VerifierConfig | TokenVerifier;
+  /** The DynamoDB API; the plugin opens it (and closes it on app close). */
+  readonly storage: DynamoTarget;
+  readonly tablePrefix?: string | undefined;
+  /** Folder for the signing key (`secret.key`). */
+  readonly dataDir: string;
+  /** The signing key itself, instead of the file in `dataDir` (tests, or a secret store). */
+  readonly secretKey?: Buffer | undefined;
+  /** Redis for subscription fan-out across instances; in memory when undefined. */
+  readonly redisUrl?: string | undefined;
+  /** Production: introspection off. */
+  readonly production?: boolean | undefined;
+  readonly corsOrigins?: readonly string[] | undefined;
+  /** GraphQL HTTP + WebSocket path (default `/graphql`). */
+  readonly graphqlPath?: string | undefined;
+  /** Health routes; `false` when the embedding server has its own. */
+  readonly healthRoutes?: { readonly live: string; readonly ready: string } | false | undefined;
+  readonly limits?: Partial<GraphqlLimits> | undefined;
+  readonly rateLimit?: { readonly perSecond: number; readonly burst: number } | undefined;
+  /** The annotated schema's text (default: schema/schema.graphql). */
+  readonly schemaSdl?: string | undefined;
+  /** Model behaviours by model name (default: Payment's). */
+  readonly behaviours?: Readonly<Record<string, ModelBehaviour>> | undefined;
+}
+
+const AWSDateTime = new GraphQLScalarType({
+  name: 'AWSDateTime',
+  description: 'An ISO 8601 date-time with a time zone (AppSync AWSDateTime).',
+  serialize: (value) => value,
+  parseValue(value) {
+    if (typeof value !== 'string' || !isDateTime(value))
+      throw new GraphQLError('AWSDateTime: an ISO 8601 date-time like 2026-12-31T00:00:00.000Z');
+    return value;
+  },
+  parseLiteral(node) {
+    if (node.kind !== Kind.STRING || !isDateTime(node.value))
+      throw new GraphQLError('AWSDateTime: an ISO 8601 date-time like 2026-12-31T00:00:00.000Z');
+    return node.value;
+  },
+});
+
+function isDateTime(value: string): boolean {
+  return (
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(value) &&
+    !Number.isNaN(Date.parse(value))
+  );
+}
+
+const AWSJSON = new GraphQLScalarType({
+  name: 'AWSJSON',
+  description: 'A JSON document, as a string (AppSync AWSJSON).',
+  serialize: (value) => (typeof value === 'string' ? value : JSON.stringify(value)),
+  parseValue: (value) => value,
+});
+
+/** What the schema returns for a Float field: exact decimal text → a JSON number on the wire. */
+function floatOutputs(
+  models: readonly ModelDefinition[],
+): Record<string, Record<string, (root: Record<string, unknown>) => unknown>> {
+  const out: Record<string, Record<string, (root: Record<string, unknown>) => unknown>> = {};
+  for (const model of models) {
+    const floats = model.fields.filter((f) => f.type === 'Float' && !f.list);
+    if (floats.length === 0) continue;
+    out[model.name] = Object.fromEntries(
+      floats.map((f) => [
+        f.name,
+        (root: Record<string, unknown>) =>
+          root[f.name] === null || root[f.name] === undefined ? null : Number(root[f.name]),
+      ]),
+    );
+  }
+  return out;
+}
+
+function isVerifier(value: VerifierConfig | TokenVerifier): value is TokenVerifier {
+  return typeof (value as TokenVerifier).verify === 'function';
+}
+
+/** Accepts `Bearer <jwt>` and, as AppSync does for the articles' Amplify client, a bare JWT. */
+function tokenFrom(header: string | undefined): string {
+  if (header !== undefined && /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(header.trim()))
+    return header.trim();
+  return bearerToken(header);
+}
+
+function problemBody(
+  code: PaymentsErrorCode,
+  message?: string,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const entry = PAYMENTS_ERRORS[code];
+  return {
+    data: null,
+    errors: [
+      { message: message ?? entry.message, errorType: entry.errorType, extensions: { code, ...extra } },
+    ],
+  };
+}
+
+/**
+ * The Payments GraphQL API as a Fastify plugin: schema and resolvers generated at start-up from the
+ * annotated schema, HTTP and graphql-ws on one path. Hooks, parsers and the error formatter stay
+ * encapsulated here, so the embedded server can mount it beside other services.
+ */
+export default async function paymentsPlugin(app: FastifyInstance, options: PaymentsOptions): Promise<void> {
+  const path = options.graphqlPath ?? '/graphql';
+  const limits: GraphqlLimits = {
+    ...DEFAULT_LIMITS,
+    introspection: !(options.production ?? false),
+    ...options.limits,
+  };
+  const verifier = isVerifier(options.verifier) ? options.verifier : createVerifier(options.verifier);
+  const annotated = readAnnotatedSchema(options.schemaSdl ?? (await readFile(SCHEMA_FILE, 'utf8')));
+  const secret = options.secretKey ?? (await loadSecretKey(options.dataDir));
+  const cursor = new PaginationCursor(secret);
+  const rateLimit = new TenantRateLimit(options.rateLimit?.perSecond ?? 200, options.rateLimit?.burst ?? 400);
+  const corsOrigins = new Set(options.corsOrigins ?? []);
+
+  const engine: DynamoEngine = await openDynamo(options.storage);
+  app.addHook('onClose', async () => engine.close());
+  const tablePrefix = options.tablePrefix ?? 'atrium-';
+  const stores = new Map<string, ModelStore>();
+  for (const model of annotated.models) {
+    const layout = {
+      tableName: `${tablePrefix}${model.name.charAt(0).toLowerCase()}${model.name.slice(1)}s`,
+      sortKeys: sortableFields(model).map((attribute) => ({
+        attribute,
+        type: model.fields.find((f) => f.name === attribute && (f.type === 'Float' || f.type === 'Int'))
+          ? ('N' as const)
+          : ('S' as const),
+      })),
+      projected: ModelStore.projectedAttributes(model),
+    };
+    await ensureTable(engine.client, layout);
+    stores.set(model.name, new ModelStore(engine.client, model, layout, cursor));
+  }
+
+  // Set once mercurius is registered; resolvers only run after that.
+  const live: {
+    publisher?: {
+      publish(event: { topic: string; payload: unknown }, callback: (error?: unknown) => void): void;
+    };
+  } = {};
+  const publish: ChangePublisher = (topic, payload) =>
+    new Promise((resolve) => {
+      if (live.publisher === undefined) return resolve();
+      live.publisher.publish({ topic, payload }, (error) => {
+        // The change is committed; a lost live update is logged, never turned into a failed write.
+        if (error) app.log.error({ err: error, topic }, 'live update not published');
+        resolve();
+      });
+    });
+
+  const behaviours: Record<string, ModelBehaviour> = options.behaviours ?? { Payment: paymentBehaviour };
+  const resolvers: Record<string, Record<string, unknown>> = {
+    Query: {},
+    Mutation: {},
+    Subscription: {},
+    AWSDateTime: AWSDateTime as unknown as Record<string, unknown>,
+    AWSJSON: AWSJSON as unknown as Record<string, unknown>,
+    ...floatOutputs(annotated.models),
+  };
+  for (const model of annotated.models) {
+    const generated = modelResolvers({
+      model,
+      store: stores.get(model.name) as ModelStore,
+      behaviour: behaviours[model.name] ?? {},
+      publish,
+      idempotencySecret: secret,
+    });
+    Object.assign(resolvers['Query'] as object, generated.Query);
+    Object.assign(resolvers['Mutation'] as object, generated.Mutation);
+    Object.assign(resolvers['Subscription'] as object, generated.Subscription);
+  }
+  const paymentStore = stores.get('Payment');
+  const withPayment = paymentStore !== undefined && behaviours['Payment'] === paymentBehaviour;
+  if (withPayment)
+    Object.assign(resolvers['Mutation'] as object, paymentExtensionResolvers(paymentStore, publish).Mutation);
+  const sdl = generateSchemaSdl(annotated, withPayment ? PAYMENT_EXTENSION : {});
+
+  const callers = new WeakMap<FastifyRequest, CallerContext>();
+
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    const origin = request.headers.origin;
+    if (origin !== undefined && corsOrigins.has(origin)) {
+      reply.header('access-control-allow-origin', origin);
+      reply.header('vary', 'Origin');
+      reply.header('access-control-expose-headers', 'x-request-id, retry-after');
+    }
+    reply.header('x-request-id', request.id);
+  });
+
+  app.options(path, async (request, reply) => {
+    const origin = request.headers.origin;
+    if (origin === undefined || !corsOrigins.has(origin)) return reply.code(403).send();
+    return reply
+      .code(204)
+      .header('access-control-allow-methods', 'GET, POST, OPTIONS')
+      .header('access-control-allow-headers', 'authorization, content-type, x-api-key, x-amz-user-agent')
+      .header('access-control-max-age', '600')
+      .send();
+  });
+
+  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.routeOptions.url !== path || request.method === 'OPTIONS') return;
+    // WebSocket upgrades authenticate in connection_init, not with a header.
+    if (
+      (request as unknown as { ws?: boolean }).ws === true ||
+      request.headers.upgrade?.toLowerCase() === 'websocket'
+    )
+      return;
+    let caller: CallerContext;
+    try {
+      caller = await verifier.verify(tokenFrom(request.headers.authorization));
+    } catch (error) {
+      if (!(error instanceof AuthError)) throw error;
+      request.log.info({ code: error.code, reason: error.reason }, 'payments: token refused');
+      return reply
+        .code(401)
+        .header('www-authenticate', error.wwwAuthenticate)
+        .send(problemBody('UNAUTHENTICATED', error.message, { reason: error.code }));
+    }
+    if (!rateLimit.take(caller.tenantId)) {
+      return reply
+        .code(429)
+        .header('retry-after', String(rateLimit.retryAfter()))
+        .send(problemBody('RATE_LIMITED'));
+    }
+    const body = request.body;
+    if (Array.isArray(body) && body.length > limits.maxBatch)
+      return reply
+        .code(400)
+        .send(problemBody('BATCH_TOO_LARGE', `At most ${limits.maxBatch} operations per batch.`));
+    const queries: unknown[] = Array.isArray(body)
+      ? body.map((b) => (b as { query?: unknown })?.query)
+      : [(body as { query?: unknown } | undefined)?.query ?? (request.query as { query?: unknown }).query];
+    if (queries.some((q) => typeof q === 'string' && exceedsTokens(q, limits.maxTokens)))
+      return reply
+        .code(400)
+        .send(problemBody('QUERY_TOO_COMPLEX', `The query has more than ${limits.maxTokens} tokens.`));
+    callers.set(request, caller);
+  });
+
+  app.setErrorHandler((error: { statusCode?: number; code?: string }, request, reply) => {
+    if (error.statusCode === 413 || error.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+      return reply.code(413).send(problemBody('BODY_TOO_LARGE'));
+    if (typeof error.statusCode === 'number' && error.statusCode < 500)
+      return reply.code(error.statusCode).send(problemBody('QUERY_TOO_COMPLEX', 'The request is not valid.'));
+    request.log.error({ err: error }, 'payments: unexpected error');
+    return reply
+      .code(500)
+      .send(
+        problemBody('INTERNAL', `An internal error occurred (request id ${request.id}).`, {
+          requestId: request.id,
+        }),
+      );
+  });
+
+  const emitter = createEmitter(options.redisUrl);
+  await app.register(mercurius, {
+    schema: sdl,
+    resolvers: resolvers as never,
+    path,
+    graphiql: false,
+    queryDepth: limits.maxDepth,
+    allowBatchedQueries: true,
+    additionalRouteOptions: { bodyLimit: limits.maxBodyBytes },
+    validationRules: limitRules(limits, MAX_LIMIT),
+    context: (request: FastifyRequest): RequestContext => ({
+      caller: callers.get(request) as CallerContext,
+      requestId: request.id,
+    }),
+    errorFormatter: (
+      execution: ExecutionResult & { statusCode?: number },
+      context: { reply?: FastifyReply; app?: FastifyInstance },
+    ) => formatErrors(execution, context),
+    subscription: {
+      ...(emitter === undefined ? {} : { emitter: emitter as never }),
+      context: (socket: unknown) => ({ wsSocket: socket }),
+      onConnect: async (data: { payload?: Record<string, unknown> | null }) => {
+        const payload = data.payload ?? {};
+        const headers = (
+          typeof payload['headers'] === 'object' && payload['headers'] !== null ? payload['headers'] : payload
+        ) as Record<string, unknown>;
+        const header = headers['authorization'] ?? headers['Authorization'];
+        try {
+          const token = tokenFrom(typeof header === 'string' ? header : undefined);
+          const caller = await verifier.verify(token);
+          return { caller, tokenExpiresAt: tokenExpiry(token), requestId: `ws-${caller.tenantId}` };
+        } catch (error) {
+          if (error instanceof AuthError) return false;
+          throw error;
+        }
+      },
+    },
+  } as never);
+  const graphql = (app as unknown as { graphql: { pubsub: typeof live.publisher } }).graphql;
+  live.publisher = graphql.pubsub;
+
+  if (options.healthRoutes !== false) {
+    const health = options.healthRoutes ?? { live: '/healthz', ready: '/readyz' };
+    app.get(health.live, async () => ({ status: 'ok' }));
+    app.get(health.ready, async (_request, reply) => {
+      try {
+        await paymentStore?.get('__readiness__', '__readiness__');
+        return { status: 'ready' };
+      } catch {
+        return reply.code(503).send({ status: 'unavailable' });
+      }
+    });
+  }
+
+  function formatErrors(
+    execution: ExecutionResult & { statusCode?: number },
+    context: { reply?: FastifyReply; app?: FastifyInstance },
+  ): { statusCode: number; response: { data: unknown; errors: unknown[] } } {
+    const log = context.reply?.log ?? context.app?.log ?? app.log;
+    const requestId = context.reply?.request.id ?? 'ws';
+    let statusCode = execution.data ? 200 : (execution.statusCode ?? 200);
+    const flat = (execution.errors ?? []).flatMap((error) => {
+      const nested = (error.originalError as { errors?: unknown } | undefined)?.errors;
+      if (Array.isArray(nested)) {
+        statusCode = execution.data ? 200 : 400;
+        return nested as GraphQLError[];
+      }
+      return [error];
+    });
+    const errors = flat.flatMap((error) => {
+      const original = error.originalError ?? undefined;
+      const base = { path: error.path, locations: error.locations };
+      if (original instanceof PaymentsError) {
+        if (original.problems.length > 0)
+          return original.problems.map((p) => ({
+            ...base,
+            message: p.message,
+            errorType: original.errorType,
+            errorInfo: null,
+            data: null,
+            extensions: { code: p.code, field: p.field },
+          }));
+        return [
+          {
+            ...base,
+            message: original.message,
+            errorType: original.errorType,
+            errorInfo: null,
+            data: original.data,
+            extensions: { code: original.code },
+          },
+        ];
+      }
+      if (
+        original === undefined ||
+        original instanceof GraphQLError ||
+        (original as { code?: string }).code?.startsWith('MER_ERR')
+      ) {
+        const code =
+          (error.extensions?.['code'] as string | undefined) ??
+          (error.path === undefined ? 'GRAPHQL_VALIDATION_FAILED' : 'BAD_USER_INPUT');
+        return [
+          {
+            ...base,
+            message: error.message,
+            errorType: code === 'QUERY_TOO_COMPLEX' ? 'QueryTooComplex' : 'ValidationError',
+            extensions: { ...error.extensions, code },
+          },
+        ];
+      }
+      // Fastify's own refusals (body too large, malformed JSON) are the client's fault, not ours.
+      const httpStatus = (original as { statusCode?: unknown }).statusCode;
+      if (typeof httpStatus === 'number' && httpStatus >= 400 && httpStatus < 500) {
+        statusCode = httpStatus;
+        const tooLarge = httpStatus === 413;
+        return [
+          {
+            message: tooLarge ? PAYMENTS_ERRORS.BODY_TOO_LARGE.message : original.message,
+            errorType: 'BadRequestException',
+            extensions: { code: tooLarge ? 'BODY_TOO_LARGE' : 'BAD_REQUEST' },
+          },
+        ];
+      }
+      // Unexpected: log it whole, tell the client only the request id to quote.
+      log.error({ err: original, requestId, path: error.path }, 'payments: unexpected resolver error');
+      return [
+        {
+          ...base,
+          message: `An internal error occurred (request id ${requestId}).`,
+          errorType: 'InternalFailure',
+          extensions: { code: 'INTERNAL', requestId },
+        },
+      ];
+    });
+    return { statusCode, response: { data: execution.data ?? null, errors } };
+  }
+}

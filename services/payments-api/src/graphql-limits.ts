@@ -1,0 +1,114 @@
+import {
+  GraphQLError,
+  Kind,
+  Lexer,
+  NoSchemaIntrospectionCustomRule,
+  Source,
+  TokenKind,
+  type ASTVisitor,
+  type FieldNode,
+  type ValidationContext,
+  type ValidationRule,
+} from 'graphql';
+
+/** Protection AppSync leaves to a WAF, built in (all per operation document). */
+export interface GraphqlLimits {
+  readonly maxDepth: number;
+  readonly maxAliases: number;
+  readonly maxTokens: number;
+  /** Estimated fields resolved: a list field counts its `limit` (or the maximum) times its selection. */
+  readonly maxCost: number;
+  readonly maxBatch: number;
+  readonly maxBodyBytes: number;
+  readonly introspection: boolean;
+}
+
+export const DEFAULT_LIMITS: GraphqlLimits = {
+  maxDepth: 10,
+  maxAliases: 15,
+  maxTokens: 2000,
+  maxCost: 5000,
+  maxBatch: 10,
+  maxBodyBytes: 64 * 1024,
+  introspection: true,
+};
+
+function limitError(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX' } });
+}
+
+/** Refuses documents with more aliases than allowed (alias-based batching attacks). */
+function aliasRule(max: number): ValidationRule {
+  return (context: ValidationContext): ASTVisitor => {
+    let aliases = 0;
+    return {
+      Field(node: FieldNode) {
+        if (node.alias !== undefined) {
+          aliases += 1;
+          if (aliases === max + 1)
+            context.reportError(limitError(`The query uses more than ${max} aliases.`));
+        }
+      },
+    };
+  };
+}
+
+/**
+ * Refuses documents whose estimated cost exceeds `max`: each field costs 1, and the selection under
+ * a paged field (one with a `limit` argument) counts `limit` times — the maximum when it is a variable.
+ */
+function costRule(max: number, listMaximum: number): ValidationRule {
+  return (context: ValidationContext): ASTVisitor => {
+    const multipliers: number[] = [1];
+    let cost = 0;
+    return {
+      Field: {
+        enter(node: FieldNode) {
+          const factor = multipliers.at(-1) ?? 1;
+          cost += factor;
+          const limit = node.arguments?.find((a) => a.name.value === 'limit');
+          let own = 1;
+          if (limit !== undefined)
+            own = limit.value.kind === Kind.INT ? Math.max(1, Number(limit.value.value)) : listMaximum;
+          else if (node.selectionSet !== undefined && /^list[A-Z]/.test(node.name.value)) own = 20;
+          multipliers.push(factor * own);
+        },
+        leave() {
+          multipliers.pop();
+        },
+      },
+      Document: {
+        leave() {
+          if (cost > max)
+            context.reportError(limitError(`The query is too expensive (cost ${cost}, at most ${max}).`));
+        },
+      },
+    };
+  };
+}
+
+/** Validation rules added to GraphQL's own (depth is mercurius' `queryDepth`). */
+export function limitRules(limits: GraphqlLimits, listMaximum: number): ValidationRule[] {
+  const rules = [aliasRule(limits.maxAliases), costRule(limits.maxCost, listMaximum)];
+  if (!limits.introspection) rules.push(NoSchemaIntrospectionCustomRule);
+  return rules;
+}
+
+/**
+ * True when the document has more lexical tokens than allowed. Checked before parsing; a query
+ * shorter than the limit cannot have more tokens than characters, so short ones skip the lexer.
+ */
+export function exceedsTokens(query: string, maxTokens: number): boolean {
+  if (query.length <= maxTokens) return false;
+  const lexer = new Lexer(new Source(query));
+  let count = 0;
+  try {
+    for (let token = lexer.advance(); token.kind !== TokenKind.EOF; token = lexer.advance()) {
+      count += 1;
+      if (count > maxTokens) return true;
+    }
+  } catch {
+    // A lexing error is reported by the parser with its location.
+  }
+  return false;
+}

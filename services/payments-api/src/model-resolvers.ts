@@ -1,0 +1,312 @@
+import { createHash, createHmac } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import type { GraphQLResolveInfo } from 'graphql';
+import type { CallerContext } from '@atrium/auth';
+import { PaymentsError, unauthorized, validationFailed, type FieldProblem } from './errors.ts';
+import type { ModelDefinition } from './model-definition.ts';
+import { matchesFilter, type Filter, type ModelRecord } from './model-filter.ts';
+import { MAX_EXAMINED, type Actor, type ModelStore, type StoredRecord } from './model-store.ts';
+import { constantCase, modelNames, sortableFields } from './model-transformer.ts';
+import { canRead, canWrite } from './tenant-roles.ts';
+import { closeAtExpiry, type LiveConnection } from './live-updates.ts';
+
+/** What every resolver gets in its GraphQL context. */
+export interface RequestContext {
+  readonly caller: CallerContext;
+  readonly requestId: string;
+}
+
+/** Publishes a change to the caller's tenant's subscribers (in memory or through Redis). */
+export type ChangePublisher = (topic: string, payload: Record<string, unknown>) => Promise<void>;
+
+/** Topic of one model event for one tenant: subscribers only ever listen to their own tenant's. */
+export const changeTopic = (model: string, event: 'create' | 'update' | 'delete', tenantId: string): string =>
+  `${model}/${event}/${encodeURIComponent(tenantId)}`;
+
+/**
+ * Model-specific rules a behaviour adds to the generated resolvers (validation, lifecycle). A model
+ * without one gets generic typing rules only: a new @model needs no hand-written resolver.
+ */
+export interface ModelBehaviour {
+  /** Checks and completes a create input (throw `validationFailed` with one problem per field). */
+  create?(input: Record<string, unknown>, caller: CallerContext): Record<string, unknown>;
+  /** Checks a change against the stored record; returns the merged record to store. */
+  update?(
+    current: StoredRecord,
+    merged: Record<string, unknown>,
+    caller: CallerContext,
+  ): Record<string, unknown>;
+  /** Refuses a delete the lifecycle forbids. */
+  delete?(current: StoredRecord, caller: CallerContext): void;
+}
+
+export const DEFAULT_LIMIT = 20;
+export const MAX_LIMIT = 100;
+
+type Resolver = (
+  root: unknown,
+  args: Record<string, unknown>,
+  context: RequestContext,
+  info: GraphQLResolveInfo,
+) => unknown;
+
+function actorOf(caller: CallerContext): Actor {
+  return { userId: caller.userId, username: caller.username };
+}
+
+/** Canonical JSON (sorted keys), so the same input always hashes the same. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object')
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(value ?? null);
+}
+
+/** Generic typing rules every model gets: exact decimals for Float, normalized AWSDateTime. */
+function normalizeGeneric(model: ModelDefinition, input: Record<string, unknown>): Record<string, unknown> {
+  const problems: FieldProblem[] = [];
+  const out: Record<string, unknown> = { ...input };
+  for (const field of model.fields) {
+    const value = input[field.name];
+    if (value === undefined || value === null) continue;
+    if (field.type === 'Float' && typeof value === 'number') {
+      const text = String(value);
+      if (!/^-?\d+(\.\d+)?$/.test(text))
+        problems.push({
+          field: field.name,
+          code: 'NUMBER_OUT_OF_RANGE',
+          message: `${field.name} is out of range`,
+        });
+      else out[field.name] = text;
+    }
+    if (field.type === 'AWSDateTime' && typeof value === 'string')
+      out[field.name] = new Date(value).toISOString();
+  }
+  if (problems.length > 0) throw validationFailed(problems);
+  return out;
+}
+
+/** Strips what a client may never set: managed fields and automatic ones. */
+function writableInput(model: ModelDefinition, input: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const field of model.fields)
+    if (!field.managed && field.name in input) out[field.name] = input[field.name];
+  return out;
+}
+
+/** Builds every generated resolver of one model (queries, mutations, subscriptions). */
+export function modelResolvers(options: {
+  readonly model: ModelDefinition;
+  readonly store: ModelStore;
+  readonly behaviour: ModelBehaviour;
+  readonly publish: ChangePublisher;
+  /** Secret that turns an idempotency key into a record id. */
+  readonly idempotencySecret: Buffer;
+}): {
+  Query: Record<string, Resolver>;
+  Mutation: Record<string, Resolver>;
+  Subscription: Record<string, unknown>;
+} {
+  const { model, store, behaviour, publish } = options;
+  const names = modelNames(model);
+  const owner = model.ownerField;
+  const sortFields = new Map(sortableFields(model).map((f) => [constantCase(f), f]));
+
+  const requireRead = (context: RequestContext, info: GraphQLResolveInfo): CallerContext => {
+    if (!canRead(context.caller)) throw unauthorized(info.fieldName, info.parentType.name);
+    return context.caller;
+  };
+  const requireWrite = (context: RequestContext, info: GraphQLResolveInfo): CallerContext => {
+    if (!canWrite(context.caller)) throw unauthorized(info.fieldName, info.parentType.name);
+    return context.caller;
+  };
+  // The tenant comes from the token; an input naming another tenant is refused, never followed.
+  const checkOwner = (
+    input: Record<string, unknown>,
+    caller: CallerContext,
+    info: GraphQLResolveInfo,
+  ): void => {
+    const given = input[owner];
+    if (given !== undefined && given !== null && given !== caller.tenantId)
+      throw unauthorized(info.fieldName, info.parentType.name);
+  };
+  const checkCondition = (record: ModelRecord, condition: unknown): void => {
+    if (condition !== undefined && condition !== null && !matchesFilter(model, record, condition as Filter))
+      throw new PaymentsError('CONDITION_FAILED');
+  };
+  const emit = async (
+    event: 'create' | 'update' | 'delete',
+    tenantId: string,
+    record: ModelRecord,
+  ): Promise<void> => {
+    await publish(changeTopic(model.name, event, tenantId), { record });
+  };
+
+  const Query: Record<string, Resolver> = {
+    [names.get]: async (_root, args, context, info) => {
+      const caller = requireRead(context, info);
+      return (await store.get(caller.tenantId, String(args['id']))) ?? null;
+    },
+    [names.list]: async (_root, args, context, info) => {
+      const caller = requireRead(context, info);
+      const limit =
+        args['limit'] === undefined || args['limit'] === null ? DEFAULT_LIMIT : Number(args['limit']);
+      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
+        throw new PaymentsError('LIMIT_TOO_LARGE');
+      const sortField = sortFields.get(String(args['sortField'] ?? 'CREATED_AT')) ?? 'createdAt';
+      return store.list(caller.tenantId, {
+        filter: args['filter'] as Filter | null | undefined,
+        limit,
+        nextToken: args['nextToken'] as string | null | undefined,
+        sortField,
+        // Newest first unless asked otherwise.
+        descending: (args['sortDirection'] ?? 'DESC') === 'DESC',
+      });
+    },
+    [names.audit]: async (_root, args, context, info) => {
+      const caller = requireRead(context, info);
+      const stored = await store.stored(caller.tenantId, String(args[names.auditIdArgument]));
+      return stored === undefined ? null : stored.history;
+    },
+  };
+
+  const Mutation: Record<string, Resolver> = {
+    [names.create]: async (_root, args, context, info) => {
+      const caller = requireWrite(context, info);
+      const input = args['input'] as Record<string, unknown>;
+      checkOwner(input, caller, info);
+      const idempotencyKey = typeof args['idempotencyKey'] === 'string' ? args['idempotencyKey'] : undefined;
+      if (idempotencyKey !== undefined && (idempotencyKey.length < 8 || idempotencyKey.length > 128))
+        throw validationFailed([
+          {
+            field: 'idempotencyKey',
+            code: 'IDEMPOTENCY_KEY_INVALID',
+            message: 'idempotencyKey must be 8 to 128 characters',
+          },
+        ]);
+      const inputHash = createHash('sha256')
+        .update(canonical({ input, condition: args['condition'] ?? null }))
+        .digest('base64url');
+      let values = normalizeGeneric(model, writableInput(model, input));
+      if (behaviour.create) values = behaviour.create(values, caller);
+      const id =
+        typeof input['id'] === 'string' && input['id'] !== ''
+          ? input['id']
+          : idempotencyKey !== undefined
+            ? derivedId(options.idempotencySecret, caller.tenantId, idempotencyKey)
+            : randomUUID();
+      if (id.length > 128)
+        throw validationFailed([
+          { field: 'id', code: 'ID_TOO_LONG', message: 'id must be at most 128 characters' },
+        ]);
+      const record = { ...values, id, [owner]: caller.tenantId };
+      checkCondition(record, args['condition']);
+      const created = await store.create(caller.tenantId, record, actorOf(caller), {
+        key: idempotencyKey,
+        inputHash,
+      });
+      if (!created.replayed) await emit('create', caller.tenantId, created.record);
+      return created.record;
+    },
+    [names.update]: async (_root, args, context, info) => {
+      const caller = requireWrite(context, info);
+      const input = args['input'] as Record<string, unknown>;
+      checkOwner(input, caller, info);
+      const changes = normalizeGeneric(model, writableInput(model, input));
+      delete changes['id'];
+      const version = typeof input['_version'] === 'number' ? input['_version'] : undefined;
+      const updated = await store.change(
+        caller.tenantId,
+        String(input['id']),
+        version,
+        'UPDATE',
+        actorOf(caller),
+        (current) => {
+          checkCondition(current.record, args['condition']);
+          const merged: Record<string, unknown> = { ...current.record };
+          for (const [k, v] of Object.entries(changes)) if (v !== undefined) merged[k] = v;
+          merged[owner] = caller.tenantId;
+          return behaviour.update ? behaviour.update(current, merged, caller) : merged;
+        },
+      );
+      await emit('update', caller.tenantId, updated);
+      return updated;
+    },
+    [names.delete]: async (_root, args, context, info) => {
+      const caller = requireWrite(context, info);
+      const input = args['input'] as Record<string, unknown>;
+      const version = typeof input['_version'] === 'number' ? input['_version'] : undefined;
+      const deleted = await store.change(
+        caller.tenantId,
+        String(input['id']),
+        version,
+        'DELETE',
+        actorOf(caller),
+        (current) => {
+          checkCondition(current.record, args['condition']);
+          behaviour.delete?.(current, caller);
+          return 'delete';
+        },
+      );
+      await emit('delete', caller.tenantId, deleted);
+      return deleted;
+    },
+  };
+
+  const subscription = (event: 'create' | 'update' | 'delete', field: string) => ({
+    subscribe: async (
+      _root: unknown,
+      args: Record<string, unknown>,
+      context: SubscriptionContext,
+      info: GraphQLResolveInfo,
+    ) => {
+      const caller = requireRead(context, info);
+      // Amplify's older clients pass the owner; it must be the caller's own tenant.
+      const given = args[owner];
+      if (given !== undefined && given !== null && given !== caller.tenantId)
+        throw unauthorized(info.fieldName, info.parentType.name);
+      closeAtExpiry(context);
+      const filter = args['filter'] as Filter | undefined;
+      const iterator = await context.pubsub.subscribe(changeTopic(model.name, event, caller.tenantId));
+      return filterIterator(iterator, (payload) => {
+        const record = (payload as { record?: ModelRecord }).record;
+        // Belt and braces: the topic is per tenant, and the record must say so too.
+        return (
+          record !== undefined && record[owner] === caller.tenantId && matchesFilter(model, record, filter)
+        );
+      });
+    },
+    resolve: (payload: { record: ModelRecord }) => payload.record,
+    fieldName: field,
+  });
+
+  const Subscription = {
+    [names.onCreate]: subscription('create', names.onCreate),
+    [names.onUpdate]: subscription('update', names.onUpdate),
+    [names.onDelete]: subscription('delete', names.onDelete),
+  };
+  return { Query, Mutation, Subscription };
+}
+
+/** The subscription context mercurius builds, plus what our onConnect adds. */
+export interface SubscriptionContext extends RequestContext, LiveConnection {
+  readonly pubsub: { subscribe(topic: string): Promise<AsyncIterable<unknown>> };
+}
+
+async function* filterIterator(
+  source: AsyncIterable<unknown>,
+  keep: (payload: unknown) => boolean,
+): AsyncGenerator<unknown> {
+  for await (const payload of source) if (keep(payload)) yield payload;
+}
+
+/** The record id an idempotency key maps to: same tenant + key → same id, unguessable otherwise. */
+export function derivedId(secret: Buffer, tenantId: string, key: string): string {
+  const hex = createHmac('sha256', secret).update(`${tenantId}\u0000${key}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+export { MAX_EXAMINED };

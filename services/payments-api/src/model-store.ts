@@ -1,0 +1,443 @@
+import {
+  ConditionalCheckFailedException,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { indexName, type TableLayout } from './dynamo-engine.ts';
+import { PaymentsError } from './errors.ts';
+import type { ModelDefinition, ModelField } from './model-definition.ts';
+import { matchesFilter, type Filter, type ModelRecord } from './model-filter.ts';
+import { PaginationCursor } from './pagination-cursor.ts';
+
+/** Who makes a change, from the verified token. */
+export interface Actor {
+  readonly userId: string;
+  readonly username: string;
+}
+
+export type AuditOperation = 'CREATE' | 'UPDATE' | 'DELETE' | 'CONFIRM';
+
+/** One audit record, kept inside the record's own item (ADR 0102). */
+export interface AuditEntry {
+  readonly at: string;
+  readonly actor: string;
+  readonly actorId: string;
+  readonly tenantId: string;
+  readonly operation: AuditOperation;
+  readonly version: number;
+  readonly before: string | null;
+  readonly after: string | null;
+}
+
+/** A record as stored, with what the API never shows directly. */
+export interface StoredRecord {
+  readonly record: ModelRecord;
+  readonly createdById: string;
+  readonly version: number;
+  readonly deleted: boolean;
+  readonly history: readonly AuditEntry[];
+  readonly idempotencyKey: string | undefined;
+  readonly inputHash: string | undefined;
+}
+
+export interface ListRequest {
+  readonly filter: Filter | null | undefined;
+  readonly limit: number;
+  readonly nextToken: string | null | undefined;
+  /** A field name from `sortableFields(model)`. */
+  readonly sortField: string;
+  readonly descending: boolean;
+}
+
+export interface Page {
+  readonly items: readonly ModelRecord[];
+  readonly nextToken: string | null;
+}
+
+/** Audit entries one item may hold: DynamoDB items are at most 400 KB. */
+export const MAX_HISTORY = 250;
+/** Items a single list request may examine while filling a filtered page. */
+export const MAX_EXAMINED = 5000;
+
+const META = ['createdAt', 'updatedAt', '_version', '_createdById'] as const;
+
+function marshalValue(field: ModelField | undefined, value: unknown): AttributeValue | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (Array.isArray(value)) {
+    const element = field === undefined ? undefined : { ...field, list: false };
+    return { L: value.map((v) => marshalValue(element, v) ?? { NULL: true }) };
+  }
+  if (field?.type === 'Float' || field?.type === 'Int') return { N: String(value) };
+  if (field?.type === 'Boolean') return { BOOL: Boolean(value) };
+  return { S: String(value) };
+}
+
+function unmarshalValue(field: ModelField | undefined, value: AttributeValue | undefined): unknown {
+  if (value === undefined || value.NULL) return null;
+  if (value.L !== undefined) return value.L.map((v) => unmarshalValue(field, v));
+  if (value.N !== undefined) return field?.type === 'Float' ? value.N : Number(value.N);
+  if (value.BOOL !== undefined) return value.BOOL;
+  return value.S ?? null;
+}
+
+/**
+ * One model's records in its DynamoDB table. Every key starts with the tenant id and every read is
+ * a GetItem or a Query on the tenant's partition: nothing here can reach another tenant's data.
+ * Each change is ONE conditional PutItem of the whole item — record, version, audit history and
+ * idempotency marker together — so they are atomic without transactions (ADR 0102).
+ */
+export class ModelStore {
+  readonly model: ModelDefinition;
+  readonly layout: TableLayout;
+  readonly #client: DynamoDBClient;
+  readonly #cursor: PaginationCursor;
+  readonly #fields: ReadonlyMap<string, ModelField>;
+  readonly #projection: { expression: string; names: Record<string, string> };
+
+  constructor(client: DynamoDBClient, model: ModelDefinition, layout: TableLayout, cursor: PaginationCursor) {
+    this.#client = client;
+    this.model = model;
+    this.layout = layout;
+    this.#cursor = cursor;
+    this.#fields = new Map(model.fields.map((f) => [f.name, f]));
+    const attributes = ['pk', 'sk', 'lpk', ...model.fields.map((f) => f.name), ...META];
+    const names: Record<string, string> = {};
+    attributes.forEach((a, i) => (names[`#p${i}`] = a));
+    this.#projection = { expression: Object.keys(names).join(', '), names };
+  }
+
+  /** The attributes an index projects: everything a list returns. */
+  static projectedAttributes(model: ModelDefinition): string[] {
+    return [...model.fields.map((f) => f.name), ...META];
+  }
+
+  #field(name: string): ModelField | undefined {
+    if (name === '_version')
+      return {
+        name,
+        type: 'Int',
+        required: true,
+        list: false,
+        isEnum: false,
+        managed: true,
+        sortable: false,
+      };
+    return this.#fields.get(name);
+  }
+
+  #toRecord(item: Record<string, AttributeValue>): ModelRecord {
+    const record: Record<string, unknown> = {};
+    for (const field of this.model.fields) record[field.name] = unmarshalValue(field, item[field.name]);
+    record['createdAt'] = item['createdAt']?.S ?? null;
+    record['updatedAt'] = item['updatedAt']?.S ?? null;
+    record['_version'] = Number(item['_version']?.N ?? '0');
+    return record;
+  }
+
+  #toStored(item: Record<string, AttributeValue>): StoredRecord {
+    const history = (item['_history']?.L ?? []).map((entry): AuditEntry => {
+      const m = entry.M ?? {};
+      return {
+        at: m['at']?.S ?? '',
+        actor: m['actor']?.S ?? '',
+        actorId: m['actorId']?.S ?? '',
+        tenantId: m['tenantId']?.S ?? '',
+        operation: (m['operation']?.S ?? 'UPDATE') as AuditOperation,
+        version: Number(m['version']?.N ?? '0'),
+        before: m['before']?.S ?? null,
+        after: m['after']?.S ?? null,
+      };
+    });
+    return {
+      record: this.#toRecord(item),
+      createdById: item['_createdById']?.S ?? '',
+      version: Number(item['_version']?.N ?? '0'),
+      deleted: item['_deleted']?.BOOL === true,
+      history,
+      idempotencyKey: item['_idemKey']?.S,
+      inputHash: item['_idemHash']?.S,
+    };
+  }
+
+  #toItem(tenantId: string, stored: StoredRecord): Record<string, AttributeValue> {
+    const item: Record<string, AttributeValue> = {
+      pk: { S: tenantId },
+      sk: { S: String(stored.record['id']) },
+      _createdById: { S: stored.createdById },
+      _history: {
+        L: stored.history.map((h) => ({
+          M: {
+            at: { S: h.at },
+            actor: { S: h.actor },
+            actorId: { S: h.actorId },
+            tenantId: { S: h.tenantId },
+            operation: { S: h.operation },
+            version: { N: String(h.version) },
+            before: h.before === null ? { NULL: true } : { S: h.before },
+            after: h.after === null ? { NULL: true } : { S: h.after },
+          },
+        })),
+      },
+    };
+    for (const [name, value] of Object.entries(stored.record)) {
+      if (name === 'createdAt' || name === 'updatedAt') {
+        if (typeof value === 'string') item[name] = { S: value };
+        continue;
+      }
+      const attribute = marshalValue(this.#field(name), value);
+      if (attribute !== undefined) item[name] = attribute;
+    }
+    // Force the owner field to the partition's tenant, whatever the record says.
+    item[this.model.ownerField] = { S: tenantId };
+    if (stored.deleted) item['_deleted'] = { BOOL: true };
+    // Only live records carry `lpk`, so the sparse list indexes never see tombstones.
+    else item['lpk'] = { S: tenantId };
+    if (stored.idempotencyKey !== undefined) item['_idemKey'] = { S: stored.idempotencyKey };
+    if (stored.inputHash !== undefined) item['_idemHash'] = { S: stored.inputHash };
+    return item;
+  }
+
+  async #getRaw(
+    tenantId: string,
+    id: string,
+    full: boolean,
+  ): Promise<Record<string, AttributeValue> | undefined> {
+    const { Item } = await this.#client.send(
+      new GetItemCommand({
+        TableName: this.layout.tableName,
+        Key: { pk: { S: tenantId }, sk: { S: id } },
+        ConsistentRead: true,
+        ...(full
+          ? {}
+          : {
+              ProjectionExpression: this.#projection.expression + ', #del',
+              ExpressionAttributeNames: { ...this.#projection.names, '#del': '_deleted' },
+            }),
+      }),
+    );
+    return Item;
+  }
+
+  /** The live record, or undefined (absent, deleted, or another tenant's: indistinguishable). */
+  async get(tenantId: string, id: string): Promise<ModelRecord | undefined> {
+    const item = await this.#getRaw(tenantId, id, false);
+    if (item === undefined || item['_deleted']?.BOOL === true) return undefined;
+    return this.#toRecord(item);
+  }
+
+  /** Everything stored about a record, tombstones included (for the audit trail and conflicts). */
+  async stored(tenantId: string, id: string): Promise<StoredRecord | undefined> {
+    const item = await this.#getRaw(tenantId, id, true);
+    return item === undefined ? undefined : this.#toStored(item);
+  }
+
+  /**
+   * A full page: Queries the tenant's partition of the sort index until `limit` matching records
+   * plus one more are found (so `nextToken` is null exactly on the last page), or the index ends.
+   */
+  async list(tenantId: string, request: ListRequest): Promise<Page> {
+    const sortAttribute = request.sortField;
+    const queryHash = PaginationCursor.queryHash([
+      this.model.name,
+      request.filter ?? null,
+      sortAttribute,
+      request.descending,
+    ]);
+    let startKey =
+      request.nextToken === null || request.nextToken === undefined || request.nextToken === ''
+        ? undefined
+        : this.#cursor.decode(request.nextToken, tenantId, queryHash);
+    const filtered =
+      request.filter !== null && request.filter !== undefined && Object.keys(request.filter).length > 0;
+    const found: { record: ModelRecord; key: Record<string, AttributeValue> }[] = [];
+    let examined = 0;
+    let exhausted = false;
+    while (found.length <= request.limit) {
+      const batch = filtered ? Math.max(100, 2 * (request.limit + 1)) : request.limit + 1 - found.length;
+      const result = await this.#client.send(
+        new QueryCommand({
+          TableName: this.layout.tableName,
+          IndexName: indexName(sortAttribute),
+          KeyConditionExpression: 'lpk = :t',
+          ExpressionAttributeValues: { ':t': { S: tenantId } },
+          ProjectionExpression: this.#projection.expression,
+          ExpressionAttributeNames: this.#projection.names,
+          ScanIndexForward: !request.descending,
+          Limit: batch,
+          ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+        }),
+      );
+      for (const item of result.Items ?? []) {
+        examined += 1;
+        const record = this.#toRecord(item);
+        const key: Record<string, AttributeValue> = {
+          pk: item['pk'] ?? { S: tenantId },
+          sk: item['sk'] ?? { S: '' },
+          lpk: item['lpk'] ?? { S: tenantId },
+        };
+        const sortValue = item[sortAttribute];
+        if (sortValue !== undefined) key[sortAttribute] = sortValue;
+        if (matchesFilter(this.model, record, request.filter)) found.push({ record, key });
+        startKey = key;
+        if (found.length > request.limit) break;
+      }
+      if (result.LastEvaluatedKey === undefined && found.length <= request.limit) {
+        exhausted = true;
+        break;
+      }
+      if (found.length <= request.limit) startKey = result.LastEvaluatedKey ?? startKey;
+      // A very selective filter may not fill the page within the budget: answer what was found and
+      // a token to continue, rather than let one request read a whole partition.
+      if (examined >= MAX_EXAMINED) break;
+    }
+    const page = found.slice(0, request.limit);
+    let nextToken: string | null = null;
+    if (found.length > request.limit) {
+      const last = page.at(-1);
+      if (last !== undefined) nextToken = this.#cursor.encode(tenantId, queryHash, last.key);
+    } else if (!exhausted && startKey !== undefined) {
+      nextToken = this.#cursor.encode(tenantId, queryHash, startKey);
+    }
+    return { items: page.map((f) => f.record), nextToken };
+  }
+
+  #entry(
+    tenantId: string,
+    actor: Actor,
+    operation: AuditOperation,
+    version: number,
+    before: ModelRecord | null,
+    after: ModelRecord | null,
+  ): AuditEntry {
+    return {
+      at: new Date().toISOString(),
+      actor: actor.username,
+      actorId: actor.userId,
+      tenantId,
+      operation,
+      version,
+      before: before === null ? null : JSON.stringify(before),
+      after: after === null ? null : JSON.stringify(after),
+    };
+  }
+
+  /**
+   * Creates a record with its first audit entry in one conditional write. A retry with the same
+   * idempotency key and the same input hash answers the stored record (`replayed`); a different
+   * input under that key is refused.
+   */
+  async create(
+    tenantId: string,
+    record: ModelRecord,
+    actor: Actor,
+    idempotency: { readonly key: string | undefined; readonly inputHash: string },
+  ): Promise<{ record: ModelRecord; replayed: boolean }> {
+    const now = new Date().toISOString();
+    const full: ModelRecord = {
+      ...record,
+      [this.model.ownerField]: tenantId,
+      createdAt: now,
+      updatedAt: now,
+      _version: 1,
+    };
+    const stored: StoredRecord = {
+      record: full,
+      createdById: actor.userId,
+      version: 1,
+      deleted: false,
+      history: [this.#entry(tenantId, actor, 'CREATE', 1, null, full)],
+      idempotencyKey: idempotency.key,
+      inputHash: idempotency.inputHash,
+    };
+    try {
+      await this.#client.send(
+        new PutItemCommand({
+          TableName: this.layout.tableName,
+          Item: this.#toItem(tenantId, stored),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return { record: full, replayed: false };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    const existing = await this.stored(tenantId, String(record['id']));
+    if (existing === undefined) throw new PaymentsError('CONFLICT');
+    if (idempotency.key !== undefined && existing.idempotencyKey === idempotency.key) {
+      if (existing.inputHash !== idempotency.inputHash) throw new PaymentsError('IDEMPOTENCY_KEY_REUSED');
+      if (existing.deleted) throw new PaymentsError('NOT_FOUND');
+      return { record: existing.record, replayed: true };
+    }
+    throw new PaymentsError('ALREADY_EXISTS');
+  }
+
+  /**
+   * Applies `change` to the current record under optimistic concurrency: the write is conditional on
+   * the version read, so a concurrent change is never overwritten. With `expectedVersion`, a stale
+   * version answers ConflictUnhandled (with the stored record as `data`); without it (a client that
+   * never knew `_version`), a lost race is retried on the fresh record.
+   */
+  async change(
+    tenantId: string,
+    id: string,
+    expectedVersion: number | undefined,
+    operation: AuditOperation,
+    actor: Actor,
+    change: (current: StoredRecord) => ModelRecord | 'delete',
+  ): Promise<ModelRecord> {
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const current = await this.stored(tenantId, id);
+      if (current === undefined || current.deleted) throw new PaymentsError('NOT_FOUND');
+      if (expectedVersion !== undefined && expectedVersion !== current.version)
+        throw new PaymentsError('CONFLICT', { data: current.record });
+      if (current.history.length >= MAX_HISTORY) throw new PaymentsError('HISTORY_FULL');
+      const outcome = change(current);
+      const version = current.version + 1;
+      const now = new Date().toISOString();
+      const deleting = outcome === 'delete';
+      const next: ModelRecord = deleting
+        ? { ...current.record, _version: version, updatedAt: now }
+        : {
+            ...outcome,
+            id,
+            [this.model.ownerField]: tenantId,
+            createdAt: current.record['createdAt'],
+            updatedAt: now,
+            _version: version,
+          };
+      const stored: StoredRecord = {
+        ...current,
+        record: next,
+        version,
+        deleted: deleting,
+        history: [
+          ...current.history,
+          this.#entry(tenantId, actor, operation, version, current.record, deleting ? null : next),
+        ],
+      };
+      try {
+        await this.#client.send(
+          new PutItemCommand({
+            TableName: this.layout.tableName,
+            Item: this.#toItem(tenantId, stored),
+            ConditionExpression: '#v = :v AND attribute_not_exists(#d)',
+            ExpressionAttributeNames: { '#v': '_version', '#d': '_deleted' },
+            ExpressionAttributeValues: { ':v': { N: String(current.version) } },
+          }),
+        );
+        return next;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        if (expectedVersion !== undefined) {
+          const now = await this.stored(tenantId, id);
+          if (now === undefined || now.deleted) throw new PaymentsError('NOT_FOUND');
+          throw new PaymentsError('CONFLICT', { data: now.record });
+        }
+      }
+    }
+    throw new PaymentsError('CONFLICT');
+  }
+}
