@@ -32,6 +32,7 @@ import { isDatabaseUnavailable, withDeadline } from './database-availability.ts'
 import { etagOf, preconditionOf } from './etag-precondition.ts';
 import { AccountsError, problemOf, type AccountsErrorCode, type FieldError } from './errors.ts';
 import { assertServiceRoleIsolated } from './tenant-scope.ts';
+import { cachingVerifier } from './verified-token-cache.ts';
 
 export { AccountRepository, listStatement } from './account-repository.ts';
 export { inTenant, SERVICE_ROLE, TENANT_SETTING } from './tenant-scope.ts';
@@ -159,8 +160,9 @@ export default async function accountsApi(app: FastifyInstance, options: Account
   if (options.migrationDatabase !== false) await migrateAccounts(options.migrationDatabase ?? db);
   await assertServiceRoleIsolated(db);
 
-  const verifier: TokenVerifier =
-    'verify' in options.verifier ? options.verifier : createVerifier(options.verifier);
+  const verifier = cachingVerifier(
+    'verify' in options.verifier ? options.verifier : createVerifier(options.verifier),
+  );
   const cors = corsPolicy(options.corsOrigins ?? []);
   const deadlineMs = options.databaseDeadlineMs ?? 4_000;
   const retryAfter = String(options.retryAfterSeconds ?? 5);

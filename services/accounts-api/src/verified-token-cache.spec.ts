@@ -1,0 +1,70 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { AuthError, type CallerContext, type TokenVerifier } from '@atrium/auth';
+import { cachingVerifier } from './verified-token-cache.ts';
+
+const caller: CallerContext = {
+  userId: 'u',
+  username: 'u',
+  email: undefined,
+  tenantId: 'T',
+  tenantName: 'T',
+  roles: ['viewer'],
+};
+
+function tokenExpiringAt(seconds: number, marker = 'x'): string {
+  return `h.${Buffer.from(JSON.stringify({ exp: seconds, marker })).toString('base64url')}.s`;
+}
+
+function countingVerifier(): TokenVerifier & { calls: number } {
+  const verifier = {
+    calls: 0,
+    async verify(token: string) {
+      verifier.calls += 1;
+      if (token.startsWith('bad')) throw new AuthError('invalid_token');
+      return caller;
+    },
+    async verifyPlatform() {
+      return { ...caller };
+    },
+  };
+  return verifier;
+}
+
+test('a verified token is checked once within the cache age', async () => {
+  let clock = 1_000_000;
+  const inner = countingVerifier();
+  const cached = cachingVerifier(inner, { maxAgeMs: 60_000, now: () => clock });
+  const token = tokenExpiringAt(clock / 1000 + 900);
+  assert.equal(await cached.verify(token), caller);
+  assert.equal(await cached.verify(token), caller);
+  assert.equal(inner.calls, 1);
+  clock += 60_001;
+  await cached.verify(token);
+  assert.equal(inner.calls, 2, 'verified again after maxAge');
+});
+
+test('an entry never outlives the token exp, and failures are never cached', async () => {
+  let clock = 1_000_000;
+  const inner = countingVerifier();
+  const cached = cachingVerifier(inner, { maxAgeMs: 60_000, now: () => clock });
+  const token = tokenExpiringAt(clock / 1000 + 5);
+  await cached.verify(token);
+  clock += 5_000;
+  await cached.verify(token);
+  assert.equal(inner.calls, 2, 'at exp the inner verifier decides again');
+  await assert.rejects(cached.verify('bad.token'));
+  await assert.rejects(cached.verify('bad.token'));
+  assert.equal(inner.calls, 4);
+});
+
+test('the cache is bounded', async () => {
+  const inner = countingVerifier();
+  const cached = cachingVerifier(inner, { maxEntries: 2, now: () => 0 });
+  const [a, b, c] = ['a', 'b', 'c'].map((m) => tokenExpiringAt(900, m)) as [string, string, string];
+  await cached.verify(a);
+  await cached.verify(b);
+  await cached.verify(c);
+  await cached.verify(a);
+  assert.equal(inner.calls, 4, 'the oldest entry was evicted');
+});
