@@ -56,6 +56,9 @@ export interface PaymentsOptions {
   readonly rateLimit?: { readonly perSecond: number; readonly burst: number } | undefined;
   /** The annotated schema's text (default: schema/schema.graphql). */
   readonly schemaSdl?: string | undefined;
+  /** Called once with the stores and the DynamoDB client (benchmarks' bare routes, the embedded seeder). */
+  readonly onStores?:
+    ((stores: ReadonlyMap<string, ModelStore>, client: DynamoEngine['client']) => void) | undefined;
   /** Model behaviours by model name (default: Payment's). */
   readonly behaviours?: Readonly<Record<string, ModelBehaviour>> | undefined;
 }
@@ -172,6 +175,8 @@ export default async function paymentsPlugin(app: FastifyInstance, options: Paym
     stores.set(model.name, new ModelStore(engine.client, model, layout, cursor));
   }
 
+  options.onStores?.(stores, engine.client);
+
   // Set once mercurius is registered; resolvers only run after that.
   const live: {
     publisher?: {
@@ -284,13 +289,11 @@ export default async function paymentsPlugin(app: FastifyInstance, options: Paym
     if (typeof error.statusCode === 'number' && error.statusCode < 500)
       return reply.code(error.statusCode).send(problemBody('QUERY_TOO_COMPLEX', 'The request is not valid.'));
     request.log.error({ err: error }, 'payments: unexpected error');
-    return reply
-      .code(500)
-      .send(
-        problemBody('INTERNAL', `An internal error occurred (request id ${request.id}).`, {
-          requestId: request.id,
-        }),
-      );
+    return reply.code(500).send(
+      problemBody('INTERNAL', `An internal error occurred (request id ${request.id}).`, {
+        requestId: request.id,
+      }),
+    );
   });
 
   const emitter = createEmitter(options.redisUrl);
@@ -333,6 +336,12 @@ export default async function paymentsPlugin(app: FastifyInstance, options: Paym
   } as never);
   const graphql = (app as unknown as { graphql: { pubsub: typeof live.publisher } }).graphql;
   live.publisher = graphql.pubsub;
+  if (emitter !== undefined)
+    app.addHook('onClose', async () => {
+      // Let closing sockets unsubscribe first: ioredis rejects commands on a closed connection.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await new Promise<void>((resolve) => emitter.close(() => resolve()));
+    });
 
   if (options.healthRoutes !== false) {
     const health = options.healthRoutes ?? { live: '/healthz', ready: '/readyz' };
