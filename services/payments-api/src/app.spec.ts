@@ -1,7 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import { demoCaller, startTestIssuer, type TestIssuer } from '@atrium/test-kit';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { demoCaller, makeTempDir, startTestIssuer, type TestIssuer } from '@atrium/test-kit';
 import { startPayments, type PaymentsFixture } from './payments-fixture.ts';
 
 // The articles' own client operations, as Amplify codegen generated them (src/graphql/*.ts).
@@ -721,6 +723,30 @@ describe('payments-api on dynalite', () => {
 });
 
 describe('payments-api modes', () => {
+  it('keeps payments on disk under the data folder across a restart (dynalite on LevelDB)', async () => {
+    const issuer = await startTestIssuer();
+    const folder = await makeTempDir('payments-disk');
+    const secretKey = randomBytes(32);
+    const storage = { kind: 'embedded' as const, dataDir: join(folder, 'dynamodb'), region: 'eu-west-1' };
+    try {
+      const t = await issuer.mint(demoCaller('A', 'member'));
+      const first = await startPayments(issuer, { storage, secretKey });
+      const created = (await first.gql(t, CREATE, { input: draft() })).body.data?.[
+        'createPayment'
+      ] as Payment;
+      await first.close();
+      const second = await startPayments(issuer, { storage, secretKey });
+      assert.equal(
+        ((await second.gql(t, GET, { id: created.id })).body.data?.['getPayment'] as Payment).id,
+        created.id,
+      );
+      await second.close();
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+      await issuer.close();
+    }
+  });
+
   it('production mode turns introspection off; development keeps it', async () => {
     const issuer = await startTestIssuer();
     const prod = await startPayments(issuer, { production: true });
