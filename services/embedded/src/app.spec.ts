@@ -96,11 +96,73 @@ describe('the embedded process', () => {
     assert.equal((await fetch(`${base}/api/accounts`)).status, 401);
   });
 
+  test("serves payments GraphQL at /graphql, scoped to the caller's tenant", async () => {
+    const tokenFor = async (username: string) =>
+      (
+        await (
+          await OidcSession.discover({
+            issuer: `${base}/auth`,
+            redirectUri: `${base}/callback`,
+            username,
+            password: 'demo-password',
+          })
+        ).login()
+      ).access_token;
+    const graphql = async (token: string, query: string, variables: Record<string, unknown> = {}) => {
+      const response = await fetch(`${base}/graphql`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await response.json()) as {
+        data?: {
+          createPayment?: { id: string; tenantId: string };
+          listPayments?: { items: Array<{ id: string }> };
+        };
+        errors?: unknown[];
+      };
+    };
+    const a = await tokenFor('userTenantA');
+    const created = await graphql(
+      a,
+      `
+        mutation Create($input: CreatePaymentInput!) {
+          createPayment(input: $input) {
+            id
+            tenantId
+            amount
+            currency
+          }
+        }
+      `,
+      {
+        input: {
+          amount: 125.5,
+          currency: 'DKK',
+          dueDate: '2027-01-15T00:00:00.000Z',
+          from_account: '12345678',
+          to_account: '87654321',
+          type: 'DOMESTIC',
+          message: 'embedded test',
+        },
+      },
+    );
+    assert.equal(created.errors, undefined, JSON.stringify(created.errors));
+    assert.equal(created.data?.createPayment?.tenantId, 'TenantA');
+    const list = `query L($filter: ModelPaymentFilterInput) { listPayments(filter: $filter, limit: 50) { items { id } nextToken } }`;
+    const mine = await graphql(a, list, { filter: { message: { eq: 'embedded test' } } });
+    const id = created.data?.createPayment?.id;
+    assert.ok(mine.data?.listPayments?.items.some((p) => p.id === id));
+    const theirs = await graphql(await tokenFor('userTenantB'), list, { filter: null });
+    assert.ok(theirs.data?.listPayments?.items.every((p) => p.id !== id));
+  });
+
   test('answers health and readiness, and keeps unknown paths under /auth out of the shell', async () => {
     assert.equal((await fetch(`${base}/healthz`)).status, 200);
     assert.equal((await fetch(`${base}/readyz`)).status, 200);
     assert.equal((await fetch(`${base}/auth/readyz`)).status, 200);
     assert.equal((await fetch(`${base}/api/accounts/readyz`)).status, 200);
+    assert.equal((await fetch(`${base}/graphql/readyz`)).status, 200);
     const unknown = await fetch(`${base}/auth/no-such-endpoint`);
     assert.equal(unknown.status, 404);
     assert.doesNotMatch(unknown.headers.get('content-type') ?? '', /text\/html/);

@@ -8,6 +8,8 @@ import accountsApi, { openAccountsDatabase } from '@atrium/accounts-api/app';
 import { loadConfig as loadAccountsConfig } from '@atrium/accounts-api/config';
 import { seedDemoAccounts } from '@atrium/accounts-api/demo-data';
 import hostPlugin from '@atrium/host/app';
+import paymentsPlugin from '@atrium/payments-api/app';
+import { loadConfig as loadPaymentsConfig } from '@atrium/payments-api/config';
 import { MfeStore } from '@atrium/host/store';
 import { builtFrontend } from './build-missing.ts';
 import type { EmbeddedConfig } from './config.ts';
@@ -64,6 +66,20 @@ export async function createEmbeddedServer(
     publicUrl: config.publicUrl,
     healthRoutes: { live: '/healthz', ready: '/readyz' },
   });
+  const payments = loadPaymentsConfig({ ...shared, OIDC_ISSUER: issuer, OIDC_JWKS_URI: loopbackJwks });
+  await app.register(paymentsPlugin, {
+    verifier: payments.verifier,
+    storage: payments.storage,
+    tablePrefix: payments.tablePrefix,
+    dataDir: payments.dataDir,
+    redisUrl: payments.redisUrl,
+    production: payments.production,
+    corsOrigins: payments.corsOrigins,
+    rateLimit: payments.rateLimit,
+    graphqlPath: '/graphql',
+    healthRoutes: { live: '/graphql/healthz', ready: '/graphql/readyz' },
+  });
+
   if (identity.seedDemo && accounts.database.url === undefined) {
     // Seed once: a demo account an admin deleted must not come back on the next start.
     const marker = join(config.dataDir, 'accounts', 'demo-seeded');
@@ -105,7 +121,7 @@ export async function createEmbeddedServer(
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
     const checks = await Promise.all(
-      ['/auth/readyz', '/api/accounts/readyz'].map(
+      ['/auth/readyz', '/api/accounts/readyz', '/graphql/readyz'].map(
         async (path) => (await app.inject({ method: 'GET', url: path })).statusCode === 200,
       ),
     );
