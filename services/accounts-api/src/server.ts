@@ -1,4 +1,5 @@
 import Fastify from 'fastify';
+import { stopOnSignals } from '@atrium/service-runtime';
 import accountsApi, { openAccountsDatabase } from './app.ts';
 import { loadConfig } from './config.ts';
 
@@ -24,21 +25,6 @@ try {
   process.exit(1);
 }
 
-let closing = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    if (closing) return;
-    closing = true;
-    app.log.info({ signal }, 'shutting down');
-    // close() stops accepting connections, waits for in-flight requests, then closes the database.
-    app.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        app.log.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  });
-}
+stopOnSignals(app);
 
 await app.listen({ host: config.host, port: config.port });

@@ -1,5 +1,6 @@
 // Runs the identity service alone on its own port and origin (split and cluster topologies).
 import Fastify from 'fastify';
+import { stopOnSignals } from '@atrium/service-runtime';
 import identityApp from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 
@@ -21,12 +22,4 @@ await app.register(identityApp, { prefix: config.basePath, config });
 await app.listen({ port: config.port, host: config.host });
 app.log.info(`identity: issuer ${config.issuer}`);
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    app.log.info(`identity: ${signal}, finishing in-flight requests`);
-    app.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  });
-}
+stopOnSignals(app);

@@ -1,4 +1,5 @@
 import Fastify from 'fastify';
+import { stopOnSignals } from '@atrium/service-runtime';
 import paymentsPlugin from './app.ts';
 import { loadConfig } from './config.ts';
 
@@ -16,21 +17,6 @@ await app.register(paymentsPlugin, {
   rateLimit: config.rateLimit,
 });
 
-let closing = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    if (closing) return;
-    closing = true;
-    app.log.info({ signal }, 'shutting down');
-    // close() stops accepting, waits for in-flight requests, then closes the store (onClose hook).
-    app.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        app.log.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  });
-}
+stopOnSignals(app);
 
 await app.listen({ host: config.host, port: config.port });
