@@ -1,4 +1,4 @@
-import { checkAccountNumber } from './account-number.ts';
+import { checkAccountNumber } from '@atrium/account-number';
 import { AccountsError } from './errors.ts';
 import { decimalsOf, isCurrency, minorUnits } from './money.ts';
 

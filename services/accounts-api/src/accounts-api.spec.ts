@@ -4,7 +4,7 @@ import type { Role } from '@atrium/auth';
 import { demoCaller } from '@atrium/test-kit';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
-import { ibanFor } from './account-number.ts';
+import { ibanFor } from '@atrium/account-number';
 import { Account, AccountPage, ProblemSchema } from './account-schemas.ts';
 import {
   ALLOWED_ORIGIN,

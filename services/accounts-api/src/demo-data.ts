@@ -1,5 +1,5 @@
 import type { Database } from '@atrium/postgres';
-import { ibanFor } from './account-number.ts';
+import { ibanFor } from '@atrium/account-number';
 import { migrateAccounts } from './accounts-database.ts';
 import { inTenant } from './tenant-scope.ts';
 

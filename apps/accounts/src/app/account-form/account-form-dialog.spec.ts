@@ -8,7 +8,7 @@ import { FETCH } from '../accounts-api/accounts-client';
 import { ElementHost } from '../element/element-host';
 import { InMemoryAccountsApi, account, testContext } from '../../testing/in-memory-accounts-api';
 import { AccountFormDialog, type AccountFormData } from './account-form-dialog';
-import { ibanIsValid } from './account-rules';
+import { ibanIsValid } from '@atrium/account-number';
 
 let api: InMemoryAccountsApi;
 let closedWith: Account[];

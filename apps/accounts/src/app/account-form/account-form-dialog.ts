@@ -13,8 +13,8 @@ import {
   balanceValidator,
   currencyValidator,
   errorMessage,
-  normalizeAccountNumber,
 } from './account-rules';
+import { normalizeAccountNumber } from '@atrium/account-number';
 
 export interface AccountFormData {
   /** The account to rename; absent to add one. */

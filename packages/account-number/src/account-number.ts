@@ -102,15 +102,25 @@ const LOOKS_LIKE_IBAN = /^[A-Z]{2}[0-9]{2}/;
 const IBAN_SHAPE = /^[A-Z]{2}[0-9]{2}[A-Z0-9]+$/;
 const NATIONAL = /^([0-9]{4})-?([0-9]{4,14})$/;
 
-/** ISO 7064 mod 97-10 over the rearranged IBAN, computed in chunks to stay within safe integers. */
-function ibanChecksumValid(iban: string): boolean {
+/** ISO 7064 mod 97-10 of an IBAN moved into check order, digit by digit to stay within safe integers. */
+function mod97(iban: string): number {
   const rearranged = iban.slice(4) + iban.slice(0, 4);
   let remainder = 0;
   for (const char of rearranged) {
     const value = char >= 'A' ? String(char.charCodeAt(0) - 55) : char;
     for (const digit of value) remainder = (remainder * 10 + Number(digit)) % 97;
   }
-  return remainder === 1;
+  return remainder;
+}
+
+/** Account numbers are compared without spaces and in capitals, as banks print them in groups. */
+export function normalizeAccountNumber(input: string): string {
+  return input.replace(/\s+/g, '').toUpperCase();
+}
+
+/** True for a well-shaped IBAN whose ISO 13616 check digits match (its country length not checked). */
+export function ibanIsValid(value: string): boolean {
+  return IBAN_SHAPE.test(value) && mod97(value) === 1;
 }
 
 export type AccountNumberCheck =
@@ -119,14 +129,14 @@ export type AccountNumberCheck =
 
 /** Validates and normalises an account number: IBANs upper-case without spaces, national `CCCC-NNNN…`. */
 export function checkAccountNumber(input: string): AccountNumberCheck {
-  const compact = input.replace(/[\s]+/g, '').toUpperCase();
+  const compact = normalizeAccountNumber(input);
   if (LOOKS_LIKE_IBAN.test(compact)) {
     if (!IBAN_SHAPE.test(compact)) return { ok: false, reason: 'an IBAN has only letters and digits' };
     const country = compact.slice(0, 2);
     const length = IBAN_LENGTHS[country];
     if (length === undefined) return { ok: false, reason: `${country} does not issue IBANs` };
     if (compact.length !== length) return { ok: false, reason: `a ${country} IBAN has ${length} characters` };
-    if (!ibanChecksumValid(compact)) return { ok: false, reason: 'the IBAN check digits do not match' };
+    if (mod97(compact) !== 1) return { ok: false, reason: 'the IBAN check digits do not match' };
     return { ok: true, normalized: compact, kind: 'iban' };
   }
   const national = NATIONAL.exec(compact);
@@ -138,12 +148,5 @@ export function checkAccountNumber(input: string): AccountNumberCheck {
 
 /** Builds a valid IBAN from a country code and BBAN (demo data, tests). */
 export function ibanFor(country: string, bban: string): string {
-  const provisional = `${country}00${bban}`;
-  const rearranged = provisional.slice(4) + provisional.slice(0, 4);
-  let remainder = 0;
-  for (const char of rearranged) {
-    const value = char >= 'A' ? String(char.charCodeAt(0) - 55) : char;
-    for (const digit of value) remainder = (remainder * 10 + Number(digit)) % 97;
-  }
-  return `${country}${String(98 - remainder).padStart(2, '0')}${bban}`;
+  return `${country}${String(98 - mod97(`${country}00${bban}`)).padStart(2, '0')}${bban}`;
 }

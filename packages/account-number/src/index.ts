@@ -1,0 +1,7 @@
+export {
+  checkAccountNumber,
+  ibanFor,
+  ibanIsValid,
+  normalizeAccountNumber,
+  type AccountNumberCheck,
+} from './account-number.ts';
