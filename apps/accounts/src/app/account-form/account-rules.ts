@@ -1,6 +1,6 @@
 import type { AbstractControl, ValidationErrors, ValidatorFn } from '@angular/forms';
 import { checkAccountNumber } from '@atrium/account-number';
-import { currencyMinorUnits, fractionDigits, isCurrencyCode } from '../money/money';
+import { currencyMinorUnits, fractionDigits, isCurrencyCode } from '@atrium/money';
 
 /** The server's bounds (services/accounts-api), repeated so the dialog says the same thing first. */
 export const RULES = {

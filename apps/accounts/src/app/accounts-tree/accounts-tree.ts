@@ -18,7 +18,7 @@ import type { Account } from '../accounts-api/account';
 import { AccountsClient, ApiProblem } from '../accounts-api/accounts-client';
 import { ConfirmDialog, type ConfirmDialogData } from '../confirm-dialog/confirm-dialog';
 import { ElementHost } from '../element/element-host';
-import { formatMoney } from '../money/money';
+import { formatMoney } from '@atrium/money';
 import {
   groupAccounts,
   totalsByCurrency,

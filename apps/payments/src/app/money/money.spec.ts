@@ -6,7 +6,7 @@ import {
   isCurrencyCode,
   isPositive,
   parseDecimal,
-} from './money';
+} from '@atrium/money';
 
 describe('money', () => {
   it('formats large amounts exactly, without float rounding', () => {

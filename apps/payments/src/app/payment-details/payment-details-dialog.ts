@@ -2,7 +2,7 @@ import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/cor
 import { MatButtonModule } from '@angular/material/button';
 import { MAT_DIALOG_DATA, MatDialogModule } from '@angular/material/dialog';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
-import { formatMoney } from '../money/money';
+import { formatMoney } from '@atrium/money';
 import type { AuditRecord, Payment } from '../payments-api/payment';
 import { PaymentsClient } from '../payments-api/payments-client';
 

@@ -11,7 +11,7 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
 import { AccountsLookup, type AccountChoice } from '../accounts-lookup/accounts-lookup';
-import { parseDecimal } from '../money/money';
+import { parseDecimal } from '@atrium/money';
 import { GraphqlRequestError } from '../payments-api/graphql-request';
 import type { Payment, PaymentDraft, PaymentType } from '../payments-api/payment';
 import { PaymentsClient } from '../payments-api/payments-client';

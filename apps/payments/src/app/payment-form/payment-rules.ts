@@ -6,7 +6,7 @@ import {
   isCurrencyCode,
   isPositive,
   parseDecimal,
-} from '../money/money';
+} from '@atrium/money';
 
 /** The server's bounds (services/payments-api), repeated here so the form says the same thing first. */
 export const RULES = {

@@ -18,7 +18,7 @@ import { MatSortModule, type Sort } from '@angular/material/sort';
 import { MatTableModule } from '@angular/material/table';
 import { ConfirmDialog, type ConfirmDialogData } from '../confirm-dialog/confirm-dialog';
 import { ElementHost } from '../element/element-host';
-import { formatMoney } from '../money/money';
+import { formatMoney } from '@atrium/money';
 import { PaymentDetailsDialog } from '../payment-details/payment-details-dialog';
 import { PaymentFormDialog, type PaymentFormData } from '../payment-form/payment-form-dialog';
 import { GraphqlRequestError } from '../payments-api/graphql-request';

@@ -1,0 +1,9 @@
+export {
+  currencyMinorUnits,
+  formatMoney,
+  fractionDigits,
+  integerDigits,
+  isCurrencyCode,
+  isPositive,
+  parseDecimal,
+} from './money.ts';
