@@ -41,6 +41,12 @@ export default tseslint.config(
             })),
             // Services never import apps. (design-tokens is framework-free data: the login page uses it.)
             { target: './services', from: ['./apps'], message: 'Services never import apps.' },
+            // The element kit is Angular UI code for the micro-frontends, never for a service.
+            {
+              target: './services',
+              from: ['./packages/element-kit'],
+              message: 'Services never import UI packages.',
+            },
             // Packages never import apps or services.
             {
               target: './packages',
@@ -77,6 +83,10 @@ export default tseslint.config(
             {
               group: ['@atrium/shell', '@atrium/accounts', '@atrium/payments'],
               message: 'Services never import apps.',
+            },
+            {
+              group: ['@atrium/element-kit', '@atrium/element-kit/*'],
+              message: 'Services never import UI packages.',
             },
           ],
         },

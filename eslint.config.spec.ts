@@ -49,3 +49,27 @@ test('a service importing a package through its name is fine', async () => {
   );
   assert.deepEqual(ids, []);
 });
+
+test('a package (the element kit included) may not import an app', async () => {
+  const ids = await ruleIds(
+    'packages/element-kit/src/x.ts',
+    "import { x } from '../../../apps/payments/src/main.ts';\nvoid x;\n",
+  );
+  assert.ok(ids.includes('import-x/no-restricted-paths'), ids.join());
+});
+
+test('a service may not import the element kit', async () => {
+  assert.ok(
+    (
+      await ruleIds(
+        'services/host/src/x.ts',
+        "import { ElementHost } from '@atrium/element-kit';\nvoid ElementHost;\n",
+      )
+    ).includes('no-restricted-imports'),
+  );
+  const ids = await ruleIds(
+    'services/host/src/x.ts',
+    "import { x } from '../../../packages/element-kit/src/index.ts';\nvoid x;\n",
+  );
+  assert.ok(ids.includes('import-x/no-restricted-paths'), ids.join());
+});

@@ -1,4 +1,5 @@
 // The entry module the shell loads: it defines <atrium-accounts>.
-import { defineElement } from './app/element/define-element';
+import { defineElement } from '@atrium/element-kit';
+import { ACCOUNTS_ELEMENT } from './app/accounts-element';
 
-await defineElement();
+await defineElement(ACCOUNTS_ELEMENT);

@@ -1,4 +1,5 @@
 // The entry module the shell loads: it defines <atrium-payments>.
-import { defineElement } from './app/element/define-element';
+import { defineElement } from '@atrium/element-kit';
+import { PAYMENTS_ELEMENT } from './app/payments-element';
 
-await defineElement();
+await defineElement(PAYMENTS_ELEMENT);

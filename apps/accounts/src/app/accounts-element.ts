@@ -1,77 +1,9 @@
-import {
-  ChangeDetectionStrategy,
-  Component,
-  DestroyRef,
-  ElementRef,
-  ViewEncapsulation,
-  effect,
-  inject,
-  input,
-  untracked,
-} from '@angular/core';
-import { OverlayContainer } from '@angular/cdk/overlay';
-import { MatDialog } from '@angular/material/dialog';
-import { SHELL_EVENTS, type ElementContext, type RouteChangeDetail } from '@atrium/contracts';
-import { ElementHost } from './element/element-host';
-import { ShadowOverlayContainer } from './element/shadow-overlay-container';
+import type { ElementDefinition } from '@atrium/element-kit';
 import { AccountsTree } from './accounts-tree/accounts-tree';
 
-/** The root of <atrium-accounts>: takes the shell's context and renders into its own shadow root. */
-@Component({
-  selector: 'atrium-accounts-root',
-  changeDetection: ChangeDetectionStrategy.OnPush,
-  encapsulation: ViewEncapsulation.ShadowDom,
-  imports: [AccountsTree],
-  template: `
-    <section aria-labelledby="accounts-title">
-      <h1 id="accounts-title">Accounts</h1>
-      @if (host.context()) {
-        <atrium-accounts-tree />
-      } @else {
-        <p role="status">Waiting for the shell…</p>
-      }
-    </section>
-  `,
-  styleUrl: './accounts-element.scss',
-  host: {
-    '[attr.data-color-scheme]': 'context()?.colorScheme',
-  },
-})
-export class AccountsElement {
-  /** Set by the shell as the element's `context` property. */
-  readonly context = input<ElementContext>();
-
-  protected readonly host = inject(ElementHost);
-  private started = false;
-
-  constructor() {
-    const element = inject<ElementRef<HTMLElement>>(ElementRef).nativeElement;
-    this.host.attach(element);
-    const overlays = inject(OverlayContainer);
-    if (overlays instanceof ShadowOverlayContainer && element.shadowRoot)
-      overlays.useShadowRoot(element.shadowRoot);
-    // The shell tells the element about back/forward inside its base path.
-    const onRouteChange = (event: Event): void => {
-      const detail = (event as CustomEvent<RouteChangeDetail>).detail;
-      if (detail && typeof detail.path === 'string') this.host.path.set(detail.path);
-    };
-    element.addEventListener(SHELL_EVENTS.routeChange, onRouteChange);
-    const dialogs = inject(MatDialog);
-    inject(DestroyRef).onDestroy(() => {
-      element.removeEventListener(SHELL_EVENTS.routeChange, onRouteChange);
-      // The shell removed the element (another route): its dialogs go with it.
-      dialogs.closeAll();
-    });
-    effect(() => {
-      const context = this.context();
-      untracked(() => {
-        this.host.context.set(context);
-        // The deep link the shell was opened with counts once; later moves come as route changes.
-        if (context && !this.started) {
-          this.started = true;
-          this.host.path.set(context.initialPath);
-        }
-      });
-    });
-  }
-}
+/** <atrium-accounts>: the element the registry names, with the accounts feature as its content. */
+export const ACCOUNTS_ELEMENT: ElementDefinition = {
+  tag: 'atrium-accounts',
+  title: 'Accounts',
+  content: AccountsTree,
+};

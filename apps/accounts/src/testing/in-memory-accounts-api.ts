@@ -1,6 +1,7 @@
 // Test double of the Accounts REST API behind the FETCH token: component tests drive the real
 // components and client against it and inspect what they sent.
 import type { ElementContext, Role } from '@atrium/contracts';
+import { testElementContext } from '@atrium/element-kit/testing';
 import type { Account } from '../app/accounts-api/account';
 
 export interface SentRequest {
@@ -79,20 +80,7 @@ export class InMemoryAccountsApi {
   }
 }
 
-/** A context as the shell builds it, for a demo user of Tenant A with the given roles. */
+/** A context as the shell builds it for <atrium-accounts>, for a demo user of Tenant A. */
 export function testContext(roles: Role[], username = 'adminTenantA'): ElementContext {
-  let issued = 0;
-  return {
-    user: { id: `sub-${username}`, username, email: undefined, roles },
-    tenant: { id: 'TenantA', name: 'Tenant A' },
-    getAccessToken: async () => `token-${++issued}`,
-    api: {
-      paymentsGraphql: 'http://api.test/graphql',
-      paymentsGraphqlWs: 'ws://api.test/graphql',
-      accounts: 'http://api.test/api/accounts',
-    },
-    basePath: '/accounts',
-    initialPath: '',
-    colorScheme: 'light',
-  };
+  return testElementContext({ roles, username, basePath: '/accounts' });
 }

@@ -2,11 +2,11 @@ import type { ElementContext, NavigateDetail } from '@atrium/contracts';
 import { within } from '@testing-library/dom';
 import userEvent from '@testing-library/user-event';
 import { InMemoryPaymentsApi, payment, testContext } from '../testing/in-memory-payments-api';
-import { TAG, defineElement } from './element/define-element';
+import { defineElement } from '@atrium/element-kit';
+import { settle } from '@atrium/element-kit/testing';
+import { PAYMENTS_ELEMENT } from './payments-element';
 
-async function settle(): Promise<void> {
-  for (let i = 0; i < 10; i++) await new Promise((resolve) => setTimeout(resolve, 5));
-}
+const TAG = PAYMENTS_ELEMENT.tag;
 
 /** A socket that never connects: live updates are covered by the table's tests. */
 class SilentWebSocket extends EventTarget {
@@ -26,7 +26,7 @@ describe('<atrium-payments>', () => {
     api.payments = [payment({ id: 'p1', to_account: 'DK777' })];
     vi.stubGlobal('fetch', api.fetch);
     vi.stubGlobal('WebSocket', SilentWebSocket);
-    await defineElement();
+    await defineElement(PAYMENTS_ELEMENT);
     element = document.createElement(TAG);
     document.body.append(element);
     element.context = { ...testContext(['member']), initialPath: '' };
@@ -36,6 +36,7 @@ describe('<atrium-payments>', () => {
   afterEach(() => {
     element.remove();
     vi.unstubAllGlobals();
+    vi.restoreAllMocks();
   });
 
   it('renders into its own shadow root with the theme, and adds no styles to the document', () => {
@@ -78,5 +79,18 @@ describe('<atrium-payments>', () => {
     await new Promise((resolve) => setTimeout(resolve, 300)); // the dialog's exit animation
     await settle();
     expect(within(shadow).queryByRole('dialog')).toBeNull();
+  });
+
+  it('puts keys typed as the payment dialog opens into its first field', async () => {
+    // jsdom has no layout; give elements a box as a browser would, so CDK counts them as focusable.
+    vi.spyOn(Element.prototype, 'getClientRects').mockReturnValue([new DOMRect(0, 0, 10, 10)] as never);
+    const shadow = element.shadowRoot as unknown as HTMLElement;
+    await userEvent.click(within(shadow).getByRole('button', { name: 'New payment' }));
+    // Typed as soon as the dialog is there, well inside Material's 150 ms open animation.
+    const dialog = await within(shadow).findByRole('dialog');
+    await userEvent.keyboard('DK001');
+    expect((within(dialog).getByRole('textbox', { name: 'From account' }) as HTMLInputElement).value).toBe(
+      'DK001',
+    );
   });
 });

@@ -1,6 +1,7 @@
 // Test double of the payments GraphQL API and the accounts REST API, behind the FETCH token:
 // component tests drive the real components and services against it and inspect what they sent.
 import type { ElementContext, Role } from '@atrium/contracts';
+import { testElementContext } from '@atrium/element-kit/testing';
 import type { Payment } from '../app/payments-api/payment';
 
 export interface SentOperation {
@@ -110,21 +111,7 @@ export class InMemoryPaymentsApi {
   }
 }
 
-/** A context as the shell builds it, for a demo user of Tenant A with the given roles. */
+/** A context as the shell builds it for <atrium-payments>, for a demo user of Tenant A. */
 export function testContext(roles: Role[], username = 'userTenantA'): ElementContext {
-  let issued = 0;
-  return {
-    user: { id: `sub-${username}`, username, email: undefined, roles },
-    tenant: { id: 'TenantA', name: 'Tenant A' },
-    // A new token each call: the tests check the element never reuses one.
-    getAccessToken: async () => `token-${++issued}`,
-    api: {
-      paymentsGraphql: 'http://api.test/graphql',
-      paymentsGraphqlWs: 'ws://api.test/graphql',
-      accounts: 'http://api.test/api/accounts',
-    },
-    basePath: '/payments',
-    initialPath: '',
-    colorScheme: 'light',
-  };
+  return testElementContext({ roles, username, basePath: '/payments' });
 }

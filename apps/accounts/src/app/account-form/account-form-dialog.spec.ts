@@ -5,7 +5,7 @@ import { screen, within } from '@testing-library/dom';
 import userEvent from '@testing-library/user-event';
 import type { Account } from '../accounts-api/account';
 import { FETCH } from '../accounts-api/accounts-client';
-import { ElementHost } from '../element/element-host';
+import { ElementHost } from '@atrium/element-kit';
 import { InMemoryAccountsApi, account, testContext } from '../../testing/in-memory-accounts-api';
 import { AccountFormDialog, type AccountFormData } from './account-form-dialog';
 import { ibanIsValid } from '@atrium/account-number';

@@ -16,8 +16,7 @@ import { MatTree, MatTreeModule } from '@angular/material/tree';
 import { AccountFormDialog, type AccountFormData } from '../account-form/account-form-dialog';
 import type { Account } from '../accounts-api/account';
 import { AccountsClient, ApiProblem } from '../accounts-api/accounts-client';
-import { ConfirmDialog, type ConfirmDialogData } from '../confirm-dialog/confirm-dialog';
-import { ElementHost } from '../element/element-host';
+import { ConfirmDialog, type ConfirmDialogData, ElementHost } from '@atrium/element-kit';
 import { formatMoney } from '@atrium/money';
 import {
   groupAccounts,

@@ -1,5 +1,5 @@
 import { Injectable, InjectionToken, inject } from '@angular/core';
-import { ElementHost } from '../element/element-host';
+import { ElementHost } from '@atrium/element-kit';
 import { toJsonWithDecimals } from './json-decimal';
 
 /** The fetch used for API calls; component tests swap in an in-memory server. */

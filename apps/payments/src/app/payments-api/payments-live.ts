@@ -1,6 +1,6 @@
 import { Injectable, InjectionToken, inject, type OnDestroy } from '@angular/core';
 import { createClient, type Client } from 'graphql-ws';
-import { ElementHost } from '../element/element-host';
+import { ElementHost } from '@atrium/element-kit';
 
 /** Opens graphql-ws clients; component tests provide a stand-in without a socket. */
 export const LIVE_CLIENT_FACTORY = new InjectionToken<(url: string, token: () => Promise<string>) => Client>(

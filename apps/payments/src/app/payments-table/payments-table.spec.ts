@@ -4,7 +4,7 @@ import type { Role } from '@atrium/contracts';
 import { screen, within } from '@testing-library/dom';
 import userEvent from '@testing-library/user-event';
 import type { Client } from 'graphql-ws';
-import { ElementHost } from '../element/element-host';
+import { ElementHost } from '@atrium/element-kit';
 import { FETCH } from '../payments-api/graphql-request';
 import { LIVE_CLIENT_FACTORY } from '../payments-api/payments-live';
 import { InMemoryPaymentsApi, payment, testContext } from '../../testing/in-memory-payments-api';

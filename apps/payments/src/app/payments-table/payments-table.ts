@@ -16,8 +16,7 @@ import { MatPaginatorModule, type PageEvent } from '@angular/material/paginator'
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSortModule, type Sort } from '@angular/material/sort';
 import { MatTableModule } from '@angular/material/table';
-import { ConfirmDialog, type ConfirmDialogData } from '../confirm-dialog/confirm-dialog';
-import { ElementHost } from '../element/element-host';
+import { ConfirmDialog, type ConfirmDialogData, ElementHost } from '@atrium/element-kit';
 import { formatMoney } from '@atrium/money';
 import { PaymentDetailsDialog } from '../payment-details/payment-details-dialog';
 import { PaymentFormDialog, type PaymentFormData } from '../payment-form/payment-form-dialog';

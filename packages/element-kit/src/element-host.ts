@@ -9,13 +9,13 @@ import {
 
 /**
  * The element's link to the shell: the context it was given, its own route below the base path,
- * and the contract's DOM events. One per application (one <atrium-payments> per page).
+ * and the contract's DOM events. One per application, so one per element tag on a page.
  */
 @Injectable({ providedIn: 'root' })
 export class ElementHost {
   /** The shell's context; undefined until the shell sets the `context` property. */
   readonly context = signal<ElementContext | undefined>(undefined);
-  /** The element's current route below its base path ('' or '/<payment id>'). */
+  /** The element's current route below its base path ('' or e.g. '/<payment id>'). */
   readonly path = signal('');
   readonly roles = computed<readonly Role[]>(() => this.context()?.user.roles ?? []);
   readonly username = computed(() => this.context()?.user.username ?? '');

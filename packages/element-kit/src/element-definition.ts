@@ -1,0 +1,16 @@
+import { InjectionToken, type EnvironmentProviders, type Provider, type Type } from '@angular/core';
+
+/** What makes one micro-frontend element different from the other; everything else is the kit's. */
+export interface ElementDefinition {
+  /** The custom element's tag, as the registry names it (e.g. `atrium-payments`). */
+  readonly tag: string;
+  /** The element's heading, which also names its region for assistive technology. */
+  readonly title: string;
+  /** The feature component shown once the shell has handed over its context. */
+  readonly content: Type<unknown>;
+  /** Extra application providers (most services are `providedIn: 'root'` and need none). */
+  readonly providers?: readonly (Provider | EnvironmentProviders)[];
+}
+
+/** The definition the element was started with, for the kit's root component. */
+export const ELEMENT_DEFINITION = new InjectionToken<ElementDefinition>('ELEMENT_DEFINITION');

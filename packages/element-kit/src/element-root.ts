@@ -1,0 +1,82 @@
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  ElementRef,
+  ViewEncapsulation,
+  effect,
+  inject,
+  input,
+  untracked,
+} from '@angular/core';
+import { NgComponentOutlet } from '@angular/common';
+import { OverlayContainer } from '@angular/cdk/overlay';
+import { MatDialog } from '@angular/material/dialog';
+import { SHELL_EVENTS, type ElementContext, type RouteChangeDetail } from '@atrium/contracts';
+import { ELEMENT_DEFINITION } from './element-definition';
+import { ElementHost } from './element-host';
+import { ShadowOverlayContainer } from './shadow-overlay-container';
+
+/**
+ * The root of every Atrium element: takes the shell's context, follows the shell's route changes and
+ * renders the definition's content into its own shadow root, themed from the design tokens.
+ */
+@Component({
+  selector: 'atrium-element-root',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  encapsulation: ViewEncapsulation.ShadowDom,
+  imports: [NgComponentOutlet],
+  template: `
+    <section aria-labelledby="element-title">
+      <h1 id="element-title">{{ definition.title }}</h1>
+      @if (host.context()) {
+        <ng-container *ngComponentOutlet="definition.content" />
+      } @else {
+        <p role="status">Waiting for the shell…</p>
+      }
+    </section>
+  `,
+  styleUrl: './element-root.scss',
+  host: {
+    '[attr.data-color-scheme]': 'context()?.colorScheme',
+  },
+})
+export class ElementRoot {
+  /** Set by the shell as the element's `context` property. */
+  readonly context = input<ElementContext>();
+
+  protected readonly definition = inject(ELEMENT_DEFINITION);
+  protected readonly host = inject(ElementHost);
+  private started = false;
+
+  constructor() {
+    const element = inject<ElementRef<HTMLElement>>(ElementRef).nativeElement;
+    this.host.attach(element);
+    const overlays = inject(OverlayContainer);
+    if (overlays instanceof ShadowOverlayContainer && element.shadowRoot)
+      overlays.useShadowRoot(element.shadowRoot);
+    // The shell tells the element about back/forward inside its base path.
+    const onRouteChange = (event: Event): void => {
+      const detail = (event as CustomEvent<RouteChangeDetail>).detail;
+      if (detail && typeof detail.path === 'string') this.host.path.set(detail.path);
+    };
+    element.addEventListener(SHELL_EVENTS.routeChange, onRouteChange);
+    const dialogs = inject(MatDialog);
+    inject(DestroyRef).onDestroy(() => {
+      element.removeEventListener(SHELL_EVENTS.routeChange, onRouteChange);
+      // The shell removed the element (another route): its dialogs go with it.
+      dialogs.closeAll();
+    });
+    effect(() => {
+      const context = this.context();
+      untracked(() => {
+        this.host.context.set(context);
+        // The deep link the shell was opened with counts once; later moves come as route changes.
+        if (context && !this.started) {
+          this.started = true;
+          this.host.path.set(context.initialPath);
+        }
+      });
+    });
+  }
+}
