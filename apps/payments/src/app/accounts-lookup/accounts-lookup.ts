@@ -1,5 +1,5 @@
 import { Injectable, inject } from '@angular/core';
-import { ElementHost } from '../element/element-host';
+import { ElementHost } from '@atrium/element-kit';
 import { FETCH } from '../payments-api/graphql-request';
 
 /** One of the tenant's own accounts, offered as a from-account. */

@@ -3,7 +3,7 @@ import { MATERIAL_ANIMATIONS } from '@angular/material/core';
 import { MAT_DIALOG_DATA, MatDialogRef } from '@angular/material/dialog';
 import { screen, within } from '@testing-library/dom';
 import userEvent from '@testing-library/user-event';
-import { ElementHost } from '../element/element-host';
+import { ElementHost } from '@atrium/element-kit';
 import { FETCH } from '../payments-api/graphql-request';
 import type { Payment } from '../payments-api/payment';
 import { InMemoryPaymentsApi, payment, testContext } from '../../testing/in-memory-payments-api';
