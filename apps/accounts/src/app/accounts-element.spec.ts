@@ -1,45 +1,41 @@
-import type { ElementContext } from '@atrium/contracts';
 import { within } from '@testing-library/dom';
 import userEvent from '@testing-library/user-event';
+import {
+  giveElementsABox,
+  mountElement,
+  openDialog,
+  settle,
+  shadowOf,
+  stylesOf,
+  type ElementUnderTest,
+} from '@atrium/element-kit/testing';
 import { InMemoryAccountsApi, account, testContext } from '../testing/in-memory-accounts-api';
-import { defineElement } from '@atrium/element-kit';
-import { settle } from '@atrium/element-kit/testing';
 import { ACCOUNTS_ELEMENT } from './accounts-element';
 
-const TAG = ACCOUNTS_ELEMENT.tag;
-
 describe('<atrium-accounts>', () => {
-  let api: InMemoryAccountsApi;
-  let element: HTMLElement & { context?: ElementContext };
+  let element: ElementUnderTest;
+  let restoreLayout: (() => void) | undefined;
 
   beforeEach(async () => {
-    api = new InMemoryAccountsApi();
+    const api = new InMemoryAccountsApi();
     api.accounts = [account({ id: 'a1', nickname: 'Operations' })];
     vi.stubGlobal('fetch', api.fetch);
-    await defineElement(ACCOUNTS_ELEMENT);
-    element = document.createElement(TAG);
-    document.body.append(element);
-    element.context = testContext(['admin']);
-    await settle();
+    element = await mountElement(ACCOUNTS_ELEMENT, testContext(['admin']));
   });
 
   afterEach(() => {
     element.remove();
+    restoreLayout?.();
     vi.unstubAllGlobals();
-    vi.restoreAllMocks();
   });
 
   it('renders into its own shadow root with the theme, and adds no styles to the document', () => {
-    const shadow = element.shadowRoot as unknown as HTMLElement;
-    expect(within(shadow).getByRole('heading', { name: 'Accounts' })).toBeTruthy();
-    expect(within(shadow).getByRole('tree', { name: 'Accounts' })).toBeTruthy();
-    const shadowCss = [...element.shadowRoot!.querySelectorAll('style')].map((s) => s.textContent).join('\n');
-    expect(shadowCss).toContain('--mat-sys-primary');
-    expect(shadowCss).toContain('.mat-tree');
-    const documentCss = [...document.querySelectorAll('style, link[rel=stylesheet]')]
-      .map((s) => s.textContent)
-      .join('\n');
-    expect(documentCss).not.toContain('mat-');
+    expect(within(shadowOf(element)).getByRole('heading', { name: 'Accounts' })).toBeTruthy();
+    expect(within(shadowOf(element)).getByRole('tree', { name: 'Accounts' })).toBeTruthy();
+    const css = stylesOf(element);
+    expect(css.shadow).toContain('--mat-sys-primary');
+    expect(css.shadow).toContain('.mat-tree');
+    expect(css.document).not.toContain('mat-');
   });
 
   it('follows the colour scheme the shell chose', async () => {
@@ -49,20 +45,16 @@ describe('<atrium-accounts>', () => {
   });
 
   it('opens dialogs inside its shadow root, never in the document body', async () => {
-    const shadow = element.shadowRoot as unknown as HTMLElement;
-    await userEvent.click(within(shadow).getByRole('button', { name: 'Add account' }));
-    await settle();
-    expect(within(shadow).getByRole('dialog', { name: 'Add account' })).toBeTruthy();
+    const dialog = await openDialog(element, 'Add account');
+    expect(dialog.getRootNode()).toBe(element.shadowRoot);
+    expect(within(dialog).getByRole('heading', { name: 'Add account' })).toBeTruthy();
     expect(document.body.querySelector('.cdk-overlay-container')).toBeNull();
   });
 
   it('puts keys typed as a dialog opens into its first field', async () => {
-    // jsdom has no layout; give elements a box as a browser would, so CDK counts them as focusable.
-    vi.spyOn(Element.prototype, 'getClientRects').mockReturnValue([new DOMRect(0, 0, 10, 10)] as never);
-    const shadow = element.shadowRoot as unknown as HTMLElement;
-    await userEvent.click(within(shadow).getByRole('button', { name: 'Add account' }));
+    restoreLayout = giveElementsABox();
     // Typed as soon as the dialog is there, well inside Material's 150 ms open animation.
-    const dialog = await within(shadow).findByRole('dialog');
+    const dialog = await openDialog(element, 'Add account');
     await userEvent.keyboard('Savings');
     expect((within(dialog).getByRole('textbox', { name: 'Nickname' }) as HTMLInputElement).value).toBe(
       'Savings',
@@ -70,9 +62,7 @@ describe('<atrium-accounts>', () => {
   });
 
   it('shows error texts at full contrast at once: no fade-in on form-field messages', async () => {
-    const shadow = element.shadowRoot as unknown as HTMLElement;
-    await userEvent.click(within(shadow).getByRole('button', { name: 'Add account' }));
-    const dialog = await within(shadow).findByRole('dialog');
+    const dialog = await openDialog(element, 'Add account');
     const field = within(dialog).getByRole('textbox', { name: 'Nickname' }).closest('mat-form-field')!;
     // Material turns its form-field animations on 300 ms after the field renders.
     await vi.waitFor(() => expect(field.classList).toContain('mat-form-field-animations-enabled'));
@@ -80,8 +70,7 @@ describe('<atrium-accounts>', () => {
     const wrapper = (await within(dialog).findByText('Nickname is required')).parentElement!;
     // jsdom runs no animations and no cascade in shadow roots: find the element's own rule that
     // matches this very error text and switches the fade-in off.
-    const css = [...element.shadowRoot!.querySelectorAll('style')].map((s) => s.textContent).join('\n');
-    const stopsFade = [...css.matchAll(/([^{}]+)\{([^{}]*)\}/g)].some(
+    const stopsFade = [...stylesOf(element).shadow.matchAll(/([^{}]+)\{([^{}]*)\}/g)].some(
       ([, selectors, body]) =>
         /(^|;)\s*animation:\s*none\s*(;|$)/.test(body!.trim()) &&
         selectors!.split(',').some((selector) => wrapper.matches(selector.trim())),

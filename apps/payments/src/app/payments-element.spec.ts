@@ -1,12 +1,17 @@
-import type { ElementContext, NavigateDetail } from '@atrium/contracts';
+import type { NavigateDetail } from '@atrium/contracts';
 import { within } from '@testing-library/dom';
 import userEvent from '@testing-library/user-event';
+import {
+  giveElementsABox,
+  mountElement,
+  openDialog,
+  settle,
+  shadowOf,
+  stylesOf,
+  type ElementUnderTest,
+} from '@atrium/element-kit/testing';
 import { InMemoryPaymentsApi, payment, testContext } from '../testing/in-memory-payments-api';
-import { defineElement } from '@atrium/element-kit';
-import { settle } from '@atrium/element-kit/testing';
 import { PAYMENTS_ELEMENT } from './payments-element';
-
-const TAG = PAYMENTS_ELEMENT.tag;
 
 /** A socket that never connects: live updates are covered by the table's tests. */
 class SilentWebSocket extends EventTarget {
@@ -18,53 +23,43 @@ class SilentWebSocket extends EventTarget {
 }
 
 describe('<atrium-payments>', () => {
-  let api: InMemoryPaymentsApi;
-  let element: HTMLElement & { context?: ElementContext };
+  let element: ElementUnderTest;
+  let restoreLayout: (() => void) | undefined;
 
   beforeEach(async () => {
-    api = new InMemoryPaymentsApi();
+    const api = new InMemoryPaymentsApi();
     api.payments = [payment({ id: 'p1', to_account: 'DK777' })];
     vi.stubGlobal('fetch', api.fetch);
     vi.stubGlobal('WebSocket', SilentWebSocket);
-    await defineElement(PAYMENTS_ELEMENT);
-    element = document.createElement(TAG);
-    document.body.append(element);
-    element.context = { ...testContext(['member']), initialPath: '' };
-    await settle();
+    element = await mountElement(PAYMENTS_ELEMENT, testContext(['member']));
   });
 
   afterEach(() => {
     element.remove();
+    restoreLayout?.();
     vi.unstubAllGlobals();
-    vi.restoreAllMocks();
   });
 
   it('renders into its own shadow root with the theme, and adds no styles to the document', () => {
-    const shadow = element.shadowRoot!;
-    expect(shadow).toBeTruthy();
-    expect(within(shadow as unknown as HTMLElement).getByRole('heading', { name: 'Payments' })).toBeTruthy();
-    expect(within(shadow as unknown as HTMLElement).getByText('DK777')).toBeTruthy();
-    const shadowCss = [...shadow.querySelectorAll('style')].map((s) => s.textContent).join('\n');
-    expect(shadowCss).toContain('--mat-sys-primary');
-    expect(shadowCss).toContain('.mat-mdc-table');
-    const documentCss = [...document.querySelectorAll('style, link[rel=stylesheet]')]
-      .map((s) => s.textContent)
-      .join('\n');
-    expect(documentCss).not.toContain('mat-');
-    expect(documentCss).not.toContain('--mat-sys');
+    expect(within(shadowOf(element)).getByRole('heading', { name: 'Payments' })).toBeTruthy();
+    expect(within(shadowOf(element)).getByText('DK777')).toBeTruthy();
+    const css = stylesOf(element);
+    expect(css.shadow).toContain('--mat-sys-primary');
+    expect(css.shadow).toContain('.mat-mdc-table');
+    expect(css.document).not.toContain('mat-');
+    expect(css.document).not.toContain('--mat-sys');
   });
 
   it('opens dialogs inside its shadow root, never in the document body', async () => {
-    const shadow = element.shadowRoot as unknown as HTMLElement;
-    await userEvent.click(within(shadow).getByRole('button', { name: 'New payment' }));
-    await settle();
-    expect(within(shadow).getByRole('dialog', { name: 'New payment' })).toBeTruthy();
+    const dialog = await openDialog(element, 'New payment');
+    expect(dialog.getRootNode()).toBe(element.shadowRoot);
+    expect(within(dialog).getByRole('heading', { name: 'New payment' })).toBeTruthy();
     expect(document.body.querySelector('.cdk-overlay-container')).toBeNull();
     expect(element.shadowRoot!.querySelector('.cdk-overlay-container')).not.toBeNull();
   });
 
   it('tells the shell about its route and follows the shell back', async () => {
-    const shadow = element.shadowRoot as unknown as HTMLElement;
+    const shadow = shadowOf(element);
     const navigations: NavigateDetail[] = [];
     element.addEventListener('atrium:navigate', (e) =>
       navigations.push((e as CustomEvent<NavigateDetail>).detail),
@@ -82,12 +77,9 @@ describe('<atrium-payments>', () => {
   });
 
   it('puts keys typed as the payment dialog opens into its first field', async () => {
-    // jsdom has no layout; give elements a box as a browser would, so CDK counts them as focusable.
-    vi.spyOn(Element.prototype, 'getClientRects').mockReturnValue([new DOMRect(0, 0, 10, 10)] as never);
-    const shadow = element.shadowRoot as unknown as HTMLElement;
-    await userEvent.click(within(shadow).getByRole('button', { name: 'New payment' }));
+    restoreLayout = giveElementsABox();
     // Typed as soon as the dialog is there, well inside Material's 150 ms open animation.
-    const dialog = await within(shadow).findByRole('dialog');
+    const dialog = await openDialog(element, 'New payment');
     await userEvent.keyboard('DK001');
     expect((within(dialog).getByRole('textbox', { name: 'From account' }) as HTMLInputElement).value).toBe(
       'DK001',
