@@ -544,7 +544,7 @@ describe('payments-api on dynalite', () => {
     it('accounts, message, due date: one error per field', async () => {
       const problems = await refused({
         from_account: '',
-        to_account: 'TOO-LONG-ACCOUNT',
+        to_account: 'A'.repeat(35),
         dueDate: '1850-01-01T00:00:00Z',
       });
       assert.deepEqual(problems, {

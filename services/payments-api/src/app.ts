@@ -25,7 +25,8 @@ import {
 import { ModelStore } from './model-store.ts';
 import { generateSchemaSdl, sortableFields } from './model-transformer.ts';
 import { PaginationCursor } from './pagination-cursor.ts';
-import { PAYMENT_EXTENSION, paymentBehaviour, paymentExtensionResolvers } from './payment-rules.ts';
+import { accountsApiDirectory } from './accounts-directory.ts';
+import { createPaymentBehaviour, PAYMENT_EXTENSION, paymentExtensionResolvers } from './payment-rules.ts';
 import { loadSecretKey } from './secret-key.ts';
 import { TenantRateLimit } from './tenant-rate-limit.ts';
 
@@ -59,6 +60,11 @@ export interface PaymentsOptions {
   /** Called once with the stores and the DynamoDB client (benchmarks' bare routes, the embedded seeder). */
   readonly onStores?:
     ((stores: ReadonlyMap<string, ModelStore>, client: DynamoEngine['client']) => void) | undefined;
+  /**
+   * The accounts API's collection URL: `from_account` must then be one of the caller's tenant's
+   * accounts (ADR 0005); free text when undefined.
+   */
+  readonly accountsApi?: { readonly url: string; readonly cacheTtlMs?: number | undefined } | undefined;
   /** Model behaviours by model name (default: Payment's). */
   readonly behaviours?: Readonly<Record<string, ModelBehaviour>> | undefined;
 }
@@ -193,7 +199,10 @@ export default async function paymentsPlugin(app: FastifyInstance, options: Paym
       });
     });
 
-  const behaviours: Record<string, ModelBehaviour> = options.behaviours ?? { Payment: paymentBehaviour };
+  const paymentRules = createPaymentBehaviour(
+    options.accountsApi === undefined ? undefined : accountsApiDirectory(options.accountsApi),
+  );
+  const behaviours: Record<string, ModelBehaviour> = options.behaviours ?? { Payment: paymentRules };
   const resolvers: Record<string, Record<string, unknown>> = {
     Query: {},
     Mutation: {},
@@ -215,12 +224,12 @@ export default async function paymentsPlugin(app: FastifyInstance, options: Paym
     Object.assign(resolvers['Subscription'] as object, generated.Subscription);
   }
   const paymentStore = stores.get('Payment');
-  const withPayment = paymentStore !== undefined && behaviours['Payment'] === paymentBehaviour;
+  const withPayment = paymentStore !== undefined && behaviours['Payment'] === paymentRules;
   if (withPayment)
     Object.assign(resolvers['Mutation'] as object, paymentExtensionResolvers(paymentStore, publish).Mutation);
   const sdl = generateSchemaSdl(annotated, withPayment ? PAYMENT_EXTENSION : {});
 
-  const callers = new WeakMap<FastifyRequest, CallerContext>();
+  const callers = new WeakMap<FastifyRequest, { caller: CallerContext; accessToken: string }>();
 
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const origin = request.headers.origin;
@@ -252,8 +261,10 @@ export default async function paymentsPlugin(app: FastifyInstance, options: Paym
     )
       return;
     let caller: CallerContext;
+    let accessToken: string;
     try {
-      caller = await verifier.verify(tokenFrom(request.headers.authorization));
+      accessToken = tokenFrom(request.headers.authorization);
+      caller = await verifier.verify(accessToken);
     } catch (error) {
       if (!(error instanceof AuthError)) throw error;
       request.log.info({ code: error.code, reason: error.reason }, 'payments: token refused');
@@ -280,7 +291,7 @@ export default async function paymentsPlugin(app: FastifyInstance, options: Paym
       return reply
         .code(400)
         .send(problemBody('QUERY_TOO_COMPLEX', `The query has more than ${limits.maxTokens} tokens.`));
-    callers.set(request, caller);
+    callers.set(request, { caller, accessToken });
   });
 
   app.setErrorHandler((error: { statusCode?: number; code?: string }, request, reply) => {
@@ -307,7 +318,7 @@ export default async function paymentsPlugin(app: FastifyInstance, options: Paym
     additionalRouteOptions: { bodyLimit: limits.maxBodyBytes },
     validationRules: limitRules(limits, MAX_LIMIT),
     context: (request: FastifyRequest): RequestContext => ({
-      caller: callers.get(request) as CallerContext,
+      ...(callers.get(request) as { caller: CallerContext; accessToken: string }),
       requestId: request.id,
     }),
     errorFormatter: (
@@ -326,7 +337,12 @@ export default async function paymentsPlugin(app: FastifyInstance, options: Paym
         try {
           const token = tokenFrom(typeof header === 'string' ? header : undefined);
           const caller = await verifier.verify(token);
-          return { caller, tokenExpiresAt: tokenExpiry(token), requestId: `ws-${caller.tenantId}` };
+          return {
+            caller,
+            accessToken: token,
+            tokenExpiresAt: tokenExpiry(token),
+            requestId: `ws-${caller.tenantId}`,
+          };
         } catch (error) {
           if (error instanceof AuthError) return false;
           throw error;
@@ -375,6 +391,9 @@ export default async function paymentsPlugin(app: FastifyInstance, options: Paym
       const original = error.originalError ?? undefined;
       const base = { path: error.path, locations: error.locations };
       if (original instanceof PaymentsError) {
+        // A dependency's failure (the accounts API) is the client's to retry and the operator's to see.
+        if (original.cause !== undefined)
+          log.warn({ err: original.cause, requestId, code: original.code }, 'payments: dependency failed');
         if (original.problems.length > 0)
           return original.problems.map((p) => ({
             ...base,

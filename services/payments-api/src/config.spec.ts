@@ -14,6 +14,7 @@ describe('loadConfig', () => {
     assert.equal(config.verifier.tokenUse, 'access');
     assert.equal(config.production, false);
     assert.equal(config.redisUrl, undefined);
+    assert.equal(config.accountsApiUrl, undefined);
   });
   it('points the same code at a real endpoint, and reads production mode', () => {
     const config = loadConfig({
@@ -21,11 +22,13 @@ describe('loadConfig', () => {
       AWS_REGION: 'us-east-1',
       NODE_ENV: 'production',
       REDIS_URL: 'redis://127.0.0.1:6379',
+      ACCOUNTS_API_URL: 'http://127.0.0.1:8081/api/accounts',
     });
     assert.equal(config.storage.kind, 'endpoint');
     assert.equal(config.storage.kind === 'endpoint' ? config.storage.endpoint : '', 'http://127.0.0.1:8000');
     assert.equal(config.production, true);
     assert.equal(config.redisUrl, 'redis://127.0.0.1:6379');
+    assert.equal(config.accountsApiUrl, 'http://127.0.0.1:8081/api/accounts');
   });
   it('names every bad variable in one error', () => {
     assert.throws(
@@ -36,11 +39,17 @@ describe('loadConfig', () => {
           REDIS_URL: 'http://nope',
           DYNAMODB_ENDPOINT: 'ftp://x',
           CORS_ORIGINS: 'not a url',
+          ACCOUNTS_API_URL: 'accounts',
         }),
       (error: Error) =>
-        ['PORT', 'OIDC_TOKEN_USE', 'REDIS_URL', 'DYNAMODB_ENDPOINT', 'CORS_ORIGINS'].every((name) =>
-          error.message.includes(name),
-        ),
+        [
+          'PORT',
+          'OIDC_TOKEN_USE',
+          'REDIS_URL',
+          'DYNAMODB_ENDPOINT',
+          'CORS_ORIGINS',
+          'ACCOUNTS_API_URL',
+        ].every((name) => error.message.includes(name)),
     );
   });
 });

@@ -14,6 +14,8 @@ export interface PaymentsConfig {
   /** Folder of the service's own files: the signing key of nextTokens and idempotency ids. */
   readonly dataDir: string;
   readonly redisUrl: string | undefined;
+  /** The accounts API's collection URL: `from_account` must be a tenant account (ADR 0005). */
+  readonly accountsApiUrl: string | undefined;
   readonly production: boolean;
   readonly corsOrigins: readonly string[];
   readonly rateLimit: { readonly perSecond: number; readonly burst: number };
@@ -83,6 +85,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): PaymentsConfig {
   const redisUrl = env['REDIS_URL'] === '' ? undefined : env['REDIS_URL'];
   if (redisUrl !== undefined && !isUrl(redisUrl, ['redis:', 'rediss:']))
     problems.push('REDIS_URL: a redis(s):// URL');
+  const accountsApiUrl = env['ACCOUNTS_API_URL'] === '' ? undefined : env['ACCOUNTS_API_URL'];
+  if (accountsApiUrl !== undefined && !isUrl(accountsApiUrl, ['http:', 'https:']))
+    problems.push('ACCOUNTS_API_URL: an http(s) URL');
   const corsOrigins = (env['CORS_ORIGINS'] ?? '')
     .split(',')
     .map((o) => o.trim())
@@ -110,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): PaymentsConfig {
     tablePrefix,
     dataDir,
     redisUrl,
+    accountsApiUrl,
     production: mode === 'production',
     corsOrigins: corsOrigins.map((o) => new URL(o).origin),
     rateLimit: { perSecond, burst },

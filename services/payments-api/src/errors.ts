@@ -73,6 +73,13 @@ export const PAYMENTS_ERRORS = {
     errorType: 'BadRequestException',
     message: 'The request body is too large.',
   },
+  // Retryable: the write was refused before anything was stored.
+  ACCOUNTS_UNAVAILABLE: {
+    status: 200,
+    errorType: 'ServiceUnavailable',
+    message:
+      'The accounts service could not confirm the from-account just now; nothing was saved. Try again in a moment.',
+  },
   INTERNAL: { status: 500, errorType: 'InternalFailure', message: 'An internal error occurred.' },
 } as const;
 
@@ -96,9 +103,12 @@ export class PaymentsError extends Error {
 
   constructor(
     code: PaymentsErrorCode,
-    options: { message?: string; data?: unknown; problems?: readonly FieldProblem[] } = {},
+    options: { message?: string; data?: unknown; problems?: readonly FieldProblem[]; cause?: unknown } = {},
   ) {
-    super(options.message ?? PAYMENTS_ERRORS[code].message);
+    super(
+      options.message ?? PAYMENTS_ERRORS[code].message,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.name = 'PaymentsError';
     this.code = code;
     this.errorType = PAYMENTS_ERRORS[code].errorType;

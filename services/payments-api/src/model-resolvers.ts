@@ -13,6 +13,8 @@ import { closeAtExpiry, type LiveConnection } from './live-updates.ts';
 /** What every resolver gets in its GraphQL context. */
 export interface RequestContext {
   readonly caller: CallerContext;
+  /** The caller's own bearer token, for asking another service on their behalf (never a service credential). */
+  readonly accessToken: string;
   readonly requestId: string;
 }
 
@@ -29,13 +31,18 @@ export const changeTopic = (model: string, event: 'create' | 'update' | 'delete'
  */
 export interface ModelBehaviour {
   /** Checks and completes a create input (throw `validationFailed` with one problem per field). */
-  create?(input: Record<string, unknown>, caller: CallerContext): Record<string, unknown>;
+  create?(
+    input: Record<string, unknown>,
+    caller: CallerContext,
+    request: RequestContext,
+  ): Record<string, unknown> | Promise<Record<string, unknown>>;
   /** Checks a change against the stored record; returns the merged record to store. */
   update?(
     current: StoredRecord,
     merged: Record<string, unknown>,
     caller: CallerContext,
-  ): Record<string, unknown>;
+    request: RequestContext,
+  ): Record<string, unknown> | Promise<Record<string, unknown>>;
   /** Refuses a delete the lifecycle forbids. */
   delete?(current: StoredRecord, caller: CallerContext): void;
 }
@@ -191,7 +198,7 @@ export function modelResolvers(options: {
         .update(canonical({ input, condition: args['condition'] ?? null }))
         .digest('base64url');
       let values = normalizeGeneric(model, writableInput(model, input));
-      if (behaviour.create) values = behaviour.create(values, caller);
+      if (behaviour.create) values = await behaviour.create(values, caller, context);
       const id =
         typeof input['id'] === 'string' && input['id'] !== ''
           ? input['id']
@@ -224,12 +231,12 @@ export function modelResolvers(options: {
         version,
         'UPDATE',
         actorOf(caller),
-        (current) => {
+        async (current) => {
           checkCondition(current.record, args['condition']);
           const merged: Record<string, unknown> = { ...current.record };
           for (const [k, v] of Object.entries(changes)) if (v !== undefined) merged[k] = v;
           merged[owner] = caller.tenantId;
-          return behaviour.update ? behaviour.update(current, merged, caller) : merged;
+          return behaviour.update ? behaviour.update(current, merged, caller, context) : merged;
         },
       );
       await emit('update', caller.tenantId, updated);

@@ -386,7 +386,8 @@ export class ModelStore {
     expectedVersion: number | undefined,
     operation: AuditOperation,
     actor: Actor,
-    change: (current: StoredRecord) => ModelRecord | 'delete',
+    // May be async (a behaviour asking another service); it runs again when a concurrent write wins.
+    change: (current: StoredRecord) => ModelRecord | 'delete' | Promise<ModelRecord | 'delete'>,
   ): Promise<ModelRecord> {
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const current = await this.stored(tenantId, id);
@@ -394,7 +395,7 @@ export class ModelStore {
       if (expectedVersion !== undefined && expectedVersion !== current.version)
         throw new PaymentsError('CONFLICT', { data: current.record });
       if (current.history.length >= MAX_HISTORY) throw new PaymentsError('HISTORY_FULL');
-      const outcome = change(current);
+      const outcome = await change(current);
       const version = current.version + 1;
       const now = new Date().toISOString();
       const deleting = outcome === 'delete';

@@ -1,5 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { CallerContext } from '@atrium/auth';
+import { checkPaymentReference, comparableAccountNumber } from '@atrium/account-number';
+import { AccountsUnavailable, type AccountsDirectory } from './accounts-directory.ts';
 import { PaymentsError, unauthorized, validationFailed, type FieldProblem } from './errors.ts';
 import { exactAmount, MAX_INTEGER_DIGITS, minorUnits } from './money.ts';
 import {
@@ -11,9 +13,12 @@ import {
 import type { ModelStore, StoredRecord } from './model-store.ts';
 import { canConfirm } from './tenant-roles.ts';
 
-/** The bounds of the articles' create form, which the service enforces whatever the client sends. */
+/**
+ * The bounds the service enforces whatever the client sends: the articles' create form, except the
+ * account references, which follow `checkPaymentReference` (ADR 0005: up to 34 characters, IBANs
+ * verified) so that real account numbers fit.
+ */
 export const PAYMENT_RULES = {
-  accountMaxLength: 8,
   messageMaxLength: 30,
   amountMaxIntegerDigits: MAX_INTEGER_DIGITS,
   /** Due dates outside these years are typing mistakes, not payments. */
@@ -22,28 +27,28 @@ export const PAYMENT_RULES = {
 
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
-function checkAccount(field: string, label: string, value: unknown, problems: FieldProblem[]): void {
-  const text = typeof value === 'string' ? value.trim() : '';
-  if (text === '') problems.push({ field, code: 'REQUIRED', message: `${label} is required` });
-  else if (text.length > PAYMENT_RULES.accountMaxLength)
-    problems.push({
-      field,
-      code: 'TOO_LONG',
-      message: `${label} must be at most ${PAYMENT_RULES.accountMaxLength} characters`,
-    });
-  else if (CONTROL.test(text))
-    problems.push({ field, code: 'INVALID_CHARACTERS', message: `${label} contains invalid characters` });
+/** Checks one account reference; returns its normalised form, or undefined after noting the problem. */
+function checkAccount(
+  field: string,
+  label: string,
+  value: unknown,
+  problems: FieldProblem[],
+): string | undefined {
+  const check = checkPaymentReference(typeof value === 'string' ? value : '', label);
+  if (check.ok) return check.normalized;
+  problems.push({ field, code: check.code, message: check.message });
+  return undefined;
 }
 
 /** Validates a whole payment (after merging an update); returns the normalized values or throws per field. */
 export function validatePayment(values: Record<string, unknown>): Record<string, unknown> {
   const problems: FieldProblem[] = [];
   const out = { ...values };
-  checkAccount('from_account', 'From account', values['from_account'], problems);
-  checkAccount('to_account', 'To account', values['to_account'], problems);
-  if (typeof values['from_account'] === 'string') out['from_account'] = values['from_account'].trim();
-  if (typeof values['to_account'] === 'string') out['to_account'] = values['to_account'].trim();
-  if (problems.length === 0 && out['from_account'] === out['to_account'])
+  const from = checkAccount('from_account', 'From account', values['from_account'], problems);
+  const to = checkAccount('to_account', 'To account', values['to_account'], problems);
+  if (from !== undefined) out['from_account'] = from;
+  if (to !== undefined) out['to_account'] = to;
+  if (from !== undefined && to !== undefined && comparableAccountNumber(from) === comparableAccountNumber(to))
     problems.push({
       field: 'to_account',
       code: 'SAME_ACCOUNT',
@@ -120,30 +125,74 @@ function refuseIfConfirmed(current: StoredRecord): void {
   if (current.record['status'] === 'CONFIRMED') throw new PaymentsError('PAYMENT_CONFIRMED');
 }
 
-/** The Payment model's lifecycle: UNCONFIRMED payments are edited by members; CONFIRMED is frozen. */
-export const paymentBehaviour: ModelBehaviour = {
-  create(input, caller) {
-    return {
-      ...validatePayment(input),
-      status: 'UNCONFIRMED',
-      createdBy: caller.username,
-      confirmedBy: null,
-    };
-  },
-  update(current, merged) {
-    refuseIfConfirmed(current);
-    // Managed fields stay what the server set, whatever was merged.
-    return {
-      ...validatePayment(merged),
-      status: current.record['status'],
-      createdBy: current.record['createdBy'],
-      confirmedBy: current.record['confirmedBy'],
-    };
-  },
-  delete(current) {
-    refuseIfConfirmed(current);
-  },
-};
+/**
+ * Replaces `from_account` with the caller's tenant's account it names (as the accounts API writes it),
+ * or refuses the write: ADR 0005. Asked with the caller's own token, so the accounts API decides what
+ * the caller's tenant owns.
+ */
+async function ownAccount(
+  accounts: AccountsDirectory,
+  caller: CallerContext,
+  request: RequestContext,
+  reference: string,
+): Promise<string> {
+  let number: string | undefined;
+  try {
+    number = await accounts.find({ tenantId: caller.tenantId, accessToken: request.accessToken }, reference);
+  } catch (error) {
+    if (!(error instanceof AccountsUnavailable)) throw error;
+    throw new PaymentsError('ACCOUNTS_UNAVAILABLE', { cause: error });
+  }
+  if (number === undefined)
+    throw validationFailed([
+      {
+        field: 'from_account',
+        code: 'ACCOUNT_UNKNOWN',
+        message: `From account must be one of ${caller.tenantName || caller.tenantId}'s accounts`,
+      },
+    ]);
+  return number;
+}
+
+/**
+ * The Payment model's lifecycle: UNCONFIRMED payments are edited by members; CONFIRMED is frozen.
+ * With an accounts directory, `from_account` must be one of the tenant's accounts whenever it is set
+ * or changed (a payment stored before keeps its reference through edits of other fields).
+ */
+export function createPaymentBehaviour(accounts?: AccountsDirectory): ModelBehaviour {
+  return {
+    async create(input, caller, request) {
+      const valid = validatePayment(input);
+      if (accounts !== undefined)
+        valid['from_account'] = await ownAccount(accounts, caller, request, valid['from_account'] as string);
+      return { ...valid, status: 'UNCONFIRMED', createdBy: caller.username, confirmedBy: null };
+    },
+    async update(current, merged, caller, request) {
+      refuseIfConfirmed(current);
+      const valid = validatePayment(merged);
+      const from = valid['from_account'] as string;
+      const before = current.record['from_account'];
+      if (
+        accounts !== undefined &&
+        (typeof before !== 'string' || comparableAccountNumber(before) !== comparableAccountNumber(from))
+      )
+        valid['from_account'] = await ownAccount(accounts, caller, request, from);
+      // Managed fields stay what the server set, whatever was merged.
+      return {
+        ...valid,
+        status: current.record['status'],
+        createdBy: current.record['createdBy'],
+        confirmedBy: current.record['confirmedBy'],
+      };
+    },
+    delete(current) {
+      refuseIfConfirmed(current);
+    },
+  };
+}
+
+/** The Payment lifecycle without an accounts API: account references are free text. */
+export const paymentBehaviour: ModelBehaviour = createPaymentBehaviour();
 
 /** SDL of the operations beyond Amplify's generated ones. */
 export const PAYMENT_EXTENSION = {

@@ -12,6 +12,7 @@ await app.register(paymentsPlugin, {
   tablePrefix: config.tablePrefix,
   dataDir: config.dataDir,
   redisUrl: config.redisUrl,
+  accountsApi: config.accountsApiUrl === undefined ? undefined : { url: config.accountsApiUrl },
   production: config.production,
   corsOrigins: config.corsOrigins,
   rateLimit: config.rateLimit,
