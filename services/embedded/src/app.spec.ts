@@ -140,7 +140,8 @@ describe('the embedded process', () => {
           amount: 125.5,
           currency: 'DKK',
           dueDate: '2027-01-15T00:00:00.000Z',
-          from_account: '12345678',
+          // Tenant A's demo operating account: payments come from the tenant's own accounts.
+          from_account: 'DK5000400440116243',
           to_account: '87654321',
           type: 'DOMESTIC',
           message: 'embedded test',

@@ -66,13 +66,21 @@ export async function createEmbeddedServer(
     publicUrl: config.publicUrl,
     healthRoutes: { live: '/healthz', ready: '/readyz' },
   });
-  const payments = loadPaymentsConfig({ ...shared, OIDC_ISSUER: issuer, OIDC_JWKS_URI: loopbackJwks });
+  // Payments check that a from-account is the caller's tenant's by asking the accounts API above,
+  // over loopback for the same reason as the JWKS, with the caller's own token.
+  const payments = loadPaymentsConfig({
+    ...shared,
+    OIDC_ISSUER: issuer,
+    OIDC_JWKS_URI: loopbackJwks,
+    ACCOUNTS_API_URL: `http://127.0.0.1:${config.port}/api/accounts`,
+  });
   await app.register(paymentsPlugin, {
     verifier: payments.verifier,
     storage: payments.storage,
     tablePrefix: payments.tablePrefix,
     dataDir: payments.dataDir,
     redisUrl: payments.redisUrl,
+    accountsApi: payments.accountsApiUrl === undefined ? undefined : { url: payments.accountsApiUrl },
     production: payments.production,
     corsOrigins: payments.corsOrigins,
     rateLimit: payments.rateLimit,
