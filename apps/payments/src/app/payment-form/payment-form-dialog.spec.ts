@@ -84,14 +84,14 @@ describe('PaymentFormDialog', () => {
     const el = await render();
     await fill(el, {
       ...GOOD,
-      'From account': 'DK0012345',
+      'From account': 'A'.repeat(35),
       Amount: '0',
       Message: 'x'.repeat(31),
     });
     await userEvent.click(within(el).getByRole('button', { name: 'Create' }));
     await settle();
     const text = el.textContent ?? '';
-    expect(text).toContain('From account must be at most 8 characters');
+    expect(text).toContain('From account must be at most 34 characters');
     expect(text).toContain('Amount must be greater than 0');
     expect(text).toContain('Message must be at most 30 characters');
     expect(api.lastOf('CreatePayment')).toBeUndefined();
@@ -170,11 +170,77 @@ describe('PaymentFormDialog', () => {
     expect(screen.getByRole('option', { name: 'Operations (DK11)' })).toBeTruthy();
   });
 
-  it('takes free text when no account of the tenant fits the payments service bound', async () => {
-    api.accounts = [{ account_number: 'DK5000400440116243', nickname: 'Operations', currency: 'DKK' }];
+  it("offers the tenant's real account numbers (IBANs, national numbers) and sends the one picked", async () => {
+    api.accounts = [
+      { account_number: 'DK5000400440116243', nickname: 'Operations', currency: 'DKK' },
+      { account_number: '1234-0001234567', nickname: 'Payroll', currency: 'DKK' },
+    ];
+    const el = await render();
+    await userEvent.click(within(el).getByRole('combobox', { name: 'From account' }));
+    expect(screen.getByRole('option', { name: 'Payroll (1234-0001234567)' })).toBeTruthy();
+    await userEvent.click(screen.getByRole('option', { name: 'Operations (DK5000400440116243)' }));
+    const { 'From account': _, ...rest } = GOOD;
+    await fill(el, { ...rest, 'To account': 'gb29 nwbk 6016 1331 9268 19' });
+    await userEvent.click(within(el).getByRole('button', { name: 'Create' }));
+    await settle();
+    // Normalised as the server stores it.
+    expect(api.lastOf('CreatePayment')?.variables['input']).toMatchObject({
+      from_account: 'DK5000400440116243',
+      to_account: 'GB29NWBK60161331926819',
+    });
+  });
+
+  it('takes free text when there is no Accounts API to pick from', async () => {
+    api.accounts = undefined;
     const el = await render();
     expect(within(el).queryByRole('combobox', { name: 'From account' })).toBeNull();
     expect(field(el, 'From account')).toBeTruthy();
+  });
+
+  it('keeps a stored reference that names no account of the tenant as free text when editing', async () => {
+    api.accounts = [{ account_number: 'DK5000400440116243', nickname: 'Operations', currency: 'DKK' }];
+    const el = await render({ payment: payment({ id: 'p8', from_account: '12345678' }) });
+    expect(within(el).queryByRole('combobox', { name: 'From account' })).toBeNull();
+    expect(field(el, 'From account').value).toBe('12345678');
+  });
+
+  it('shows the server refusing a from-account under the picker', async () => {
+    api.accounts = [{ account_number: 'DK5000400440116243', nickname: 'Operations', currency: 'DKK' }];
+    const el = await render();
+    await userEvent.click(within(el).getByRole('combobox', { name: 'From account' }));
+    await userEvent.click(screen.getByRole('option', { name: 'Operations (DK5000400440116243)' }));
+    const { 'From account': _, ...rest } = GOOD;
+    await fill(el, rest);
+    api.failNext = {
+      status: 200,
+      body: {
+        data: { createPayment: null },
+        errors: [
+          {
+            message: "From account must be one of Tenant A's accounts",
+            extensions: { code: 'ACCOUNT_UNKNOWN', field: 'from_account' },
+          },
+        ],
+      },
+    };
+    await userEvent.click(within(el).getByRole('button', { name: 'Create' }));
+    await settle();
+    expect(el.textContent).toContain("From account must be one of Tenant A's accounts");
+    expect(closedWith).toHaveLength(0);
+  });
+
+  it('holds IBAN-shaped references to the IBAN rule and allowed characters, as the server words it', async () => {
+    const el = await render();
+    await fill(el, { ...GOOD, 'From account': 'DK5100400440116243', 'To account': 'ACC_0001' });
+    await userEvent.click(within(el).getByRole('button', { name: 'Create' }));
+    await settle();
+    expect(el.textContent).toContain('From account is not a valid IBAN: the IBAN check digits do not match');
+    expect(el.textContent).toContain('To account may contain only letters, digits and -');
+    expect(api.lastOf('CreatePayment')).toBeUndefined();
+    await fill(el, { 'From account': 'DK50 0040 0440 1162 43', 'To account': 'dk5000400440116243' });
+    expect(el.textContent).not.toContain('not a valid IBAN');
+    // One account written two ways is still the same account.
+    expect(el.textContent).toContain('To account must differ from From account');
   });
 
   it('refuses the same account on both sides and a due date outside 2000–2199', async () => {

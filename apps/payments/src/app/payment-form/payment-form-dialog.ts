@@ -10,6 +10,7 @@ import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/materia
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
+import { ElementHost } from '@atrium/element-kit';
 import { AccountsLookup, type AccountChoice } from '../accounts-lookup/accounts-lookup';
 import { parseDecimal } from '@atrium/money';
 import { GraphqlRequestError } from '../payments-api/graphql-request';
@@ -17,11 +18,14 @@ import type { Payment, PaymentDraft, PaymentType } from '../payments-api/payment
 import { PaymentsClient } from '../payments-api/payments-client';
 import {
   RULES,
+  accountReferenceValidator,
   amountValidator,
   currencyValidator,
   dateValidator,
   differentAccountsValidator,
   errorMessage,
+  normalizedReference,
+  sameAccount,
 } from './payment-rules';
 
 export interface PaymentFormData {
@@ -62,15 +66,23 @@ export class PaymentFormDialog {
 
   protected readonly editing = this.data.payment !== undefined;
   protected readonly rules = RULES;
-  protected readonly accounts = signal<readonly AccountChoice[] | undefined>(undefined);
+  /**
+   * The from-account field: the tenant's accounts to pick from (`choices`), free text when there is no
+   * accounts API or it lists none (`free`), and a picker waiting for the list meanwhile (`loading`), so
+   * the field the dialog focuses first stays the same element when the list arrives.
+   */
+  protected readonly fromAccountMode = signal<'loading' | 'choices' | 'free'>(
+    inject(ElementHost).context()?.api.accounts ? 'loading' : 'free',
+  );
+  protected readonly accounts = signal<readonly AccountChoice[]>([]);
   protected readonly saving = signal(false);
   protected readonly formError = signal('');
   /** Sent with every retry of the same submit, so a lost answer never creates the payment twice. */
   private readonly idempotencyKey = crypto.randomUUID();
 
   protected readonly form = inject(NonNullableFormBuilder).group({
-    from_account: ['', [Validators.required, Validators.maxLength(RULES.accountMaxLength)]],
-    to_account: ['', [Validators.required, Validators.maxLength(RULES.accountMaxLength)]],
+    from_account: ['', [Validators.required, accountReferenceValidator(FIELD_LABELS['from_account'] ?? '')]],
+    to_account: ['', [Validators.required, accountReferenceValidator(FIELD_LABELS['to_account'] ?? '')]],
     amount: ['', Validators.required],
     currency: ['DKK', [Validators.required, currencyValidator]],
     type: ['DOMESTIC' as PaymentType, Validators.required],
@@ -98,13 +110,22 @@ export class PaymentFormDialog {
     this.form.controls.currency.valueChanges.subscribe(() =>
       this.form.controls.amount.updateValueAndValidity(),
     );
-    void this.accountsLookup.list().then((accounts) => {
-      // Only numbers the payments service accepts are offered; with none, the field is free text.
-      const usable = (accounts ?? []).filter((a) => a.accountNumber.length <= RULES.accountMaxLength);
-      const current = this.form.controls.from_account.value;
-      if (usable.length > 0 && (current === '' || usable.some((a) => a.accountNumber === current)))
-        this.accounts.set(usable);
-    });
+    if (this.fromAccountMode() === 'loading')
+      void this.accountsLookup.list().then((accounts) => {
+        const current = this.form.controls.from_account.value;
+        // A payment stored before ADR 0005 may name no account of the tenant: it keeps its reference as
+        // free text (the server accepts an unchanged one) rather than showing an empty picker.
+        const offered = (accounts ?? []).filter((a) => a.accountNumber !== '');
+        if (
+          offered.length > 0 &&
+          (current === '' || offered.some((a) => sameAccount(a.accountNumber, current)))
+        ) {
+          const match = offered.find((a) => sameAccount(a.accountNumber, current));
+          if (match !== undefined) this.form.controls.from_account.setValue(match.accountNumber);
+          this.accounts.set(offered);
+          this.fromAccountMode.set('choices');
+        } else this.fromAccountMode.set('free');
+      });
   }
 
   protected error(name: keyof typeof this.form.controls): string {
@@ -118,8 +139,8 @@ export class PaymentFormDialog {
     if (this.form.invalid || this.saving()) return;
     const value = this.form.getRawValue();
     const draft: PaymentDraft = {
-      from_account: value.from_account.trim(),
-      to_account: value.to_account.trim(),
+      from_account: normalizedReference(value.from_account),
+      to_account: normalizedReference(value.to_account),
       amount: parseDecimal(value.amount) ?? value.amount,
       currency: value.currency.trim(),
       type: value.type,

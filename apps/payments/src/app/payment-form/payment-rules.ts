@@ -1,4 +1,5 @@
 import type { AbstractControl, ValidationErrors, ValidatorFn } from '@angular/forms';
+import { checkPaymentReference, comparableAccountNumber } from '@atrium/account-number';
 import {
   currencyMinorUnits,
   fractionDigits,
@@ -8,9 +9,11 @@ import {
   parseDecimal,
 } from '@atrium/money';
 
-/** The server's bounds (services/payments-api), repeated here so the form says the same thing first. */
+/**
+ * The server's bounds (services/payments-api), repeated here so the form says the same thing first.
+ * Account references need no bound here: they follow `checkPaymentReference`, the function the server runs.
+ */
 export const RULES = {
-  accountMaxLength: 8,
   messageMaxLength: 30,
   /** Digits before the decimal point the service accepts. */
   amountMaxIntegerDigits: 12,
@@ -54,12 +57,36 @@ export function dateValidator(control: AbstractControl<string>): ValidationError
   return valid ? null : { date: true };
 }
 
+/**
+ * An account reference as the server judges it (ADR 0005): the error carries the server's own message
+ * for `label`, so the form and the API never word a refusal differently.
+ */
+export function accountReferenceValidator(label: string): ValidatorFn {
+  return (control: AbstractControl<string>): ValidationErrors | null => {
+    const value = control.value ?? '';
+    if (value.trim() === '') return null; // `required` reports it
+    const check = checkPaymentReference(value, label);
+    return check.ok ? null : { reference: check.message };
+  };
+}
+
+/** The reference as the server will store it (spaces removed, upper case); as typed when not valid. */
+export function normalizedReference(value: string): string {
+  const check = checkPaymentReference(value, '');
+  return check.ok ? check.normalized : value.trim();
+}
+
+/** True when two references name the same account (`1234 0001234567` and `1234-0001234567`). */
+export function sameAccount(a: string, b: string): boolean {
+  return a.trim() !== '' && comparableAccountNumber(a) === comparableAccountNumber(b);
+}
+
 /** On the form: a payment goes from one account to another one. */
 export function differentAccountsValidator(group: AbstractControl): ValidationErrors | null {
   const from = group.get('from_account');
   const to = group.get('to_account');
   if (!from || !to) return null;
-  const same = from.value.trim() !== '' && from.value.trim() === to.value.trim();
+  const same = sameAccount(from.value, to.value);
   const { sameAccount: _, ...others } = to.errors ?? {};
   if (same) to.setErrors({ ...others, sameAccount: true });
   else if (to.hasError('sameAccount')) to.setErrors(Object.keys(others).length ? others : null);
@@ -71,6 +98,7 @@ export function errorMessage(label: string, errors: ValidationErrors | null): st
   if (!errors) return '';
   if (errors['required']) return `${label} is required`;
   if (errors['maxlength']) return `${label} must be at most ${errors['maxlength'].requiredLength} characters`;
+  if (errors['reference']) return String(errors['reference']);
   if (errors['amountFormat']) return 'Amount must be a number like 1250.50';
   if (errors['amountPositive']) return 'Amount must be greater than 0';
   if (errors['amountTooLarge'])
