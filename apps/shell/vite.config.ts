@@ -37,6 +37,8 @@ export default defineConfig({
     // The polyfill would be an inline script, which the CSP forbids; every target browser has modulepreload.
     modulePreload: { polyfill: false },
     sourcemap: false,
+    // Two pages: the shell, and the landing page of a silent sign-in's hidden iframe.
+    rollupOptions: { input: { main: 'index.html', 'silent-callback': 'silent-callback.html' } },
   },
   server: {
     port: 5173,

@@ -20,6 +20,31 @@ test('a deep link visited while signed out lands there after login; reload keeps
   await expect(page.getByRole('banner')).toContainText('userTenantA');
 });
 
+test('a reload signs in silently: the page never leaves for the provider', async ({ page }) => {
+  await loginAt(page, '/payments', 'userTenantA');
+  await expect(page.locator('atrium-payments')).toBeAttached();
+  const authorizeRequests: { mainFrame: boolean; prompt: string | null }[] = [];
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.pathname.endsWith('/auth') && url.searchParams.has('client_id'))
+      authorizeRequests.push({
+        mainFrame: request.frame() === page.mainFrame(),
+        prompt: url.searchParams.get('prompt'),
+      });
+  });
+  const navigations: string[] = [];
+  page.on('framenavigated', (frame) => {
+    if (frame === page.mainFrame()) navigations.push(new URL(frame.url()).pathname);
+  });
+  await page.reload();
+  await expect(page.getByRole('banner')).toContainText('userTenantA');
+  await expect(page.locator('atrium-payments').getByRole('heading', { level: 1 })).toBeVisible();
+  // The provider's session answered in the hidden iframe (prompt=none); the page stayed on /payments.
+  expect(authorizeRequests).toEqual([{ mainFrame: false, prompt: 'none' }]);
+  expect(navigations.filter((path) => path !== '/payments')).toEqual([]);
+  await expect(page.locator('iframe')).toHaveCount(0);
+});
+
 test('back and forward move between the micro-frontends', async ({ page }) => {
   await loginAt(page, '/accounts', 'userTenantA');
   await drawer(page).getByRole('link', { name: 'Payments' }).click();

@@ -203,6 +203,24 @@ test('every response carries the security headers; the CSP keeps scripts strict'
       assert.ok(directive('connect-src').includes(source), `${url}: connect-src ${source}`);
     assert.deepEqual(directive('object-src'), ["'none'"], url);
     assert.ok(directive('form-action').includes('http://localhost:8080'), url);
+    // The silent sign-in's iframe goes to the issuer, then to our landing page: nothing else.
+    assert.deepEqual(directive('frame-src'), ["'self'", 'http://localhost:8080'], url);
+  }
+});
+
+test('only the silent sign-in landing page may be framed, and only by the shell origin', async () => {
+  const res = await get('/silent-callback.html');
+  assert.equal(res.statusCode, 200);
+  assert.match(res.body, /silent-callback-Qw3rTy12\.js/);
+  assert.equal(res.headers['cache-control'], 'no-cache');
+  assert.equal(res.headers['x-frame-options'], 'SAMEORIGIN');
+  const csp = String(res.headers['content-security-policy']);
+  assert.match(csp, /frame-ancestors 'self'(;|$)/);
+  assert.match(csp, /script-src 'self' http:\/\/localhost:8105(;|$)/);
+  for (const url of ['/silent-callback.html/', '/silent-callback.htm', '/x?p=/silent-callback.html']) {
+    const other = await get(url);
+    assert.equal(other.headers['x-frame-options'], 'DENY', url);
+    assert.match(String(other.headers['content-security-policy']), /frame-ancestors 'none'/, url);
   }
 });
 

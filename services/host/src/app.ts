@@ -5,7 +5,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ShellRuntimeConfig } from './config.ts';
 import { HostError, problem, type HostErrorCode } from './errors.ts';
 import { MfeStore, type MfeOrigins } from './mfe-store.ts';
-import { contentSecurityPolicy, securityHeaders, HSTS_VALUE, type HstsMode } from './security-headers.ts';
+import {
+  contentSecurityPolicy,
+  securityHeaders,
+  silentCallbackHeaders,
+  HSTS_VALUE,
+  SILENT_CALLBACK_PATH,
+  type HstsMode,
+} from './security-headers.ts';
 import { StaticDirectory, etagMatches, type Representation } from './static-files.ts';
 
 export type { ShellRuntimeConfig } from './config.ts';
@@ -76,15 +83,19 @@ export default async function hostPlugin(app: FastifyInstance, options: HostOpti
     throw new Error('host: runtimeConfig is required with shellDir');
   const hsts = options.hsts ?? 'auto';
   const frameAncestors = options.frameAncestors ?? [];
-  const csp = contentSecurityPolicy({
+  const cspSources = {
     mfeOrigins: Object.values(mfeOrigins),
     connect: [...(runtime ? Object.values(runtime.api) : []), ...(options.extraConnectSrc ?? [])],
     issuer: runtime?.oidc.issuer,
     frameAncestors,
-  });
-  const headers = securityHeaders(csp);
+  };
+  const headers = securityHeaders(contentSecurityPolicy(cspSources));
+  const silentHeaders = silentCallbackHeaders(cspSources);
   // X-Frame-Options cannot express an allow-list: it is only sent when nobody may frame us.
-  if (frameAncestors.length > 0) delete headers['x-frame-options'];
+  if (frameAncestors.length > 0) {
+    delete headers['x-frame-options'];
+    delete silentHeaders['x-frame-options'];
+  }
   const runtimeJson = runtime === undefined ? undefined : JSON.stringify(runtime);
   const runtimeEtag =
     runtimeJson === undefined
@@ -92,7 +103,7 @@ export default async function hostPlugin(app: FastifyInstance, options: HostOpti
       : `"${createHash('sha256').update(runtimeJson).digest('base64url').slice(0, 27)}"`;
 
   app.addHook('onSend', async (request, reply, payload) => {
-    reply.headers(headers);
+    reply.headers(request.url.split('?')[0] === SILENT_CALLBACK_PATH ? silentHeaders : headers);
     if (hsts === 'always' || (hsts === 'auto' && request.protocol === 'https')) {
       reply.header('strict-transport-security', HSTS_VALUE);
     }

@@ -15,11 +15,13 @@ async function put(root: string, files: Record<string, string>): Promise<void> {
 export const filler = (label: string): string =>
   Array.from({ length: 80 }, (_, i) => `export const ${label}${i} = "${label} line ${i}";`).join('\n');
 
-/** A Vite-like shell build: index.html, a content-hashed entry and stylesheet, an unhashed icon. */
+/** A Vite-like shell build: index.html, the silent sign-in page, hashed entries and stylesheet, an icon. */
 export async function writeFakeShell(root: string): Promise<void> {
   await put(root, {
     'index.html': `<!doctype html><html><head><script type="module" src="/assets/index-AbCd1234.js"></script></head><body><div id="root"></div></body></html>`,
+    'silent-callback.html': `<!doctype html><html><head><script type="module" src="/assets/silent-callback-Qw3rTy12.js"></script></head><body></body></html>`,
     'assets/index-AbCd1234.js': filler('shell'),
+    'assets/silent-callback-Qw3rTy12.js': 'parent.postMessage({}, location.origin);',
     'assets/index-Zz9_y8x7.css': `:root { --x: 1 }\n`.repeat(40),
     'favicon.svg': '<svg xmlns="http://www.w3.org/2000/svg"/>',
   });

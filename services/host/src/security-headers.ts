@@ -10,6 +10,9 @@ export interface CspSources {
   readonly frameAncestors: readonly string[];
 }
 
+/** The shell's landing page for a silent sign-in: the one page its own origin may frame (ADR 0405). */
+export const SILENT_CALLBACK_PATH = '/silent-callback.html';
+
 /** `scheme://host:port` of a URL, or undefined for a relative or bad URL. */
 export function originOf(url: string): string | undefined {
   try {
@@ -42,13 +45,23 @@ export function contentSecurityPolicy(sources: CspSources): string {
     ['font-src', ["'self'", 'data:', ...mfe]],
     ['connect-src', ["'self'", ...unique([...connect, issuer, ...mfe])]],
     ['worker-src', ["'self'"]],
-    ['frame-src', ["'none'"]],
+    // The silent sign-in's hidden iframe: the issuer's authorize endpoint, then our callback page.
+    ['frame-src', ["'self'", ...unique([issuer])]],
     ['object-src', ["'none'"]],
     ['base-uri', ["'self'"]],
     ['form-action', ["'self'", ...unique([issuer])]],
     ['frame-ancestors', ancestors],
   ];
   return directives.map(([name, values]) => `${name} ${values.join(' ')}`).join('; ');
+}
+
+/**
+ * The headers of the silent sign-in's landing page: framed by this origin only (besides any
+ * configured ancestors), so the shell's hidden iframe can show it and nobody else can.
+ */
+export function silentCallbackHeaders(sources: CspSources): Record<string, string> {
+  const csp = contentSecurityPolicy({ ...sources, frameAncestors: ["'self'", ...sources.frameAncestors] });
+  return { ...securityHeaders(csp), 'x-frame-options': 'SAMEORIGIN' };
 }
 
 /** HSTS: `auto` sends it on requests that arrived over HTTPS, `always` on every response. */

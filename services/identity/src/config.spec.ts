@@ -6,7 +6,10 @@ test('defaults describe the embedded process on port 8080', () => {
   const config = loadConfig({ ATRIUM_DATA_DIR: '/tmp/x' });
   assert.equal(config.issuer, 'http://localhost:8080/auth');
   assert.equal(config.basePath, '/auth');
-  assert.deepEqual(config.shellRedirectUris, ['http://localhost:8080/callback']);
+  assert.deepEqual(config.shellRedirectUris, [
+    'http://localhost:8080/callback',
+    'http://localhost:8080/silent-callback.html',
+  ]);
   assert.equal(config.accessTokenTtlSeconds, 900);
   assert.equal(config.refreshTokenTtlSeconds, 30 * 86400);
   assert.equal(config.seedDemo, true);

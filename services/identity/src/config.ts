@@ -111,7 +111,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): IdentityConfig {
     seedDemo: demo && databaseUrl === undefined,
     audience: env['OIDC_AUDIENCE'] ?? 'atrium-api',
     shellClientId: env['SHELL_CLIENT_ID'] ?? 'atrium-shell',
-    shellRedirectUris: urlList('SHELL_REDIRECT_URIS', [`${shellOrigin}/callback`]),
+    // The login's return, and the landing page of the shell's silent sign-in (ADR 0405).
+    shellRedirectUris: urlList('SHELL_REDIRECT_URIS', [
+      `${shellOrigin}/callback`,
+      `${shellOrigin}/silent-callback.html`,
+    ]),
     shellPostLogoutRedirectUris: urlList('SHELL_POST_LOGOUT_REDIRECT_URIS', [`${shellOrigin}/`]),
     accessTokenTtlSeconds: integer('ACCESS_TOKEN_TTL', 900, 60, 86_400),
     refreshTokenTtlSeconds: integer('REFRESH_TOKEN_TTL', 30 * 86_400, 300, 365 * 86_400),

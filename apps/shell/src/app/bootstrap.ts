@@ -1,7 +1,7 @@
 import type { Registry } from '@atrium/contracts';
 import { CALLBACK_PATH, ELEMENT_LOAD_TIMEOUT_MS, loadRuntimeConfig } from '../config/runtime-config.ts';
-import { createUserManager, oidcSession, safeReturnPath } from '../lib/auth/session.ts';
-import { scriptElementLoader } from '../lib/element-loader.ts';
+import { createUserManager, oidcSession, safeReturnPath, signInSilently } from '../lib/auth/session.ts';
+import { preloadElementFor, scriptElementLoader } from '../lib/element-loader.ts';
 import { fetchRegistry } from '../lib/registry.ts';
 import type { ShellServices } from './shell-context.tsx';
 
@@ -11,13 +11,23 @@ export type BootResult =
 
 /**
  * Start-up: read `/config.json`, finish a login on `/callback` (then go back to the page the user
- * wanted), or start one — tokens live in memory, so a reload signs in again through the provider's
- * session without a form. The registry is read once here and re-read on Retry.
+ * wanted), or sign in — tokens live in memory, so a page load asks the provider's session first in
+ * a hidden iframe while the route's micro-frontend loads, and only without a session goes to the
+ * login page. The registry is read once here (it needs no token) and re-read on Retry.
  */
 export async function bootstrap(): Promise<BootResult> {
+  const registryRequest = fetchRegistry().catch(() => undefined);
   const config = await loadRuntimeConfig();
   const manager = createUserManager(config, window.location.origin);
   let user = await manager.getUser();
+  if (window.location.pathname !== CALLBACK_PATH && user === null) {
+    const path = window.location.pathname;
+    void registryRequest.then((registry) => {
+      if (registry !== undefined)
+        preloadElementFor(registry.microFrontends, path, scriptElementLoader, ELEMENT_LOAD_TIMEOUT_MS);
+    });
+    user = await signInSilently(manager);
+  }
   if (window.location.pathname === CALLBACK_PATH) {
     try {
       user = await manager.signinRedirectCallback();
@@ -38,7 +48,7 @@ export async function bootstrap(): Promise<BootResult> {
     return { kind: 'redirecting' };
   }
   const session = oidcSession(manager, user, () => {});
-  const initialRegistry: Registry | undefined = await fetchRegistry().catch(() => undefined);
+  const initialRegistry: Registry | undefined = await registryRequest;
   return {
     kind: 'ready',
     services: {

@@ -9,6 +9,11 @@ export const REGISTRY_URL = '/registry.json';
 
 /** The shell's own routes for the OIDC redirects (registered at the provider for this origin). */
 export const CALLBACK_PATH = '/callback';
+/** The page the hidden iframe of a silent sign-in lands on (a file of the shell's build). */
+export const SILENT_CALLBACK_PATH = '/silent-callback.html';
+
+/** How long a silent sign-in may take before the shell falls back to the full-page redirect. */
+export const SILENT_SIGN_IN_TIMEOUT_S = 5;
 
 /** How long an element's entry may take to load and define its element before the route shows Retry. */
 export const ELEMENT_LOAD_TIMEOUT_MS = 15_000;

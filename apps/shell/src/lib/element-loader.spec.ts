@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ElementLoadError, entryFolder, scriptElementLoader } from './element-loader.ts';
+import {
+  ElementLoadError,
+  entryFolder,
+  entryForPath,
+  preloadElementFor,
+  scriptElementLoader,
+} from './element-loader.ts';
 import { entry } from '../test/fake-services.tsx';
 
 afterEach(() => {
@@ -48,6 +54,45 @@ describe('scriptElementLoader', () => {
     customElements.define(e.element, class extends HTMLElement {});
     await scriptElementLoader.load(e, { timeoutMs: 10, attempt: 0 });
     expect(document.head.querySelector('script')).toBeNull();
+  });
+});
+
+describe('preloading during sign-in', () => {
+  it('a route joins the load its preload started: one script, one outcome', async () => {
+    const e = entry('payments');
+    preloadElementFor([entry('accounts'), e], '/payments/123', scriptElementLoader, 60_000);
+    const pending = scriptElementLoader.load(e, { timeoutMs: 60_000, attempt: 0 });
+    expect(document.head.querySelectorAll('script')).toHaveLength(1);
+    expect((document.head.querySelector('script') as HTMLScriptElement).src).toBe(e.entry);
+    customElements.define(e.element, class extends HTMLElement {});
+    await pending;
+  });
+
+  it('a preload that fails hands its failure to the route, and Retry loads afresh', async () => {
+    const e = entry('payments');
+    preloadElementFor([e], '/payments', scriptElementLoader, 60_000);
+    const pending = scriptElementLoader.load(e, { timeoutMs: 60_000, attempt: 0 });
+    window.dispatchEvent(new ErrorEvent('error', { message: 'boom', filename: e.entry }));
+    expect(((await pending.catch((x: unknown) => x)) as ElementLoadError).reason).toBe('threw');
+    const retry = scriptElementLoader.load(e, { timeoutMs: 60_000, attempt: 1 });
+    expect((document.head.querySelector('script') as HTMLScriptElement).src).toBe(`${e.entry}?attempt=1`);
+    customElements.define(e.element, class extends HTMLElement {});
+    await retry;
+  });
+
+  it('preloads nothing for a route no micro-frontend owns', () => {
+    preloadElementFor([entry('payments')], '/paymentsX', scriptElementLoader, 60_000);
+    preloadElementFor([entry('payments')], '/', scriptElementLoader, 60_000);
+    expect(document.head.querySelector('script')).toBeNull();
+  });
+
+  it('entryForPath matches the base path and below it only', () => {
+    const entries = [entry('accounts'), entry('payments')];
+    expect(entryForPath(entries, '/payments')?.name).toBe('payments');
+    expect(entryForPath(entries, '/payments/p-1')?.name).toBe('payments');
+    expect(entryForPath(entries, '/accounts')?.name).toBe('accounts');
+    expect(entryForPath(entries, '/payments-old')).toBeUndefined();
+    expect(entryForPath(entries, '/admin')).toBeUndefined();
   });
 });
 

@@ -29,58 +29,87 @@ export function entryFolder(entryUrl: string, base: string = document.baseURI): 
  * asynchronously after bootstrap. A failed module URL stays failed in the browser's module map, so
  * a retry adds `?attempt=N` to fetch it afresh.
  */
+async function loadScript(entry: RegistryEntry, url: URL, timeoutMs: number): Promise<void> {
+  const folder = entryFolder(url.href);
+  const script = document.createElement('script');
+  script.type = 'module';
+  script.src = url.href;
+  script.integrity = entry.integrity;
+  script.crossOrigin = 'anonymous';
+  let cleanup = (): void => {};
+  const failed = new Promise<never>((_, reject) => {
+    const timer = window.setTimeout(
+      () =>
+        reject(new ElementLoadError('timeout', `${entry.title} did not start within ${timeoutMs / 1000} s`)),
+      timeoutMs,
+    );
+    const onError = (event: ErrorEvent): void => {
+      if (event.filename.startsWith(folder))
+        reject(new ElementLoadError('threw', `${entry.title} failed while starting: ${event.message}`));
+    };
+    window.addEventListener('error', onError);
+    script.addEventListener('error', () => {
+      // A 404 and an integrity mismatch look the same from here: ask the server which it was.
+      void fetch(url.href, { method: 'HEAD', cache: 'no-store' })
+        .then((response) => response.ok)
+        .catch(() => false)
+        .then((exists) =>
+          reject(
+            exists
+              ? new ElementLoadError('integrity-or-network', `${entry.title} failed its integrity check`)
+              : new ElementLoadError('missing', `${entry.title} could not be downloaded`),
+          ),
+        );
+    });
+    cleanup = () => {
+      window.clearTimeout(timer);
+      window.removeEventListener('error', onError);
+    };
+  });
+  failed.catch(() => {});
+  document.head.append(script);
+  try {
+    await Promise.race([customElements.whenDefined(entry.element), failed]);
+  } catch (error) {
+    script.remove();
+    throw error;
+  } finally {
+    cleanup();
+  }
+}
+
+/** Loads in flight, by URL: a route joins the load its preload started instead of adding a script. */
+const inFlight = new Map<string, Promise<void>>();
+
 export const scriptElementLoader: ElementLoader = {
   async load(entry, { timeoutMs, attempt }) {
     if (customElements.get(entry.element) !== undefined) return;
     const url = new URL(entry.entry, document.baseURI);
     if (attempt > 0) url.searchParams.set('attempt', String(attempt));
-    const folder = entryFolder(url.href);
-    const script = document.createElement('script');
-    script.type = 'module';
-    script.src = url.href;
-    script.integrity = entry.integrity;
-    script.crossOrigin = 'anonymous';
-    let cleanup = (): void => {};
-    const failed = new Promise<never>((_, reject) => {
-      const timer = window.setTimeout(
-        () =>
-          reject(
-            new ElementLoadError('timeout', `${entry.title} did not start within ${timeoutMs / 1000} s`),
-          ),
-        timeoutMs,
-      );
-      const onError = (event: ErrorEvent): void => {
-        if (event.filename.startsWith(folder))
-          reject(new ElementLoadError('threw', `${entry.title} failed while starting: ${event.message}`));
-      };
-      window.addEventListener('error', onError);
-      script.addEventListener('error', () => {
-        // A 404 and an integrity mismatch look the same from here: ask the server which it was.
-        void fetch(url.href, { method: 'HEAD', cache: 'no-store' })
-          .then((response) => response.ok)
-          .catch(() => false)
-          .then((exists) =>
-            reject(
-              exists
-                ? new ElementLoadError('integrity-or-network', `${entry.title} failed its integrity check`)
-                : new ElementLoadError('missing', `${entry.title} could not be downloaded`),
-            ),
-          );
-      });
-      cleanup = () => {
-        window.clearTimeout(timer);
-        window.removeEventListener('error', onError);
-      };
-    });
-    failed.catch(() => {});
-    document.head.append(script);
-    try {
-      await Promise.race([customElements.whenDefined(entry.element), failed]);
-    } catch (error) {
-      script.remove();
-      throw error;
-    } finally {
-      cleanup();
-    }
+    const running = inFlight.get(url.href);
+    if (running !== undefined) return running;
+    const loading = loadScript(entry, url, timeoutMs).finally(() => inFlight.delete(url.href));
+    inFlight.set(url.href, loading);
+    return loading;
   },
 };
+
+/** The registry entry whose route contains `path` (its base path or below it), if any. */
+export function entryForPath(entries: readonly RegistryEntry[], path: string): RegistryEntry | undefined {
+  return entries.find((entry) => path === entry.route || path.startsWith(`${entry.route}/`));
+}
+
+/**
+ * Starts loading the element of the route at `path` before the shell renders it (during the
+ * sign-in), so its download and start-up overlap the provider's round trip. Failures are left to
+ * the route, which joins this load and shows its error panel.
+ */
+export function preloadElementFor(
+  entries: readonly RegistryEntry[],
+  path: string,
+  loader: ElementLoader,
+  timeoutMs: number,
+): void {
+  const entry = entryForPath(entries, path);
+  if (entry !== undefined) loader.load(entry, { timeoutMs, attempt: 0 }).catch(() => {});
+}

@@ -1,6 +1,10 @@
 import { InMemoryWebStorage, UserManager, WebStorageStateStore, type User } from 'oidc-client-ts';
 import type { RuntimeConfig } from '../../config/runtime-config.ts';
-import { CALLBACK_PATH } from '../../config/runtime-config.ts';
+import {
+  CALLBACK_PATH,
+  SILENT_CALLBACK_PATH,
+  SILENT_SIGN_IN_TIMEOUT_S,
+} from '../../config/runtime-config.ts';
 import { userFromClaims, type SignedInUser } from './signed-in-user.ts';
 
 /** What the rest of the shell needs from a sign-in session (a fake one in component tests). */
@@ -26,14 +30,16 @@ export function safeReturnPath(value: unknown): string {
 
 /**
  * The OIDC client: authorization code + PKCE (S256), tokens only in memory, the PKCE state in
- * sessionStorage (it must survive the redirect to the provider), refresh tokens for renewal —
- * no iframes, so the CSP can forbid frames.
+ * sessionStorage (it must survive the redirect to the provider), refresh tokens for renewal. The
+ * one iframe is the silent sign-in of a page load (ADR 0405); renewal never uses it.
  */
 export function createUserManager(config: RuntimeConfig, origin: string): UserManager {
   return new UserManager({
     authority: config.oidc.issuer,
     client_id: config.oidc.clientId,
     redirect_uri: `${origin}${CALLBACK_PATH}`,
+    silent_redirect_uri: `${origin}${SILENT_CALLBACK_PATH}`,
+    silentRequestTimeoutInSeconds: SILENT_SIGN_IN_TIMEOUT_S,
     post_logout_redirect_uri: `${origin}/`,
     response_type: 'code',
     scope: config.oidc.scope,
@@ -45,6 +51,20 @@ export function createUserManager(config: RuntimeConfig, origin: string): UserMa
     monitorSession: false,
     loadUserInfo: false,
   });
+}
+
+/**
+ * A page load without tokens (they live only in memory) asks the provider's session in a hidden
+ * iframe (`prompt=none`), so the page keeps running and loads the route's code meanwhile. Null
+ * when the provider needs the user (no session, consent) or does not answer in time: then the
+ * caller falls back to the full-page redirect.
+ */
+export async function signInSilently(manager: UserManager): Promise<User | null> {
+  try {
+    return await manager.signinSilent();
+  } catch {
+    return null;
+  }
 }
 
 /** A session over a signed-in oidc-client-ts user. */
