@@ -40,6 +40,14 @@ test('CORS, issuer and CSP come from the one topology', async () => {
     assert.equal(byName[api]?.['OIDC_ISSUER'], 'http://localhost:9101/auth', api);
     assert.equal(byName[api]?.['OIDC_AUDIENCE'], 'atrium-api', api);
   }
+  // Payments asks the accounts API about from-accounts server to server: straight over loopback.
+  assert.equal(byName['payments-api']?.['ACCOUNTS_API_URL'], 'http://127.0.0.1:9103/api/accounts');
+  assert.equal(
+    splitProcesses(splitTopology({ basePort: 9100, listenOffset: 1000 }), '/data', true).find(
+      (p) => p.name === 'payments-api',
+    )?.env['ACCOUNTS_API_URL'],
+    'http://127.0.0.1:10103/api/accounts',
+  );
   assert.equal(byName['identity']?.['SHELL_ORIGIN'], 'http://localhost:9100');
   assert.equal(byName['identity']?.['IDENTITY_ISSUER'], 'http://localhost:9101/auth');
 

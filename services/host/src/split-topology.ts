@@ -114,6 +114,9 @@ export function splitProcesses(
         ...api,
         PORT: String(topology.paymentsApi.listenPort),
         ATRIUM_PUBLIC_URL: topology.paymentsApi.origin,
+        // Server to server (a payment's from_account must be a tenant account): straight to the
+        // accounts API's process over loopback, not through the public origin.
+        ACCOUNTS_API_URL: `http://127.0.0.1:${topology.accountsApi.listenPort}${new URL(topology.accountsApi.base).pathname}`,
       },
     },
     {
