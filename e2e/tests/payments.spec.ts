@@ -2,9 +2,15 @@ import { expect, test, type Browser, type Locator, type Page } from '@playwright
 import { loginAt } from '../src/atrium.ts';
 import { seriousViolations } from '../src/axe.ts';
 
-/** A to-account no other scenario uses (the service allows at most 8 characters). */
+/** A to-account no other scenario uses, in capitals as the service stores references. */
 const uniqueAccount = (prefix: string): string =>
-  `${prefix}${Date.now().toString(36).slice(-5)}${Math.floor(Math.random() * 36).toString(36)}`.slice(0, 8);
+  `${prefix}${Date.now().toString(36).slice(-5)}${Math.floor(Math.random() * 36).toString(36)}`
+    .slice(0, 8)
+    .toUpperCase();
+
+/** Tenant A's demo accounts, as the from-account picker names them (nickname and IBAN). */
+const OPERATING = 'Operating account (DK5000400440116243)';
+const PAYROLL = /^Payroll \(DK\d{2}00400440116251\)$/;
 
 const table = (page: Page): Locator => page.getByRole('table', { name: 'Payments' });
 const rowTo = (page: Page, toAccount: string): Locator =>
@@ -33,17 +39,28 @@ async function expectNoSeriousViolations(page: Page): Promise<void> {
   await expect.poll(() => seriousViolations(page)).toEqual([]);
 }
 
-/** Opens a payment dialog and waits until it has focused its first field, as it does once open. */
+/**
+ * Opens a payment dialog and waits until it has focused its first field, the from-account picker (the
+ * accounts API is there in every topology), as it does once open.
+ */
 async function openDialog(page: Page, button: string, title: string): Promise<Locator> {
   await page.getByRole('button', { name: button }).click();
   const dialog = page.getByRole('dialog', { name: title });
   // Typing earlier would race the dialog's own focus move and land in the first field.
-  await expect(dialog.getByRole('textbox', { name: 'From account' })).toBeFocused();
+  await expect(dialog.getByRole('combobox', { name: 'From account' })).toBeFocused();
   return dialog;
 }
 
+/** Picks one of the tenant's accounts in the from-account picker. */
+async function pickFrom(page: Page, dialog: Locator, account: string | RegExp): Promise<void> {
+  await dialog.getByRole('combobox', { name: 'From account' }).click();
+  await page.getByRole('option', { name: account }).click();
+  await expect(page.getByRole('listbox', { name: 'From account' })).toHaveCount(0);
+}
+
 interface Draft {
-  from: string;
+  /** An option of the from-account picker. */
+  from: string | RegExp;
   to: string;
   amount: string;
   currency?: string;
@@ -51,8 +68,8 @@ interface Draft {
   message?: string;
 }
 
-async function fillForm(dialog: Locator, draft: Draft): Promise<void> {
-  await dialog.getByRole('textbox', { name: 'From account' }).fill(draft.from);
+async function fillForm(page: Page, dialog: Locator, draft: Draft): Promise<void> {
+  await pickFrom(page, dialog, draft.from);
   await dialog.getByRole('textbox', { name: 'To account' }).fill(draft.to);
   await dialog.getByRole('textbox', { name: 'Amount' }).fill(draft.amount);
   await dialog.getByRole('textbox', { name: 'Currency' }).fill(draft.currency ?? 'DKK');
@@ -62,7 +79,7 @@ async function fillForm(dialog: Locator, draft: Draft): Promise<void> {
 
 async function createPayment(page: Page, draft: Draft): Promise<void> {
   const dialog = await openDialog(page, 'New payment', 'New payment');
-  await fillForm(dialog, draft);
+  await fillForm(page, dialog, draft);
   await dialog.getByRole('button', { name: 'Create' }).click();
   await expect(dialog).toHaveCount(0);
 }
@@ -72,15 +89,17 @@ test('a payment is validated, created, edited, confirmed by an approver and hidd
   browser,
 }) => {
   const to = uniqueAccount('V');
-  const bad = uniqueAccount('X');
+  const tooLong = uniqueAccount('X').padEnd(35, '9');
+  const badIban = 'DK5100400440116243';
   await loginAt(page, '/payments', 'userTenantA');
   await tableLoaded(page);
 
   // Bad input: every rule the service enforces is reported in the form and nothing is sent.
   const dialog = await openDialog(page, 'New payment', 'New payment');
-  await fillForm(dialog, {
-    from: bad,
-    to: bad,
+  await fillForm(page, dialog, {
+    from: OPERATING,
+    // The picked account, typed the way a person reads it aloud: still the same account.
+    to: 'dk50 0040 0440 1162 43',
     amount: '12.345',
     dueDate: '',
     message: 'A message that is much longer than thirty characters',
@@ -90,27 +109,32 @@ test('a payment is validated, created, edited, confirmed by an approver and hidd
   await expect(dialog).toContainText('DKK amounts have at most 2 decimals');
   await expect(dialog).toContainText('Due date is required');
   await expect(dialog).toContainText('Message must be at most 30 characters');
-  await dialog.getByRole('textbox', { name: 'To account' }).fill('TOOLONGACCOUNT');
+  // References fit real account numbers now (ADR 0005): 34 characters at most, IBANs verified.
+  expect(tooLong).toHaveLength(35);
+  await dialog.getByRole('textbox', { name: 'To account' }).fill(tooLong);
   await dialog.getByRole('textbox', { name: 'Amount' }).fill('0');
   await dialog.getByRole('button', { name: 'Create' }).click();
-  await expect(dialog).toContainText('To account must be at most 8 characters');
+  await expect(dialog).toContainText('To account must be at most 34 characters');
   await expect(dialog).toContainText('Amount must be greater than 0');
+  await dialog.getByRole('textbox', { name: 'To account' }).fill(badIban);
+  await expect(dialog).toContainText('To account is not a valid IBAN: the IBAN check digits do not match');
   await page.screenshot({ path: test.info().outputPath('validation.png') });
   await dialog.getByRole('button', { name: 'Cancel' }).click();
   await expect(dialog).toHaveCount(0);
   await tableLoaded(page);
-  await expect(rowTo(page, 'TOOLONGACCOUNT')).toHaveCount(0);
-  await expect(rowTo(page, bad)).toHaveCount(0);
+  await expect(rowTo(page, tooLong)).toHaveCount(0);
+  await expect(rowTo(page, badIban)).toHaveCount(0);
 
-  // A good payment appears in the table, unconfirmed.
+  // A good payment from one of Tenant A's real accounts appears in the table, unconfirmed.
   await createPayment(page, {
-    from: 'ACC00001',
+    from: OPERATING,
     to,
     amount: '125.50',
     dueDate: '2030-01-15',
     message: 'Rent',
   });
   await expect(rowTo(page, to)).toHaveCount(1);
+  await expect(rowTo(page, to)).toContainText('DK5000400440116243');
   await expect(rowTo(page, to)).toContainText('125.50');
   await expect(rowTo(page, to)).toContainText('Unconfirmed');
   await page.screenshot({ path: test.info().outputPath('created.png') });
@@ -171,7 +195,7 @@ test('a payment created in one browser appears in another of the same tenant wit
   });
 
   const creator = await openPayments(browser, 'userTenantA');
-  await createPayment(creator, { from: 'ACC00002', to, amount: '10', dueDate: '2031-06-01' });
+  await createPayment(creator, { from: PAYROLL, to, amount: '10', dueDate: '2031-06-01' });
   await expect(rowTo(creator, to)).toHaveCount(1);
 
   await expect(rowTo(watcher, to)).toHaveCount(1);
