@@ -4,12 +4,13 @@ import {
   DestroyRef,
   ElementRef,
   ViewEncapsulation,
+  ViewContainerRef,
   effect,
   inject,
   input,
   untracked,
+  viewChild,
 } from '@angular/core';
-import { NgComponentOutlet } from '@angular/common';
 import { OverlayContainer } from '@angular/cdk/overlay';
 import { MatDialog } from '@angular/material/dialog';
 import { SHELL_EVENTS, type ElementContext, type RouteChangeDetail } from '@atrium/contracts';
@@ -25,13 +26,11 @@ import { ShadowOverlayContainer } from './shadow-overlay-container';
   selector: 'atrium-element-root',
   changeDetection: ChangeDetectionStrategy.OnPush,
   encapsulation: ViewEncapsulation.ShadowDom,
-  imports: [NgComponentOutlet],
   template: `
     <section aria-labelledby="element-title">
       <h1 id="element-title">{{ definition.title }}</h1>
-      @if (host.context()) {
-        <ng-container *ngComponentOutlet="definition.content" />
-      } @else {
+      <ng-container #content />
+      @if (!host.context()) {
         <p role="status">Waiting for the shell…</p>
       }
     </section>
@@ -47,6 +46,7 @@ export class ElementRoot {
 
   protected readonly definition = inject(ELEMENT_DEFINITION);
   protected readonly host = inject(ElementHost);
+  private readonly content = viewChild('content', { read: ViewContainerRef });
   private started = false;
 
   constructor() {
@@ -76,6 +76,16 @@ export class ElementRoot {
           this.started = true;
           this.host.path.set(context.initialPath);
         }
+      });
+    });
+    // The feature appears once the shell has handed over its context (its services need it).
+    effect(() => {
+      const slot = this.content();
+      const ready = this.host.context() !== undefined;
+      untracked(() => {
+        if (!slot) return;
+        if (ready && slot.length === 0) slot.createComponent(this.definition.content);
+        else if (!ready) slot.clear();
       });
     });
   }

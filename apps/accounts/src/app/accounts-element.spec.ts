@@ -38,6 +38,19 @@ describe('<atrium-accounts>', () => {
     expect(css.document).not.toContain('mat-');
   });
 
+  it('waits for the shell before it shows its feature', async () => {
+    const bare: ElementUnderTest = document.createElement(ACCOUNTS_ELEMENT.tag);
+    document.body.append(bare);
+    await settle();
+    expect(within(shadowOf(bare)).getByRole('status').textContent).toContain('Waiting for the shell');
+    expect(within(shadowOf(bare)).queryByRole('tree')).toBeNull();
+    bare.context = testContext(['admin']);
+    await settle();
+    expect(within(shadowOf(bare)).getByRole('tree', { name: 'Accounts' })).toBeTruthy();
+    expect(within(shadowOf(bare)).queryByText(/Waiting for the shell/)).toBeNull();
+    bare.remove();
+  });
+
   it('follows the colour scheme the shell chose', async () => {
     element.context = { ...testContext(['admin']), colorScheme: 'dark' };
     await settle();
