@@ -1,48 +1,70 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { defineConfig } from '@playwright/test';
+import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './src/browser.ts';
+import { NODE } from './src/node-runtime.ts';
+import { selectedTopologies, topologyRuns, type TopologyName, type TopologyRun } from './src/topology.ts';
 
-// One embedded server (`npm start`) per run, on its own port and a fresh temp data folder.
-// Workers load this file again: they inherit the choice through the environment.
-const port = Number(
-  process.env['E2E_PORT'] ??
-    (process.env['ATRIUM_E2E_URL']
-      ? new URL(process.env['ATRIUM_E2E_URL']).port
-      : 20000 + Math.floor(Math.random() * 9000)),
-);
-const given = process.env['E2E_DATA_DIR'] ?? process.env['ATRIUM_E2E_DATA_DIR'];
-const dataDir = given ?? mkdtempSync(join(tmpdir(), 'atrium-e2e-'));
-// The folder made here goes when the runner exits (after the web server has stopped).
-if (given === undefined) process.on('exit', () => rmSync(dataDir, { recursive: true, force: true }));
-const baseURL = `http://localhost:${port}`;
-process.env['ATRIUM_E2E_URL'] = baseURL;
-process.env['ATRIUM_E2E_DATA_DIR'] = dataDir;
+// The same scenarios against both topologies, one Playwright project each: `embedded` (one process,
+// one origin) and `split` (every service and micro-frontend on its own origin). Each gets its own
+// server on free ports and a fresh temp data folder, started here and stopped when the run ends.
+const runs = await topologyRuns();
+
+const node = JSON.stringify(NODE);
+
+type WebServer = NonNullable<PlaywrightTestConfig['webServer']> & { command: string };
+
+// SIGTERM first, so the services close their stores; whatever is left of the process group after
+// 10 s is killed. Either way nothing outlives the run.
+const stop = { signal: 'SIGTERM', timeout: 10_000 } as const;
+
+const servers: Record<TopologyName, (run: TopologyRun) => WebServer> = {
+  embedded: (run) => ({
+    name: 'embedded',
+    command: `${node} services/embedded/src/main.ts`,
+    cwd: '..',
+    url: `${run.baseURL}/readyz`,
+    timeout: 180_000,
+    reuseExistingServer: false,
+    gracefulShutdown: stop,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    env: { PORT: String(run.port), ATRIUM_DATA_DIR: run.dataDir, LOG_LEVEL: 'warn' },
+  }),
+  split: (run) => ({
+    name: 'split',
+    command: `${node} services/host/src/start-split.ts`,
+    cwd: '..',
+    // Printed once every process of the topology answers its health check.
+    wait: { stdout: /Stop with Ctrl-C/ },
+    timeout: 180_000,
+    reuseExistingServer: false,
+    gracefulShutdown: stop,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    env: { SPLIT_BASE_PORT: String(run.port), ATRIUM_DATA_DIR: run.dataDir, LOG_LEVEL: 'warn' },
+  }),
+};
 
 export default defineConfig({
   testDir: './tests',
   outputDir: '../test-results/e2e',
   timeout: 60_000,
   expect: { timeout: 10_000 },
-  // The scenarios share one server and its data; they run one after another.
-  workers: 1,
+  // The topologies run side by side; within one, the scenarios share the server and its data and
+  // run one after another (each project has one worker).
+  workers: 2,
   fullyParallel: false,
   reporter: [['list']],
   use: {
-    baseURL,
     screenshot: 'on',
     trace: 'retain-on-failure',
     launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
   },
-  webServer: {
-    command: 'node services/embedded/src/main.ts',
-    cwd: '..',
-    url: `${baseURL}/readyz`,
-    timeout: 180_000,
-    reuseExistingServer: false,
-    stdout: 'ignore',
-    stderr: 'pipe',
-    env: { PORT: String(port), ATRIUM_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
-  },
+  projects: Object.values(runs).map((run) => ({
+    name: run.name,
+    workers: 1,
+    outputDir: `../test-results/e2e/${run.name}`,
+    use: { baseURL: run.baseURL },
+    metadata: { ...run },
+  })),
+  webServer: selectedTopologies(process.argv).map((name) => servers[name](runs[name])),
 });

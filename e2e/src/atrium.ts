@@ -1,12 +1,16 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { expect, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
+import { NODE, REPO_ROOT } from './node-runtime.ts';
+import type { TopologyRun } from './topology.ts';
 
 const run = promisify(execFile);
 
-/** The server under test (set by playwright.config.ts). */
-export const baseURL = (): string => process.env['ATRIUM_E2E_URL'] ?? 'http://localhost:8080';
-export const dataDir = (): string => process.env['ATRIUM_E2E_DATA_DIR'] ?? '.atrium';
+/** The topology the running test's project drives (set by playwright.config.ts). */
+export const topology = (): TopologyRun => test.info().project.metadata as TopologyRun;
+
+/** The data folder of the server under test (the host's store lives in it). */
+export const dataDir = (): string => topology().dataDir;
 
 export const DEMO_PASSWORD = 'demo-password';
 
@@ -27,10 +31,10 @@ export async function loginAt(page: Page, path: string, username: string): Promi
   await expect(page.getByRole('banner')).toContainText(username);
 }
 
-/** The host's publish/rollback CLI against the server's data folder. */
+/** The host's publish/rollback CLI against the data folder of the server under test. */
 export async function hostCli(...args: string[]): Promise<string> {
-  const { stdout } = await run(process.execPath, ['services/host/src/cli.ts', ...args], {
-    cwd: new URL('../../', import.meta.url).pathname,
+  const { stdout } = await run(NODE, ['services/host/src/cli.ts', ...args], {
+    cwd: REPO_ROOT,
     env: { ...process.env, ATRIUM_DATA_DIR: dataDir() },
   });
   return stdout;
