@@ -138,6 +138,36 @@ describe("a payment's from-account is one of the caller's tenant's accounts", ()
     assert.equal(answer.data?.['createPayment']?.from_account, number);
   });
 
+  test('an account on a later page of the accounts API is found (the payments API follows next_cursor)', async () => {
+    // 100 accounts whose nicknames sort first push the demo accounts to the second page of 100.
+    for (let i = 0; i < 100; i += 1) {
+      const created = await fetch(`${base}/api/accounts`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tokens['adminTenantA']}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          nickname: `Bulk ${String(i).padStart(3, '0')}`,
+          type: 'domestic',
+          account_number: `5555-${String(i).padStart(8, '0')}`,
+          currency: 'DKK',
+        }),
+      });
+      assert.equal(created.status, 201);
+    }
+    const page = async (cursor?: string) =>
+      (await (
+        await fetch(`${base}/api/accounts?limit=100${cursor === undefined ? '' : `&cursor=${cursor}`}`, {
+          headers: { authorization: `Bearer ${tokens['userTenantA']}` },
+        })
+      ).json()) as { items: Array<{ nickname: string; account_number: string }>; next_cursor: string | null };
+    const first = await page();
+    assert.ok(first.next_cursor !== null);
+    const taxReserve = (await page(first.next_cursor)).items.find((a) => a.nickname === 'Tax reserve');
+    assert.ok(taxReserve, 'Tax reserve is on the second page');
+    const answer = await graphql('userTenantA', CREATE, draft(taxReserve.account_number));
+    assert.equal(answer.errors, undefined, JSON.stringify(answer.errors));
+    assert.equal(answer.data?.['createPayment']?.from_account, taxReserve.account_number);
+  });
+
   test('an update that changes the from-account is checked too; a refused one changes nothing', async () => {
     const created = (await graphql('userTenantA', CREATE, draft(TENANT_A_OPERATING))).data?.['createPayment'];
     assert.ok(created);
