@@ -1,11 +1,13 @@
 import { within } from '@testing-library/dom';
 import userEvent from '@testing-library/user-event';
 import {
+  cleanUpElements,
   giveElementsABox,
   mountElement,
   openDialog,
   settle,
   shadowOf,
+  styleIsolationProblems,
   stylesOf,
   type ElementUnderTest,
 } from '@atrium/element-kit/testing';
@@ -14,7 +16,6 @@ import { ACCOUNTS_ELEMENT } from './accounts-element';
 
 describe('<atrium-accounts>', () => {
   let element: ElementUnderTest;
-  let restoreLayout: (() => void) | undefined;
 
   beforeEach(async () => {
     const api = new InMemoryAccountsApi();
@@ -24,31 +25,24 @@ describe('<atrium-accounts>', () => {
   });
 
   afterEach(() => {
-    element.remove();
-    restoreLayout?.();
+    cleanUpElements();
     vi.unstubAllGlobals();
   });
 
   it('renders into its own shadow root with the theme, and adds no styles to the document', () => {
     expect(within(shadowOf(element)).getByRole('heading', { name: 'Accounts' })).toBeTruthy();
     expect(within(shadowOf(element)).getByRole('tree', { name: 'Accounts' })).toBeTruthy();
-    const css = stylesOf(element);
-    expect(css.shadow).toContain('--mat-sys-primary');
-    expect(css.shadow).toContain('.mat-tree');
-    expect(css.document).not.toContain('mat-');
+    expect(styleIsolationProblems(element, '.mat-tree')).toEqual([]);
   });
 
   it('waits for the shell before it shows its feature', async () => {
-    const bare: ElementUnderTest = document.createElement(ACCOUNTS_ELEMENT.tag);
-    document.body.append(bare);
-    await settle();
+    const bare = await mountElement(ACCOUNTS_ELEMENT);
     expect(within(shadowOf(bare)).getByRole('status').textContent).toContain('Waiting for the shell');
     expect(within(shadowOf(bare)).queryByRole('tree')).toBeNull();
     bare.context = testContext(['admin']);
     await settle();
     expect(within(shadowOf(bare)).getByRole('tree', { name: 'Accounts' })).toBeTruthy();
     expect(within(shadowOf(bare)).queryByText(/Waiting for the shell/)).toBeNull();
-    bare.remove();
   });
 
   it('follows the colour scheme the shell chose', async () => {
@@ -65,7 +59,7 @@ describe('<atrium-accounts>', () => {
   });
 
   it('puts keys typed as a dialog opens into its first field', async () => {
-    restoreLayout = giveElementsABox();
+    giveElementsABox();
     // Typed as soon as the dialog is there, well inside Material's 150 ms open animation.
     const dialog = await openDialog(element, 'Add account');
     await userEvent.keyboard('Savings');

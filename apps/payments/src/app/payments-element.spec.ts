@@ -2,12 +2,13 @@ import type { NavigateDetail } from '@atrium/contracts';
 import { within } from '@testing-library/dom';
 import userEvent from '@testing-library/user-event';
 import {
+  cleanUpElements,
   giveElementsABox,
   mountElement,
   openDialog,
   settle,
   shadowOf,
-  stylesOf,
+  styleIsolationProblems,
   type ElementUnderTest,
 } from '@atrium/element-kit/testing';
 import { InMemoryPaymentsApi, payment, testContext } from '../testing/in-memory-payments-api';
@@ -24,7 +25,6 @@ class SilentWebSocket extends EventTarget {
 
 describe('<atrium-payments>', () => {
   let element: ElementUnderTest;
-  let restoreLayout: (() => void) | undefined;
 
   beforeEach(async () => {
     const api = new InMemoryPaymentsApi();
@@ -35,19 +35,14 @@ describe('<atrium-payments>', () => {
   });
 
   afterEach(() => {
-    element.remove();
-    restoreLayout?.();
+    cleanUpElements();
     vi.unstubAllGlobals();
   });
 
   it('renders into its own shadow root with the theme, and adds no styles to the document', () => {
     expect(within(shadowOf(element)).getByRole('heading', { name: 'Payments' })).toBeTruthy();
     expect(within(shadowOf(element)).getByText('DK777')).toBeTruthy();
-    const css = stylesOf(element);
-    expect(css.shadow).toContain('--mat-sys-primary');
-    expect(css.shadow).toContain('.mat-mdc-table');
-    expect(css.document).not.toContain('mat-');
-    expect(css.document).not.toContain('--mat-sys');
+    expect(styleIsolationProblems(element, '.mat-mdc-table')).toEqual([]);
   });
 
   it('opens dialogs inside its shadow root, never in the document body', async () => {
@@ -77,7 +72,7 @@ describe('<atrium-payments>', () => {
   });
 
   it('puts keys typed as the payment dialog opens into its first field', async () => {
-    restoreLayout = giveElementsABox();
+    giveElementsABox();
     // Typed as soon as the dialog is there, well inside Material's 150 ms open animation.
     const dialog = await openDialog(element, 'New payment');
     await userEvent.keyboard('DK001');

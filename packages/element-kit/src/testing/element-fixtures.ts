@@ -38,17 +38,29 @@ export async function settle(): Promise<void> {
   for (let i = 0; i < 10; i++) await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
-/** Defines the element (once per page), adds it to the document as the shell does and renders it. */
+/** What `cleanUpElements` undoes: mounted elements, patched prototypes. */
+const cleanUps: (() => void)[] = [];
+
+/**
+ * Defines the element (once per page), adds it to the document as the shell does and, given a
+ * context, hands it over and lets the element render. `cleanUpElements` removes it again.
+ */
 export async function mountElement(
   definition: ElementDefinition,
-  context: ElementContext,
+  context?: ElementContext,
 ): Promise<ElementUnderTest> {
   await defineElement(definition);
   const element: ElementUnderTest = document.createElement(definition.tag);
   document.body.append(element);
-  element.context = context;
+  cleanUps.push(() => element.remove());
+  if (context) element.context = context;
   await settle();
   return element;
+}
+
+/** Removes the elements `mountElement` added and undoes `giveElementsABox`; for `afterEach`. */
+export function cleanUpElements(): void {
+  for (const cleanUp of cleanUps.splice(0).reverse()) cleanUp();
 }
 
 /** The element's shadow root, typed for Testing Library's queries. */
@@ -64,6 +76,20 @@ export function stylesOf(element: HTMLElement): { readonly shadow: string; reado
   return { shadow: text(shadowOf(element)), document: text(document) };
 }
 
+/**
+ * What is wrong with where the element's styles are, if anything: the theme (`--mat-sys-*`) and a
+ * sample of its feature's Material styles (e.g. `.mat-tree`) belong in its shadow root, and no
+ * Material style may reach the document.
+ */
+export function styleIsolationProblems(element: HTMLElement, featureStyle: string): string[] {
+  const css = stylesOf(element);
+  return [
+    css.shadow.includes('--mat-sys-primary') ? '' : 'no theme in the shadow root',
+    css.shadow.includes(featureStyle) ? '' : `no ${featureStyle} styles in the shadow root`,
+    /mat-|--mat-sys/.test(css.document) ? 'Material styles in the document' : '',
+  ].filter(Boolean);
+}
+
 /** Clicks the element's button `name` and returns its dialog as soon as the dialog is there. */
 export async function openDialog(element: HTMLElement, name: string): Promise<HTMLElement> {
   const shadow = shadowOf(element);
@@ -73,12 +99,12 @@ export async function openDialog(element: HTMLElement, name: string): Promise<HT
 
 /**
  * jsdom lays nothing out, so CDK's focus trap finds no visible field. Gives every element a box,
- * as a browser would, until the returned function is called.
+ * as a browser would, until `cleanUpElements`.
  */
-export function giveElementsABox(): () => void {
+export function giveElementsABox(): void {
   const original = Element.prototype.getClientRects;
   Element.prototype.getClientRects = () => [new DOMRect(0, 0, 10, 10)] as unknown as DOMRectList;
-  return () => {
+  cleanUps.push(() => {
     Element.prototype.getClientRects = original;
-  };
+  });
 }
