@@ -16,11 +16,11 @@ async function settle(): Promise<void> {
   for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-async function render(data: PaymentFormData = {}): Promise<HTMLElement> {
+async function render(data: PaymentFormData = {}, fetch: typeof api.fetch = api.fetch): Promise<HTMLElement> {
   closedWith = [];
   TestBed.configureTestingModule({
     providers: [
-      { provide: FETCH, useValue: api.fetch },
+      { provide: FETCH, useValue: fetch },
       { provide: MATERIAL_ANIMATIONS, useValue: { animationsDisabled: true } },
       { provide: MAT_DIALOG_DATA, useValue: data },
       { provide: MatDialogRef, useValue: { close: (value: Payment) => closedWith.push(value) } },
@@ -188,6 +188,28 @@ describe('PaymentFormDialog', () => {
       from_account: 'DK5000400440116243',
       to_account: 'GB29NWBK60161331926819',
     });
+  });
+
+  it("lists every page of the tenant's accounts, following next_cursor", async () => {
+    const asked: string[] = [];
+    const el = await render({}, async (input, init) => {
+      const url = String(input);
+      if (!url.includes('/api/accounts')) return api.fetch(input, init);
+      asked.push(url);
+      const second = url.includes('cursor=next%2Fpage');
+      return Response.json({
+        items: [
+          second
+            ? { account_number: 'NO9386011117947', nickname: 'Oslo', currency: 'NOK' }
+            : { account_number: 'DK5000400440116243', nickname: 'Operations', currency: 'DKK' },
+        ],
+        next_cursor: second ? null : 'next/page',
+      });
+    });
+    await userEvent.click(within(el).getByRole('combobox', { name: 'From account' }));
+    expect(screen.getByRole('option', { name: 'Operations (DK5000400440116243)' })).toBeTruthy();
+    expect(screen.getByRole('option', { name: 'Oslo (NO9386011117947)' })).toBeTruthy();
+    expect(asked).toHaveLength(2);
   });
 
   it('takes free text when there is no Accounts API to pick from', async () => {
