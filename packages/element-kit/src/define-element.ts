@@ -27,7 +27,6 @@ export async function defineElement(definition: ElementDefinition): Promise<void
       { provide: OverlayContainer, useClass: ShadowOverlayContainer },
       { provide: MAT_DIALOG_DEFAULT_OPTIONS, useFactory: dialogDefaults },
       { provide: ELEMENT_DEFINITION, useValue: definition },
-      ...(definition.providers ?? []),
     ],
   });
   keepStylesInShadowRoots(app.injector);

@@ -1,6 +1,9 @@
-import { InjectionToken, type EnvironmentProviders, type Provider, type Type } from '@angular/core';
+import { InjectionToken, type Type } from '@angular/core';
 
-/** What makes one micro-frontend element different from the other; everything else is the kit's. */
+/**
+ * What makes one micro-frontend element different from the other; everything else is the kit's.
+ * (API clients need no entry: they are `providedIn: 'root'` and take their URLs from the context.)
+ */
 export interface ElementDefinition {
   /** The custom element's tag, as the registry names it (e.g. `atrium-payments`). */
   readonly tag: string;
@@ -8,8 +11,6 @@ export interface ElementDefinition {
   readonly title: string;
   /** The feature component shown once the shell has handed over its context. */
   readonly content: Type<unknown>;
-  /** Extra application providers (most services are `providedIn: 'root'` and need none). */
-  readonly providers?: readonly (Provider | EnvironmentProviders)[];
 }
 
 /** The definition the element was started with, for the kit's root component. */

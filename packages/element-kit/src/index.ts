@@ -1,4 +1,5 @@
-// The kit's one entry point: what an Atrium element app uses to become a custom element.
+// The kit's main entry point: what an Atrium element app uses to become a custom element.
+// (`./testing` and `./dev-host` are separate entry points, never part of a production bundle.)
 export { defineElement } from './define-element';
 export type { ElementDefinition } from './element-definition';
 export { ElementHost } from './element-host';
