@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GraphQLError, GraphQLScalarType, Kind, type ExecutionResult } from 'graphql';
+import fastifyWebsocket from '@fastify/websocket';
 import mercurius from 'mercurius';
 import {
   AuthError,
@@ -13,7 +14,12 @@ import {
 import { ensureTable, openDynamo, type DynamoEngine, type DynamoTarget } from './dynamo-engine.ts';
 import { PaymentsError, PAYMENTS_ERRORS, type PaymentsErrorCode } from './errors.ts';
 import { DEFAULT_LIMITS, exceedsTokens, limitRules, type GraphqlLimits } from './graphql-limits.ts';
-import { createEmitter, tokenExpiry } from './live-updates.ts';
+import {
+  connectionInitAuthorization,
+  createRedisFanout,
+  guardConnections,
+  tokenExpiry,
+} from './live-updates.ts';
 import { readAnnotatedSchema, type ModelDefinition } from './model-definition.ts';
 import {
   MAX_LIMIT,
@@ -28,7 +34,7 @@ import { PaginationCursor } from './pagination-cursor.ts';
 import { accountsApiDirectory } from './accounts-directory.ts';
 import { createPaymentBehaviour, PAYMENT_EXTENSION, paymentExtensionResolvers } from './payment-rules.ts';
 import { loadSecretKey } from './secret-key.ts';
-import { TenantRateLimit } from './tenant-rate-limit.ts';
+import { createTenantRateLimit } from './tenant-rate-limit.ts';
 
 /** The annotated schema shipped with the service. */
 export const SCHEMA_FILE = new URL('../schema/schema.graphql', import.meta.url);
@@ -44,7 +50,7 @@ export interface PaymentsOptions {
   readonly dataDir: string;
   /** The signing key itself, instead of the file in `dataDir` (tests, or a secret store). */
   readonly secretKey?: Buffer | undefined;
-  /** Redis for subscription fan-out across instances; in memory when undefined. */
+  /** Redis for subscription fan-out and the per-tenant rate limit across instances; in memory when undefined. */
   readonly redisUrl?: string | undefined;
   /** Production: introspection off. */
   readonly production?: boolean | undefined;
@@ -159,7 +165,14 @@ export default async function paymentsPlugin(app: FastifyInstance, options: Paym
   const annotated = readAnnotatedSchema(options.schemaSdl ?? (await readFile(SCHEMA_FILE, 'utf8')));
   const secret = options.secretKey ?? (await loadSecretKey(options.dataDir));
   const cursor = new PaginationCursor(secret);
-  const rateLimit = new TenantRateLimit(options.rateLimit?.perSecond ?? 200, options.rateLimit?.burst ?? 400);
+  const rateLimit = createTenantRateLimit({
+    perSecond: options.rateLimit?.perSecond ?? 200,
+    burst: options.rateLimit?.burst ?? 400,
+    redisUrl: options.redisUrl,
+    log: app.log,
+  });
+  app.addHook('onClose', async () => rateLimit.close());
+  await rateLimit.ready();
   const corsOrigins = new Set(options.corsOrigins ?? []);
 
   const engine: DynamoEngine = await openDynamo(options.storage);
@@ -273,10 +286,11 @@ export default async function paymentsPlugin(app: FastifyInstance, options: Paym
         .header('www-authenticate', error.wwwAuthenticate)
         .send(problemBody('UNAUTHENTICATED', error.message, { reason: error.code }));
     }
-    if (!rateLimit.take(caller.tenantId)) {
+    const rate = await rateLimit.take(caller.tenantId);
+    if (!rate.allowed) {
       return reply
         .code(429)
-        .header('retry-after', String(rateLimit.retryAfter()))
+        .header('retry-after', String(rate.retryAfterSeconds))
         .send(problemBody('RATE_LIMITED'));
     }
     const body = request.body;
@@ -307,7 +321,25 @@ export default async function paymentsPlugin(app: FastifyInstance, options: Paym
     );
   });
 
-  const emitter = createEmitter(options.redisUrl);
+  // The WebSocket server is registered here, not inside mercurius (which reuses one it finds), so
+  // that every graphql-ws connection, subscribing or not, can be closed when its token expires.
+  const sockets = app as unknown as { websocketServer?: Parameters<typeof guardConnections>[0]['server'] };
+  if (sockets.websocketServer === undefined)
+    await app.register(fastifyWebsocket, { options: { maxPayload: 1_048_576 } });
+  if (sockets.websocketServer === undefined) throw new Error('payments: no WebSocket server registered');
+  const guard = guardConnections({
+    server: sockets.websocketServer,
+    path: `${app.prefix}${path}`,
+    verify: async (payload) => {
+      const token = tokenFrom(connectionInitAuthorization(payload));
+      await verifier.verify(token);
+      return token;
+    },
+    log: app.log,
+  });
+
+  const fanout = options.redisUrl === undefined ? undefined : createRedisFanout(options.redisUrl, app.log);
+  await fanout?.ready();
   await app.register(mercurius, {
     schema: sdl,
     resolvers: resolvers as never,
@@ -326,16 +358,16 @@ export default async function paymentsPlugin(app: FastifyInstance, options: Paym
       context: { reply?: FastifyReply; app?: FastifyInstance },
     ) => formatErrors(execution, context),
     subscription: {
-      ...(emitter === undefined ? {} : { emitter: emitter as never }),
-      context: (socket: unknown) => ({ wsSocket: socket }),
+      ...(fanout === undefined ? {} : { emitter: fanout.emitter as never }),
+      context: async (socket: unknown) => {
+        // A socket the guard refused is closed before onConnect runs, with the guard's close code.
+        await guard.settled(socket);
+        return { wsSocket: socket };
+      },
       onConnect: async (data: { payload?: Record<string, unknown> | null }) => {
-        const payload = data.payload ?? {};
-        const headers = (
-          typeof payload['headers'] === 'object' && payload['headers'] !== null ? payload['headers'] : payload
-        ) as Record<string, unknown>;
-        const header = headers['authorization'] ?? headers['Authorization'];
         try {
-          const token = tokenFrom(typeof header === 'string' ? header : undefined);
+          // The same reading of the payload as the guard's, so both judge the same token.
+          const token = tokenFrom(connectionInitAuthorization(data.payload));
           const caller = await verifier.verify(token);
           return {
             caller,
@@ -352,11 +384,11 @@ export default async function paymentsPlugin(app: FastifyInstance, options: Paym
   } as never);
   const graphql = (app as unknown as { graphql: { pubsub: typeof live.publisher } }).graphql;
   live.publisher = graphql.pubsub;
-  if (emitter !== undefined)
+  if (fanout !== undefined)
     app.addHook('onClose', async () => {
       // Let closing sockets unsubscribe first: ioredis rejects commands on a closed connection.
       await new Promise((resolve) => setTimeout(resolve, 200));
-      await new Promise<void>((resolve) => emitter.close(() => resolve()));
+      await fanout.close();
     });
 
   if (options.healthRoutes !== false) {

@@ -9,7 +9,9 @@ import {
   type RunningServer,
   type TestIssuer,
 } from '@atrium/test-kit';
+import { closeAtExpiry, TOKEN_EXPIRED_CLOSE_CODE } from './live-updates.ts';
 import { startPayments, type PaymentsFixture } from './payments-fixture.ts';
+import { eventually, restartRedisOnPort } from './redis-fixture.ts';
 
 const CREATE = `mutation($input: CreatePaymentInput!) { createPayment(input: $input) { id tenantId _version } }`;
 const input = (message: string) => ({
@@ -47,6 +49,41 @@ function collect(c: Client, query: string, variables: Record<string, unknown> = 
 }
 
 const settle = (ms = 300) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface BareOutcome {
+  readonly acknowledged: boolean;
+  readonly code: number;
+  readonly reason: string;
+  readonly closedAt: number;
+}
+
+/** Opens a graphql-ws connection that never subscribes and reports how it ends (code 0: still open at 4 s). */
+function bareConnection(api: PaymentsFixture, authorization: string): Promise<BareOutcome> {
+  return new Promise((resolve) => {
+    let acknowledged = false;
+    const giveUp = setTimeout(() => {
+      resolve({ acknowledged, code: 0, reason: 'still open', closedAt: Date.now() });
+      Promise.resolve(c.dispose()).catch(() => undefined);
+    }, 4000);
+    const c = createClient({
+      url: `${api.url.replace(/^http/, 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization },
+      lazy: false,
+      retryAttempts: 0,
+      onNonLazyError: () => undefined,
+      on: {
+        connected: () => (acknowledged = true),
+        closed: (event) => {
+          const { code, reason } = event as { code: number; reason: string };
+          clearTimeout(giveUp);
+          resolve({ acknowledged, code, reason, closedAt: Date.now() });
+          Promise.resolve(c.dispose()).catch(() => undefined);
+        },
+      },
+    });
+  });
+}
 
 describe('live updates over graphql-ws (in memory)', () => {
   let issuer: TestIssuer;
@@ -134,8 +171,100 @@ describe('live updates over graphql-ws (in memory)', () => {
   });
 });
 
+describe('graphql-ws connections are bounded by their token', { concurrency: true }, () => {
+  let issuer: TestIssuer;
+  let api: PaymentsFixture;
+  before(async () => {
+    issuer = await startTestIssuer();
+    api = await startPayments(issuer, { listen: true });
+  });
+  after(async () => {
+    await api.close();
+    await issuer.close();
+  });
+
+  it('closes a connection that never subscribes with 4401 when its token expires, not before', async () => {
+    const token = await issuer.mint(demoCaller('A', 'viewer'), { expiresInSeconds: 2 });
+    const exp = (
+      JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { exp: number }
+    ).exp;
+    const outcome = await bareConnection(api, `Bearer ${token}`);
+    assert.equal(outcome.acknowledged, true, 'the connection was accepted first');
+    assert.equal(outcome.code, TOKEN_EXPIRED_CLOSE_CODE);
+    assert.equal(outcome.reason, 'Token expired');
+    assert.ok(outcome.closedAt >= exp * 1000, 'not closed before the token expired');
+    assert.ok(outcome.closedAt < exp * 1000 + 1000, 'closed promptly at expiry');
+  });
+
+  it('closes a socket that never sends connection_init (4408)', async () => {
+    const socket = new WebSocket(`${api.url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws');
+    const opened = Date.now();
+    const code = await new Promise<number>((resolve) => {
+      const giveUp = setTimeout(() => resolve(0), 4000);
+      socket.once('close', (c) => {
+        clearTimeout(giveUp);
+        resolve(c);
+      });
+    });
+    socket.terminate();
+    assert.equal(code, 4408);
+    assert.ok(Date.now() - opened >= 2500);
+  });
+
+  it('refuses connection_init with an expired, forged, foreign-issuer or tenantless token', async () => {
+    const viewer = demoCaller('A', 'viewer');
+    const tokens = {
+      expired: await issuer.mint(viewer, { expiresInSeconds: -60 }),
+      forged: await issuer.mint(viewer, { foreignKey: true }),
+      foreignIssuer: await issuer.mint(viewer, { issuer: 'https://elsewhere.example/auth' }),
+      foreignAudience: await issuer.mint(viewer, { audience: 'another-api' }),
+      tenantless: await issuer.mint({ ...viewer, tenantId: undefined }),
+    };
+    for (const [name, token] of Object.entries(tokens)) {
+      const outcome = await bareConnection(api, `Bearer ${token}`);
+      assert.equal(outcome.acknowledged, false, `${name} token refused`);
+      // graphql-ws clients re-authenticate on 4401 and give up on 4403.
+      assert.deepEqual(
+        [outcome.code, outcome.reason],
+        name === 'expired' ? [4401, 'Token expired'] : [4403, 'Forbidden'],
+        name,
+      );
+    }
+    assert.deepEqual(
+      [(await bareConnection(api, 'Bearer nope')).code, (await bareConnection(api, '')).code],
+      [4403, 4403],
+      'a malformed or missing token is forbidden',
+    );
+    // The same client with a valid token is acknowledged, so the refusals above are the tokens'.
+    const valid = await issuer.mint(viewer, { expiresInSeconds: 1 });
+    assert.equal((await bareConnection(api, `Bearer ${valid}`)).acknowledged, true);
+  });
+});
+
+describe('closeAtExpiry', () => {
+  it('clears its timer when the socket closes first', async () => {
+    const closes: number[] = [];
+    let onClose: () => void = () => undefined;
+    const socket = {
+      close: (code?: number) => closes.push(code ?? 0),
+      once: (_event: 'close', listener: () => void) => (onClose = listener),
+    };
+    closeAtExpiry({ wsSocket: socket, tokenExpiresAt: Date.now() + 50 });
+    onClose();
+    await settle(120);
+    assert.deepEqual(closes, []);
+
+    const other = { ...socket, once: () => undefined };
+    closeAtExpiry({ wsSocket: other, tokenExpiresAt: Date.now() + 20 });
+    closeAtExpiry({ wsSocket: other, tokenExpiresAt: Date.now() + 20 });
+    await settle(80);
+    assert.deepEqual(closes, [TOKEN_EXPIRED_CLOSE_CODE], 'armed once per socket');
+  });
+});
+
 describe('live updates across two instances through Redis', () => {
   let redis: RunningServer;
+  let restarted: { stop(): Promise<void> } | undefined;
   let issuer: TestIssuer;
   let one: PaymentsFixture;
   let two: PaymentsFixture;
@@ -150,6 +279,7 @@ describe('live updates across two instances through Redis', () => {
     await two.close();
     await issuer.close();
     await redis.stop();
+    await restarted?.stop();
   });
 
   it('a subscriber on one instance receives a change made through the other, in its tenant only', async () => {
@@ -170,5 +300,32 @@ describe('live updates across two instances through Redis', () => {
     assert.equal(bEvents.events.length, 0);
     await a.dispose();
     await b.dispose();
+  });
+
+  it('keeps writes fast while Redis is down, and delivers changes again once it is back', async () => {
+    const a = client(one, await issuer.mint(demoCaller('A', 'viewer')));
+    const events = collect(a, 'subscription { onCreatePayment { message } }');
+    await settle(500);
+    const member = await issuer.mint(demoCaller('A', 'member'));
+    const port = redis.port;
+    await redis.stop();
+    const started = Date.now();
+    const during = await two.gql(member, CREATE, { input: input('while redis is down') });
+    assert.equal(during.status, 200);
+    assert.ok(during.body.data?.['createPayment'], 'the write is committed');
+    assert.ok(Date.now() - started < 1500, `the write did not wait for Redis (${Date.now() - started} ms)`);
+
+    restarted = await restartRedisOnPort(port);
+    const delivered = await eventually(async () => {
+      await two.gql(member, CREATE, { input: input('after redis') });
+      await settle(200);
+      return events.events.length > 0;
+    }, 6000);
+    assert.ok(delivered, 'the subscriber on the other instance hears changes again');
+    assert.ok(
+      events.events.every((e) => (e['onCreatePayment'] as { message: string }).message === 'after redis'),
+      'a change made while Redis was down is not delivered later (its live update is lost)',
+    );
+    await a.dispose();
   });
 });
