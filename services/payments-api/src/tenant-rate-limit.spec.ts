@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
 import {
   demoCaller,
+  freePort,
   startRedisServer,
   startTestIssuer,
   type RunningServer,
@@ -167,5 +168,29 @@ describe('shared rate limit outage reporting', () => {
       createTenantRateLimit({ perSecond: 0, burst: 1, redisUrl: 'redis://127.0.0.1:1', log }) instanceof
         TenantRateLimit,
     );
+  });
+});
+
+describe('starting with Redis unreachable', () => {
+  it('starts, serves and limits per instance, and closes without waiting for Redis', async () => {
+    const issuer = await startTestIssuer();
+    const port = await freePort();
+    const started = Date.now();
+    const api = await startPayments(issuer, {
+      redisUrl: `redis://127.0.0.1:${port}`,
+      rateLimit: { perSecond: 0.1, burst: 2 },
+    });
+    try {
+      assert.ok(Date.now() - started < 6000, 'start-up waits for Redis only briefly');
+      const a = await issuer.mint(demoCaller('A', 'viewer'));
+      const statuses = [];
+      for (let i = 0; i < 3; i += 1) statuses.push((await api.gql(a, LIST)).status);
+      assert.deepEqual(statuses, [200, 200, 429]);
+    } finally {
+      const closing = Date.now();
+      await api.close();
+      assert.ok(Date.now() - closing < 2500, 'shutdown does not hang on the absent Redis');
+      await issuer.close();
+    }
   });
 });
