@@ -6,9 +6,13 @@ import { dataDir, hostCli, loginAt } from '../src/atrium.ts';
 
 const repo = new URL('../../', import.meta.url).pathname;
 
+/** The copies made by this run, removed at the end whatever happened. */
+const copies: string[] = [];
+
 /** A copy of the payments build with a changed entry: a new version without rebuilding anything. */
 async function variantOfPayments(version: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'atrium-e2e-build-'));
+  copies.push(dir);
   await cp(join(repo, 'apps/payments/dist/browser'), dir, { recursive: true });
   const manifestPath = join(dir, 'atrium-manifest.json');
   const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { version: string; entry: string };
@@ -40,6 +44,7 @@ test('a missing payments entry shows Retry there only; rollback and publish chan
     await scenario(page, request, original);
   } finally {
     while ((await liveVersion(request)).version !== original.version) await hostCli('rollback', 'payments');
+    await Promise.all(copies.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
   }
 });
 
@@ -85,7 +90,4 @@ async function scenario(
   await page.reload();
   expect((await loaded).status()).toBe(200);
   await expect(page.locator('atrium-payments')).toBeAttached();
-
-  await rm(broken, { recursive: true, force: true });
-  await rm(good, { recursive: true, force: true });
 }
