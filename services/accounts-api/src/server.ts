@@ -5,7 +5,9 @@ import { loadConfig } from './config.ts';
 
 // The standalone accounts API: only listens and shuts down; everything else is the plugin.
 const config = loadConfig(process.env);
-const app = Fastify({ logger: { level: config.logLevel } });
+// A first start may create the embedded PGlite database: seconds on a busy machine, more than
+// Fastify's 10 s default per plugin.
+const app = Fastify({ logger: { level: config.logLevel }, pluginTimeout: 60_000 });
 const databases = await openAccountsDatabase(config.database);
 app.addHook('onClose', async () => databases.close());
 try {

@@ -47,6 +47,9 @@ export async function createEmbeddedServer(
     // While closing, new requests get 503 and in-flight ones finish.
     return503OnClosing: true,
     bodyLimit: 1024 * 1024,
+    // A first start opens (and may create) the embedded PGlite databases: seconds, and more than
+    // Fastify's 10 s default per plugin when the two cores are busy.
+    pluginTimeout: 60_000,
   });
 
   await app.register(identityApp, { prefix: '/auth', config: identity });

@@ -17,6 +17,8 @@ const app = Fastify({
   trustProxy: config.trustProxy,
   requestIdHeader: 'x-request-id',
   return503OnClosing: true,
+  // The embedded PGlite database may be created on a first start: seconds on a busy machine.
+  pluginTimeout: 60_000,
 });
 await app.register(identityApp, { prefix: config.basePath, config });
 await app.listen({ port: config.port, host: config.host });
