@@ -172,7 +172,8 @@ export default async function paymentsPlugin(app: FastifyInstance, options: Paym
     log: app.log,
   });
   app.addHook('onClose', async () => rateLimit.close());
-  await rateLimit.ready();
+  // Redis connects while the tables are set up; both waits are bounded (ADR 0105).
+  const rateLimitReady = rateLimit.ready();
   const corsOrigins = new Set(options.corsOrigins ?? []);
 
   const engine: DynamoEngine = await openDynamo(options.storage);
@@ -339,7 +340,7 @@ export default async function paymentsPlugin(app: FastifyInstance, options: Paym
   });
 
   const fanout = options.redisUrl === undefined ? undefined : createRedisFanout(options.redisUrl, app.log);
-  await fanout?.ready();
+  await Promise.all([rateLimitReady, fanout?.ready()]);
   await app.register(mercurius, {
     schema: sdl,
     resolvers: resolvers as never,
