@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openAccountsDatabase } from '@atrium/accounts-api/app';
@@ -117,13 +118,11 @@ for (const service of processes) {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
+  // Line by line: a chunk may end mid-line, and the prefix belongs at the start of each line only.
   const prefix = `[${service.name}] `;
-  child.stdout?.on('data', (chunk: Buffer) =>
-    process.stdout.write(chunk.toString().replace(/^(?=.)/gm, prefix)),
-  );
-  child.stderr?.on('data', (chunk: Buffer) =>
-    process.stderr.write(chunk.toString().replace(/^(?=.)/gm, prefix)),
-  );
+  if (child.stdout) createInterface({ input: child.stdout }).on('line', (line) => console.log(prefix + line));
+  if (child.stderr)
+    createInterface({ input: child.stderr }).on('line', (line) => console.error(prefix + line));
   child.once('exit', (code, signal) => {
     if (stopping) return;
     // Ctrl-C or a SIGTERM to the whole process group reaches the children too: a clean exit of
