@@ -22,10 +22,8 @@ const isString = (value: unknown): value is string => typeof value === 'string' 
 
 /** Fetches and checks `/config.json`; throws naming the missing fields. */
 export async function loadRuntimeConfig(fetchImpl: typeof fetch = fetch): Promise<RuntimeConfig> {
-  const response = await fetchImpl(CONFIG_URL, {
-    headers: { accept: 'application/json' },
-    cache: 'no-cache',
-  });
+  // Plain GET, so it takes the response index.html preloads; the host's `no-cache` revalidates it.
+  const response = await fetchImpl(CONFIG_URL);
   if (!response.ok) throw new Error(`${CONFIG_URL} answered ${response.status}`);
   const value = (await response.json()) as Partial<RuntimeConfig>;
   const missing = [

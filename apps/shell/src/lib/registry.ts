@@ -3,10 +3,9 @@ import { REGISTRY_URL } from '../config/runtime-config.ts';
 
 /** Fetches `/registry.json` (revalidated every time: the host answers 304 when nothing changed). */
 export async function fetchRegistry(fetchImpl: typeof fetch = fetch): Promise<Registry> {
-  const response = await fetchImpl(REGISTRY_URL, {
-    headers: { accept: 'application/json' },
-    cache: 'no-cache',
-  });
+  // Plain GET, so the first one takes the response index.html preloads; the host answers
+  // `no-cache` with an ETag, so every later one (Retry) is revalidated.
+  const response = await fetchImpl(REGISTRY_URL);
   if (!response.ok) throw new Error(`${REGISTRY_URL} answered ${response.status}`);
   const value: unknown = await response.json();
   const problems = registryProblems(value);
