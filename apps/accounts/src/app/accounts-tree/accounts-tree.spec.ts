@@ -3,8 +3,7 @@ import { MATERIAL_ANIMATIONS } from '@angular/material/core';
 import type { Role } from '@atrium/contracts';
 import { screen, within } from '@testing-library/dom';
 import userEvent from '@testing-library/user-event';
-import { FETCH } from '../accounts-api/accounts-client';
-import { ElementHost } from '@atrium/element-kit';
+import { ElementHost, FETCH } from '@atrium/element-kit';
 import { InMemoryAccountsApi, account, testContext } from '../../testing/in-memory-accounts-api';
 import { AccountsTree } from './accounts-tree';
 

@@ -1,6 +1,5 @@
 import { Injectable, inject } from '@angular/core';
-import { ElementHost } from '@atrium/element-kit';
-import { FETCH } from '../payments-api/graphql-request';
+import { ElementHost, FETCH } from '@atrium/element-kit';
 
 const MAX_PAGES = 10;
 

@@ -1,12 +1,6 @@
-import { Injectable, InjectionToken, inject } from '@angular/core';
-import { ElementHost } from '@atrium/element-kit';
+import { Injectable, inject } from '@angular/core';
+import { ElementHost, FETCH } from '@atrium/element-kit';
 import { toJsonWithDecimals } from './json-decimal';
-
-/** The fetch used for API calls; component tests swap in an in-memory server. */
-export const FETCH = new InjectionToken<typeof fetch>('FETCH', {
-  providedIn: 'root',
-  factory: () => globalThis.fetch.bind(globalThis),
-});
 
 /** One GraphQL error as the API returns it (AppSync shape, plus `extensions.code`). */
 export interface GraphqlErrorItem {
