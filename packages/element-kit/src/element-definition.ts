@@ -1,4 +1,4 @@
-import { InjectionToken, type Type } from '@angular/core';
+import { InjectionToken, type Injector, type Type } from '@angular/core';
 
 /**
  * What makes one micro-frontend element different from the other; everything else is the kit's.
@@ -11,6 +11,13 @@ export interface ElementDefinition {
   readonly title: string;
   /** The feature component shown once the shell has handed over its context. */
   readonly content: Type<unknown>;
+  /**
+   * Starts the feature's first requests as soon as the context arrives, before its view is built.
+   * Building the view is one long task on a slow CPU, and a request started inside it (behind the
+   * `await` of the access token) would only leave after it; started here, it is on the wire while
+   * the view is built. The feature picks the answers up through its (root) services.
+   */
+  readonly prefetch?: (injector: Injector) => void;
 }
 
 /** The definition the element was started with, for the kit's root component. */

@@ -3,6 +3,7 @@ import {
   Component,
   DestroyRef,
   ElementRef,
+  Injector,
   ViewEncapsulation,
   ViewContainerRef,
   effect,
@@ -78,14 +79,29 @@ export class ElementRoot {
         }
       });
     });
-    // The feature appears once the shell has handed over its context (its services need it).
+    // The feature appears once the shell has handed over its context (its services need it). Its
+    // first requests start at once; its view is built in the next task, so that the microtasks
+    // that send those requests run in between (see ElementDefinition.prefetch).
+    const injector = inject(Injector);
+    let building: ReturnType<typeof setTimeout> | undefined;
+    inject(DestroyRef).onDestroy(() => clearTimeout(building));
     effect(() => {
       const slot = this.content();
       const ready = this.host.context() !== undefined;
       untracked(() => {
         if (!slot) return;
-        if (ready && slot.length === 0) slot.createComponent(this.definition.content);
-        else if (!ready) slot.clear();
+        if (ready && slot.length === 0 && building === undefined) {
+          this.definition.prefetch?.(injector);
+          building = setTimeout(() => {
+            building = undefined;
+            if (this.host.context() !== undefined && slot.length === 0)
+              slot.createComponent(this.definition.content);
+          });
+        } else if (!ready) {
+          clearTimeout(building);
+          building = undefined;
+          slot.clear();
+        }
       });
     });
   }

@@ -3,16 +3,30 @@
 
 const DECIMAL = /^(?:0|[1-9]\d*)(?:\.\d+)?$/;
 
+// Building an Intl formatter costs far more than formatting with one, and tables format every
+// cell on every change detection: one formatter per locale and currency, made once.
+const formatters = new Map<string, Intl.NumberFormat>();
+function currencyFormat(locale: string | undefined, currency: string): Intl.NumberFormat {
+  const key = `${locale ?? ''}|${currency}`;
+  let format = formatters.get(key);
+  if (format === undefined) {
+    format = new Intl.NumberFormat(locale, { style: 'currency', currency });
+    formatters.set(key, format);
+  }
+  return format;
+}
+let currencies: ReadonlySet<string> | undefined;
+
 /** True when `code` is an ISO 4217 currency code this browser knows (e.g. DKK, EUR, JPY). */
 export function isCurrencyCode(code: string): boolean {
   if (!/^[A-Z]{3}$/.test(code)) return false;
-  return Intl.supportedValuesOf('currency').includes(code);
+  currencies ??= new Set(Intl.supportedValuesOf('currency'));
+  return currencies.has(code);
 }
 
 /** Digits after the decimal point the currency allows (DKK 2, JPY 0, KWD 3). */
 export function currencyMinorUnits(code: string): number {
-  return new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions()
-    .maximumFractionDigits as number;
+  return currencyFormat('en', code).resolvedOptions().maximumFractionDigits as number;
 }
 
 /** Normalises user input ("1 234,50" is refused, " 12.5 " becomes "12.5"); undefined when not a plain decimal. */
@@ -43,9 +57,7 @@ export function formatMoney(amount: string | number, currency: string, locale?: 
   // A JSON number is turned into its shortest round-trip string, which is exactly what the API sent.
   const exact = typeof amount === 'number' ? String(amount) : amount;
   try {
-    return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(
-      exact as Intl.StringNumericLiteral,
-    );
+    return currencyFormat(locale, currency).format(exact as Intl.StringNumericLiteral);
   } catch {
     return `${exact} ${currency}`;
   }

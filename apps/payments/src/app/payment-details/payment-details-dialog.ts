@@ -5,6 +5,7 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { formatMoney } from '@atrium/money';
 import type { AuditRecord, Payment } from '../payments-api/payment';
 import { PaymentsClient } from '../payments-api/payments-client';
+import { formatDueDate, formatTimestamp } from '../payment-dates';
 
 /** A payment with its audit trail; opened from the table or a deep link (/payments/<id>). */
 @Component({
@@ -31,13 +32,11 @@ export class PaymentDetailsDialog {
   }
 
   protected when(iso: string): string {
-    return new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(
-      new Date(iso),
-    );
+    return formatTimestamp(iso);
   }
 
   protected day(iso: string): string {
-    return new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(iso));
+    return formatDueDate(iso);
   }
 
   private async load(): Promise<void> {

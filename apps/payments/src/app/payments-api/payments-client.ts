@@ -36,12 +36,31 @@ const AUDIT = `query PaymentAudit($paymentId: ID!) { paymentAudit(paymentId: $pa
 
 const SORT_FIELDS = { createdAt: 'CREATED_AT', dueDate: 'DUE_DATE', amount: 'AMOUNT' } as const;
 
+const requestKey = (r: ListRequest): string =>
+  JSON.stringify([r.limit, r.nextToken, r.filter, r.sortField, r.sortDirection]);
+
 /** The payments GraphQL operations the UI uses, typed. */
 @Injectable({ providedIn: 'root' })
 export class PaymentsClient {
   private readonly graphql = inject(GraphqlRequest);
 
-  async list(request: ListRequest): Promise<PaymentPage> {
+  /** A page asked for before anyone needed it (the element's first page), until it is taken. */
+  private prefetched: { readonly key: string; readonly page: Promise<PaymentPage> } | undefined;
+
+  /** Starts `list(request)` now; the next `list` with the same request takes this answer. */
+  prefetch(request: ListRequest): void {
+    const page = this.fetchPage(request);
+    page.catch(() => {}); // the caller of `list` sees the failure
+    this.prefetched = { key: requestKey(request), page };
+  }
+
+  list(request: ListRequest): Promise<PaymentPage> {
+    const prefetched = this.prefetched;
+    this.prefetched = undefined;
+    return prefetched?.key === requestKey(request) ? prefetched.page : this.fetchPage(request);
+  }
+
+  private async fetchPage(request: ListRequest): Promise<PaymentPage> {
     const text = request.filter.trim();
     const value = JSON.stringify(text);
     const filter = text

@@ -21,13 +21,23 @@ import { formatMoney } from '@atrium/money';
 import { PaymentDetailsDialog } from '../payment-details/payment-details-dialog';
 import { PaymentFormDialog, type PaymentFormData } from '../payment-form/payment-form-dialog';
 import { GraphqlRequestError } from '../payments-api/graphql-request';
-import type { Payment, PaymentSortField, SortDirection } from '../payments-api/payment';
+import type { ListRequest, Payment, PaymentSortField, SortDirection } from '../payments-api/payment';
 import { PaymentsClient } from '../payments-api/payments-client';
 import { PaymentsLive } from '../payments-api/payments-live';
+import { formatDueDate } from '../payment-dates';
 
 type LoadState = 'loading' | 'ready' | 'error';
 
 /** The tenant's payments: a server-side paged, sorted and filtered table with its actions. */
+/** What the table shows first: the newest ten, unfiltered (the element prefetches exactly this). */
+export const FIRST_PAGE: ListRequest = {
+  limit: 10,
+  nextToken: null,
+  filter: '',
+  sortField: 'createdAt',
+  sortDirection: 'DESC',
+};
+
 @Component({
   selector: 'atrium-payments-table',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -56,10 +66,10 @@ export class PaymentsTable {
   protected readonly error = signal('');
   protected readonly payments = signal<readonly Payment[]>([]);
   protected readonly pageIndex = signal(0);
-  protected readonly pageSize = signal(10);
-  protected readonly sortField = signal<PaymentSortField>('createdAt');
-  protected readonly sortDirection = signal<SortDirection>('DESC');
-  protected readonly filter = signal('');
+  protected readonly pageSize = signal(FIRST_PAGE.limit);
+  protected readonly sortField = signal<PaymentSortField>(FIRST_PAGE.sortField);
+  protected readonly sortDirection = signal<SortDirection>(FIRST_PAGE.sortDirection);
+  protected readonly filter = signal(FIRST_PAGE.filter);
   /** Bumped to reload the current page with the same cursor. */
   private readonly reloads = signal(0);
   /** nextToken that fetches page i (page 0 starts without one); cursor paging has no total count. */
@@ -106,9 +116,7 @@ export class PaymentsTable {
   }
 
   protected dueDateOf(payment: Payment): string {
-    return new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' }).format(
-      new Date(payment.dueDate),
-    );
+    return formatDueDate(payment.dueDate);
   }
 
   protected statusOf(payment: Payment): string {
