@@ -16,18 +16,18 @@ export type BootResult =
  * login page. The registry is read once here (it needs no token) and re-read on Retry.
  */
 export async function bootstrap(): Promise<BootResult> {
+  const path = window.location.pathname;
   const registryRequest = fetchRegistry().catch(() => undefined);
+  // Whatever the sign-in takes, the page ends on this route (or, via the login, back on it with
+  // the code already in the HTTP cache): its element loads from the first moment.
+  void registryRequest.then((registry) => {
+    if (registry !== undefined)
+      preloadElementFor(registry.microFrontends, path, scriptElementLoader, ELEMENT_LOAD_TIMEOUT_MS);
+  });
   const config = await loadRuntimeConfig();
   const manager = createUserManager(config, window.location.origin);
   let user = await manager.getUser();
-  if (window.location.pathname !== CALLBACK_PATH && user === null) {
-    const path = window.location.pathname;
-    void registryRequest.then((registry) => {
-      if (registry !== undefined)
-        preloadElementFor(registry.microFrontends, path, scriptElementLoader, ELEMENT_LOAD_TIMEOUT_MS);
-    });
-    user = await signInSilently(manager);
-  }
+  if (path !== CALLBACK_PATH && user === null) user = await signInSilently(manager);
   if (window.location.pathname === CALLBACK_PATH) {
     try {
       user = await manager.signinRedirectCallback();

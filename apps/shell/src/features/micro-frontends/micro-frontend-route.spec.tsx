@@ -49,6 +49,15 @@ describe('micro-frontend routes', () => {
     expect(loader.calls.map((c) => c.name)).toEqual(['payments', 'accounts']);
   });
 
+  it('mounts an element that is already defined (preloaded during sign-in) in its first render', () => {
+    const payments = entry('payments');
+    customElements.define(payments.element, class extends HTMLElement {});
+    renderShell('/payments', { initialRegistry: registryOf(payments) });
+    // No waiting: the render that shows the route already holds the element, with its context.
+    expect(mounted(payments).context?.basePath).toBe('/payments');
+    expect(screen.queryByText(/Loading/)).toBeNull();
+  });
+
   it('follows the element navigating, and tells it about back/forward', async () => {
     const payments = entry('payments');
     renderShell('/payments', { initialRegistry: registryOf(payments) });

@@ -10,6 +10,8 @@ type Status =
   | { readonly kind: 'loading' }
   | { readonly kind: 'ready' }
   | { readonly kind: 'failed'; readonly message: string };
+const LOADING: Status = { kind: 'loading' };
+const READY: Status = { kind: 'ready' };
 
 /** The path below `basePath` (with query and fragment) the address bar shows: '' for the root. */
 export function subPathOf(basePath: string, pathname: string, search: string, hash: string): string {
@@ -29,7 +31,11 @@ export function MicroFrontendRoute({ name }: { name: string }) {
   const location = useLocation();
   const navigate = useNavigate();
   const [attempt, setAttempt] = useState(0);
-  const [status, setStatus] = useState<Status>({ kind: 'loading' });
+  // An element already defined (preloaded during sign-in, or a route visited before) shows at once,
+  // in this first render, instead of one loading render later.
+  const [status, setStatus] = useState<Status>(() =>
+    entry !== undefined && customElements.get(entry.element) !== undefined ? READY : LOADING,
+  );
   const subPath =
     entry === undefined ? '' : subPathOf(entry.route, location.pathname, location.search, location.hash);
   // The deep link the route was opened with; later moves reach the element as route-change events.
@@ -44,9 +50,9 @@ export function MicroFrontendRoute({ name }: { name: string }) {
     const entry = entryRef.current;
     if (entry === undefined) return;
     let current = true;
-    setStatus({ kind: 'loading' });
+    if (customElements.get(entry.element) === undefined) setStatus(LOADING);
     loader.load(entry, { timeoutMs: elementTimeoutMs, attempt }).then(
-      () => current && setStatus({ kind: 'ready' }),
+      () => current && setStatus((status) => (status.kind === 'ready' ? status : READY)),
       (error: unknown) =>
         current &&
         setStatus({
