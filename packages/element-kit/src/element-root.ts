@@ -17,6 +17,7 @@ import { MatDialog } from '@angular/material/dialog';
 import { SHELL_EVENTS, type ElementContext, type RouteChangeDetail } from '@atrium/contracts';
 import { ELEMENT_DEFINITION } from './element-definition';
 import { ElementHost } from './element-host';
+import { markFirstRender } from './first-render-mark';
 import { ShadowOverlayContainer } from './shadow-overlay-container';
 
 /**
@@ -83,6 +84,7 @@ export class ElementRoot {
     // first requests start at once; its view is built in the next task, so that the microtasks
     // that send those requests run in between (see ElementDefinition.prefetch).
     const injector = inject(Injector);
+    markFirstRender(`${this.definition.tag}:heading`, injector);
     let building: ReturnType<typeof setTimeout> | undefined;
     inject(DestroyRef).onDestroy(() => clearTimeout(building));
     effect(() => {

@@ -4,4 +4,5 @@ export { FETCH } from './api-fetch';
 export { defineElement } from './define-element';
 export type { ElementDefinition } from './element-definition';
 export { ElementHost } from './element-host';
+export { markFirstRender } from './first-render-mark';
 export { ConfirmDialog, type ConfirmDialogData } from './confirm-dialog';

@@ -39,5 +39,11 @@ describe('<atrium-payments> start-up', () => {
       sortDirection: 'DESC',
     });
     expect(tableBuiltWhenAsked).toEqual([false]);
+    // What bench/frontend and real-user monitoring read: the heading and the first rows, once each.
+    const marks = performance.getEntriesByType('mark').map((m) => m.name);
+    expect(marks.filter((m) => m.startsWith('atrium:')).sort()).toEqual([
+      'atrium:atrium-payments:data',
+      'atrium:atrium-payments:heading',
+    ]);
   });
 });

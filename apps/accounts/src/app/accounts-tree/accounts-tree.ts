@@ -16,7 +16,7 @@ import { MatTree, MatTreeModule } from '@angular/material/tree';
 import { AccountFormDialog, type AccountFormData } from '../account-form/account-form-dialog';
 import type { Account } from '../accounts-api/account';
 import { AccountsClient, ApiProblem } from '../accounts-api/accounts-client';
-import { ConfirmDialog, type ConfirmDialogData, ElementHost } from '@atrium/element-kit';
+import { ConfirmDialog, type ConfirmDialogData, ElementHost, markFirstRender } from '@atrium/element-kit';
 import { formatMoney } from '@atrium/money';
 import {
   groupAccounts,
@@ -138,6 +138,7 @@ export class AccountsTree {
       this.accounts.set(await this.client.listAll());
       this.loaded.set(true);
       this.state.set('ready');
+      markFirstRender('atrium-accounts:data', this.injector);
       // Both groups start open; later reloads keep what the user opened or closed (expansionKey).
       if (!this.expandedOnce) {
         afterNextRender(

@@ -36,6 +36,12 @@ const AUDIT = `query PaymentAudit($paymentId: ID!) { paymentAudit(paymentId: $pa
 
 const SORT_FIELDS = { createdAt: 'CREATED_AT', dueDate: 'DUE_DATE', amount: 'AMOUNT' } as const;
 
+interface Prefetched {
+  readonly key: string;
+  readonly page: Promise<PaymentPage>;
+  arrived?: PaymentPage;
+}
+
 const requestKey = (r: ListRequest): string =>
   JSON.stringify([r.limit, r.nextToken, r.filter, r.sortField, r.sortDirection]);
 
@@ -45,13 +51,25 @@ export class PaymentsClient {
   private readonly graphql = inject(GraphqlRequest);
 
   /** A page asked for before anyone needed it (the element's first page), until it is taken. */
-  private prefetched: { readonly key: string; readonly page: Promise<PaymentPage> } | undefined;
+  private prefetched: Prefetched | undefined;
 
   /** Starts `list(request)` now; the next `list` with the same request takes this answer. */
   prefetch(request: ListRequest): void {
-    const page = this.fetchPage(request);
-    page.catch(() => {}); // the caller of `list` sees the failure
-    this.prefetched = { key: requestKey(request), page };
+    const prefetched: Prefetched = { key: requestKey(request), page: this.fetchPage(request) };
+    // The caller of `list` sees a failure; an answer is kept for `takeArrived`.
+    prefetched.page.then((page) => (prefetched.arrived = page)).catch(() => {});
+    this.prefetched = prefetched;
+  }
+
+  /**
+   * The prefetched page for `request` if it has already arrived — then it is taken, and the table
+   * shows it in its very first render rather than one render (a task at 4x CPU) later.
+   */
+  takeArrived(request: ListRequest): PaymentPage | undefined {
+    const prefetched = this.prefetched;
+    if (prefetched?.key !== requestKey(request) || prefetched.arrived === undefined) return undefined;
+    this.prefetched = undefined;
+    return prefetched.arrived;
   }
 
   list(request: ListRequest): Promise<PaymentPage> {
