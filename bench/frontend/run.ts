@@ -182,6 +182,22 @@ function noteElementMarks(route: 'payments' | 'accounts'): void {
   }).observe({ type: 'mark', buffered: true });
 }
 
+/**
+ * This machine's speed at the moment: a fixed loop in the browser at 1x (ms). The same code measured
+ * 15-20 % apart within an hour on this shared machine; results compare only beside this number.
+ */
+async function calibrate(browser: Browser): Promise<number> {
+  const page = await browser.newPage();
+  const ms = await page.evaluate(() => {
+    const start = performance.now();
+    let x = 0;
+    for (let i = 0; i < 100_000_000; i++) x = (x * 31 + i) | 0;
+    return performance.now() - start + (x === 0.5 ? 1 : 0);
+  });
+  await page.close();
+  return Math.round(ms);
+}
+
 const median = (xs: number[]): number | null => {
   if (xs.length === 0) return null;
   const s = [...xs].sort((a, b) => a - b);
@@ -242,6 +258,7 @@ const browser = await chromium.launch({
 });
 try {
   await ensurePayments(server.url, 20);
+  const calibrationMs = await calibrate(browser);
   const state = await login(browser, server.url);
   const results: Record<string, unknown> = {};
   const rows: string[][] = [];
@@ -313,10 +330,13 @@ try {
   console.log(
     `targets: /payments total <= ${TARGETS.payments / 1024} kB brotli; table visible within ${TARGETS.tableMs} ms; zone.js never loaded`,
   );
+  console.log(
+    `machine: a fixed 1e8-step loop took ${calibrationMs} ms in the browser at 1x (compare runs beside it)`,
+  );
   await mkdir(join(repo, 'bench/results'), { recursive: true });
   await writeFile(
     join(repo, 'bench/results/frontend.json'),
-    `${JSON.stringify({ measuredAt: new Date().toISOString(), targets: TARGETS, ...results }, null, 2)}\n`,
+    `${JSON.stringify({ measuredAt: new Date().toISOString(), calibrationMs, targets: TARGETS, ...results }, null, 2)}\n`,
   );
 } finally {
   await browser.close();
