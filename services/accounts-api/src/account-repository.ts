@@ -73,6 +73,9 @@ export function listStatement(tenantId: string, query: ListQuery): { text: strin
   const where = ['tenant_id = $1'];
   if (query.type !== undefined) where.push(`type = $${params.push(query.type)}`);
   if (query.currency !== undefined) where.push(`currency = $${params.push(query.currency)}`);
+  // Compared as stored (normalised by the route, like every write): the unique index answers it.
+  if (query.account_number !== undefined)
+    where.push(`account_number = $${params.push(query.account_number)}`);
   if (query.cursor !== undefined) {
     const position = decodeCursor(query.cursor, sort);
     const value = params.push(position.value);

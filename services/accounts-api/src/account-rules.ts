@@ -11,6 +11,16 @@ export interface AccountFields {
   readonly balance: string;
 }
 
+/** An account number filter as stored (IBAN without spaces, upper case), or a 400 naming why not. */
+export function normalizedAccountNumberFilter(value: string): string {
+  const accountNumber = checkAccountNumber(value);
+  if (!accountNumber.ok)
+    throw new AccountsError('invalid_account_number', `account_number: ${accountNumber.reason}.`, [
+      { pointer: '/querystring/account_number', message: accountNumber.reason },
+    ]);
+  return accountNumber.normalized;
+}
+
 /**
  * The rules a JSON Schema cannot express: IBAN check digits, a currency ICU knows, and no more
  * decimals than the currency has. Returns the fields normalised as stored (IBAN without spaces).

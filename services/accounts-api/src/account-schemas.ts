@@ -103,6 +103,12 @@ export const ListQuery = Type.Object(
     ),
     type: Type.Optional(AccountType),
     currency: Type.Optional(Currency),
+    account_number: Type.Optional({
+      ...AccountNumber,
+      description:
+        'Only the account with this number, however it is spaced or cased (e.g. to check that a ' +
+        "number is one of the tenant's accounts); an invalid number is refused with 400.",
+    }),
     sort: Type.Optional(
       Type.Union(
         SORTS.map((s) => Type.Literal(s)),

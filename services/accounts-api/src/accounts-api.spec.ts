@@ -323,6 +323,28 @@ for (const engine of ENGINES) {
         assert.deepEqual(await all('&currency=SEK'), []);
       });
 
+      test('filters by account number, however it is spaced or cased, and refuses an invalid one', async () => {
+        const [charlie] = (await all('&type=domestic')).filter((a) => a.nickname === 'charlie');
+        const number = charlie?.account_number ?? '';
+        const spaced = number
+          .toLowerCase()
+          .replace(/(.{4})/g, '$1 ')
+          .trim();
+        for (const given of [number, spaced]) {
+          const found = await all(`&account_number=${encodeURIComponent(given)}`);
+          assert.deepEqual(
+            found.map((a) => a.nickname),
+            ['charlie'],
+            given,
+          );
+        }
+        assert.deepEqual(await all(`&account_number=${encodeURIComponent(nextIban())}`), []);
+        const bad = await f.app.inject({ url: `${PREFIX}?account_number=DK5100400440116243`, headers });
+        assert.equal(bad.statusCode, 400);
+        assert.equal(bad.json().code, 'invalid_account_number');
+        assert.equal(bad.json().errors[0].pointer, '/querystring/account_number');
+      });
+
       test('a default page is 50 and the last page has no cursor', async () => {
         const response = await f.app.inject({ url: PREFIX, headers });
         const page = response.json<{ items: unknown[]; next_cursor: string | null }>();
@@ -550,6 +572,11 @@ for (const engine of ENGINES) {
       }
 
       test('list never shows B, whatever A sends', async () => {
+        const byNumber = await f.app.inject({
+          url: `${PREFIX}?account_number=${encodeURIComponent(accountB.account_number)}`,
+          headers: { ...adminA, 'x-tenant-id': 'TenantB' },
+        });
+        assert.deepEqual(byNumber.json().items, []);
         for (const url of [PREFIX, `${PREFIX}?limit=100`, `${PREFIX}?currency=DKK`]) {
           const page = (await f.app.inject({ url, headers: { ...adminA, 'x-tenant-id': 'TenantB' } })).json<{
             items: AccountBody[];
@@ -932,7 +959,7 @@ for (const engine of ENGINES) {
         assert.ok(create.responses['201']);
         assert.ok(create.responses['4XX'] ?? create.responses['4xx']);
         const list = doc.paths[PREFIX].get.parameters.map((p: { name: string }) => p.name).sort();
-        assert.deepEqual(list, ['currency', 'cursor', 'limit', 'sort', 'type']);
+        assert.deepEqual(list, ['account_number', 'currency', 'cursor', 'limit', 'sort', 'type']);
         assert.deepEqual(doc.security, [{ bearer: [] }]);
       });
 

@@ -28,6 +28,7 @@ import {
   ProblemSchema,
 } from './account-schemas.ts';
 import { answerPreflight, applyCors, corsPolicy, isPreflight } from './cors-policy.ts';
+import { normalizedAccountNumberFilter } from './account-rules.ts';
 import { isDatabaseUnavailable, withDeadline } from './database-availability.ts';
 import { etagOf, preconditionOf } from './etag-precondition.ts';
 import { AccountsError, problemOf, type AccountsErrorCode, type FieldError } from './errors.ts';
@@ -280,7 +281,14 @@ export default async function accountsApi(app: FastifyInstance, options: Account
           response: { 200: AccountPage, ...problemResponses },
         },
       },
-      async (request) => onDatabase(repository.list(callerOf(request).tenantId, request.query)),
+      async (request) => {
+        const { account_number } = request.query;
+        const query =
+          account_number === undefined
+            ? request.query
+            : { ...request.query, account_number: normalizedAccountNumberFilter(account_number) };
+        return onDatabase(repository.list(callerOf(request).tenantId, query));
+      },
     );
 
     typed.get(

@@ -138,7 +138,7 @@ describe("a payment's from-account is one of the caller's tenant's accounts", ()
     assert.equal(answer.data?.['createPayment']?.from_account, number);
   });
 
-  test('an account on a later page of the accounts API is found (the payments API follows next_cursor)', async () => {
+  test("an account beyond the first page of the tenant's accounts is found (one exact lookup by number)", async () => {
     // 100 accounts whose nicknames sort first push the demo accounts to the second page of 100.
     for (let i = 0; i < 100; i += 1) {
       const created = await fetch(`${base}/api/accounts`, {

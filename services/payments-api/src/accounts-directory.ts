@@ -1,4 +1,4 @@
-import { comparableAccountNumber } from '@atrium/account-number';
+import { checkAccountNumber } from '@atrium/account-number';
 
 /** Who asks, as the accounts API must see them: the caller's tenant and their own bearer token. */
 export interface AccountsCaller {
@@ -32,9 +32,6 @@ export interface AccountsApiOptions {
   readonly timeoutMs?: number | undefined;
 }
 
-const PAGE_SIZE = 100;
-// A tenant with more accounts than this is not a company's account list: stop rather than loop.
-const MAX_PAGES = 100;
 const MAX_CACHED = 10_000;
 
 /**
@@ -50,15 +47,15 @@ export function accountsApiDirectory(options: AccountsApiOptions): AccountsDirec
   // Keyed by tenant and comparable number; Map order is insertion order, so the first is the oldest.
   const found = new Map<string, { readonly number: string; readonly until: number }>();
 
-  const remember = (tenantId: string, number: string): void => {
-    const key = `${tenantId}\u0000${comparableAccountNumber(number)}`;
+  const remember = (key: string, number: string): void => {
     found.delete(key);
     found.set(key, { number, until: Date.now() + ttl });
     if (found.size > MAX_CACHED) found.delete(found.keys().next().value as string);
   };
 
-  const page = async (caller: AccountsCaller, cursor: string | null): Promise<Record<string, unknown>> => {
-    const url = `${base}?limit=${PAGE_SIZE}${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`;
+  // One indexed lookup (the accounts API's exact `account_number` filter), whatever the tenant's size.
+  const lookup = async (caller: AccountsCaller, number: string): Promise<Record<string, unknown>> => {
+    const url = `${base}?limit=1&account_number=${encodeURIComponent(number)}`;
     let response: Response;
     try {
       response = await fetch(url, {
@@ -86,28 +83,19 @@ export function accountsApiDirectory(options: AccountsApiOptions): AccountsDirec
 
   return {
     async find(caller, reference) {
-      const wanted = comparableAccountNumber(reference);
-      const key = `${caller.tenantId}\u0000${wanted}`;
+      // The accounts API stores only well-formed account numbers: anything else names none of them.
+      const account = checkAccountNumber(reference);
+      if (!account.ok) return undefined;
+      const key = `${caller.tenantId}\u0000${account.normalized}`;
       const cached = found.get(key);
       if (cached !== undefined && cached.until > Date.now()) return cached.number;
       found.delete(key);
-      let cursor: string | null = null;
-      for (let pages = 0; pages < MAX_PAGES; pages += 1) {
-        const body = await page(caller, cursor);
-        if (!Array.isArray(body['items'])) throw new AccountsUnavailable('accounts API page without items');
-        let match: string | undefined;
-        for (const item of body['items'] as Record<string, unknown>[]) {
-          const number = item['account_number'];
-          if (typeof number !== 'string') continue;
-          remember(caller.tenantId, number);
-          if (match === undefined && comparableAccountNumber(number) === wanted) match = number;
-        }
-        if (match !== undefined) return match;
-        const next = body['next_cursor'];
-        if (typeof next !== 'string' || next === '') return undefined;
-        cursor = next;
-      }
-      return undefined;
+      const body = await lookup(caller, account.normalized);
+      if (!Array.isArray(body['items'])) throw new AccountsUnavailable('accounts API page without items');
+      const number = (body['items'] as Record<string, unknown>[])[0]?.['account_number'];
+      if (typeof number !== 'string') return undefined;
+      remember(key, number);
+      return number;
     },
   };
 }
