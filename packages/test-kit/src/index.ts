@@ -6,6 +6,7 @@ export {
   type MintOptions,
 } from './test-issuer.ts';
 export { freePort, makeTempDir } from './free-port.ts';
+export { eventually } from './eventually.ts';
 export { startPostgresServer, startRedisServer, type RunningServer } from './server-harness.ts';
 export {
   OidcSession,

@@ -78,13 +78,16 @@ export async function startPostgresServer(): Promise<RunningServer> {
   };
 }
 
-/** Starts a throwaway redis-server (Debian's) on a free loopback port, with no persistence. */
-export async function startRedisServer(): Promise<RunningServer> {
+/**
+ * Starts a throwaway redis-server (Debian's) on a free loopback port, with no persistence; or on
+ * `port`, e.g. again where a stopped one was, so its clients reconnect to "the same Redis".
+ */
+export async function startRedisServer(options: { port?: number } = {}): Promise<RunningServer> {
   const binary = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((p) => existsSync(p));
   if (binary === undefined)
     throw new Error('redis-server not found: install it with `apt-get install -y redis-server`');
   const dir = await makeTempDir('redis');
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const child = spawn(
     binary,
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],

@@ -5,13 +5,13 @@ import WebSocket from 'ws';
 import {
   demoCaller,
   startRedisServer,
+  eventually,
   startTestIssuer,
   type RunningServer,
   type TestIssuer,
 } from '@atrium/test-kit';
 import { closeAtExpiry, TOKEN_EXPIRED_CLOSE_CODE } from './live-updates.ts';
 import { startPayments, type PaymentsFixture } from './payments-fixture.ts';
-import { eventually, restartRedisOnPort } from './redis-fixture.ts';
 
 const CREATE = `mutation($input: CreatePaymentInput!) { createPayment(input: $input) { id tenantId _version } }`;
 const input = (message: string) => ({
@@ -315,7 +315,7 @@ describe('live updates across two instances through Redis', () => {
     assert.ok(during.body.data?.['createPayment'], 'the write is committed');
     assert.ok(Date.now() - started < 1500, `the write did not wait for Redis (${Date.now() - started} ms)`);
 
-    restarted = await restartRedisOnPort(port);
+    restarted = await startRedisServer({ port });
     const delivered = await eventually(async () => {
       await two.gql(member, CREATE, { input: input('after redis') });
       await settle(200);

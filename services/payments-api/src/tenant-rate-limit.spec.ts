@@ -5,12 +5,12 @@ import {
   demoCaller,
   freePort,
   startRedisServer,
+  eventually,
   startTestIssuer,
   type RunningServer,
   type TestIssuer,
 } from '@atrium/test-kit';
 import { startPayments, type GqlResponse, type PaymentsFixture } from './payments-fixture.ts';
-import { eventually, restartRedisOnPort } from './redis-fixture.ts';
 import { createTenantRateLimit, SharedTenantRateLimit, TenantRateLimit } from './tenant-rate-limit.ts';
 
 const LIST = '{ listPayments(limit: 1) { nextToken } }';
@@ -114,7 +114,7 @@ describe('tenant rate limit shared through Redis', () => {
     for (let i = 0; i < 10; i += 1) during.push((await (i % 2 === 0 ? one : two).gql(b, LIST)).status);
     assert.deepEqual(during, [200, 200, 200, 200, 200, 200, 200, 200, 429, 429]);
 
-    restarted = await restartRedisOnPort(port);
+    restarted = await startRedisServer({ port });
     await probe.connect().catch(() => undefined);
     // Each instance reconnects (retrying at least every second) and writes its probe tenant's bucket.
     const probes = [one, two].map(async (api, i) => {
@@ -151,7 +151,7 @@ describe('shared rate limit outage reporting', () => {
       for (let i = 0; i < 5; i += 1) assert.equal((await limit.take('T')).allowed, true);
       assert.equal(lines.length, 1);
       assert.match(lines[0] ?? '', /^warn .*falls back/);
-      restarted = await restartRedisOnPort(redis.port);
+      restarted = await startRedisServer({ port: redis.port });
       assert.ok(
         await eventually(async () => {
           await limit.take('T');
