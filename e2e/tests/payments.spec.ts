@@ -32,21 +32,21 @@ async function openPayments(browser: Browser, username: string): Promise<Page> {
 }
 
 /**
- * Material fades dialogs and error messages in: a scan mid-fade measures half-transparent text.
- * Polling lets the fade end; a violation that stays still fails when the poll times out.
+ * Material fades dialogs in (error texts no longer fade: the element kit turns that off): a scan
+ * mid-fade measures half-transparent text. Polling lets the fade end; a violation that stays still
+ * fails when the poll times out.
  */
 async function expectNoSeriousViolations(page: Page): Promise<void> {
   await expect.poll(() => seriousViolations(page)).toEqual([]);
 }
 
 /**
- * Opens a payment dialog and waits until it has focused its first field, the from-account picker (the
- * accounts API is there in every topology), as it does once open.
+ * Opens a payment dialog; its first field, the from-account picker (the accounts API is there in
+ * every topology), has the focus as soon as it shows.
  */
 async function openDialog(page: Page, button: string, title: string): Promise<Locator> {
   await page.getByRole('button', { name: button }).click();
   const dialog = page.getByRole('dialog', { name: title });
-  // Typing earlier would race the dialog's own focus move and land in the first field.
   await expect(dialog.getByRole('combobox', { name: 'From account' })).toBeFocused();
   return dialog;
 }
