@@ -12,12 +12,14 @@ export interface ElementDefinition {
   /** The feature component shown once the shell has handed over its context. */
   readonly content: Type<unknown>;
   /**
-   * Starts the feature's first requests as soon as the context arrives, before its view is built.
-   * Building the view is one long task on a slow CPU, and a request started inside it (behind the
-   * `await` of the access token) would only leave after it; started here, it is on the wire while
-   * the view is built. The feature picks the answers up through its (root) services.
+   * Starts the feature's first requests as soon as the context arrives, before its view is built,
+   * and returns their answer. Building the view is one long task on a slow CPU: a request started
+   * inside it (behind the `await` of the access token) would only leave after it, and its answer
+   * would cost a second render. Started here, it is on the wire at once, and the kit builds the
+   * view when it has answered (at most 300 ms later), so the first render holds the data. The
+   * feature takes the answers from its (root) services.
    */
-  readonly prefetch?: (injector: Injector) => void;
+  readonly prefetch?: (injector: Injector) => Promise<unknown> | void;
 }
 
 /** The definition the element was started with, for the kit's root component. */

@@ -20,6 +20,9 @@ import { ElementHost } from './element-host';
 import { markFirstRender } from './first-render-mark';
 import { ShadowOverlayContainer } from './shadow-overlay-container';
 
+/** How long the feature's view waits for its prefetched answers before it shows its own loading state. */
+const PREFETCH_WAIT_MS = 300;
+
 /**
  * The root of every Atrium element: takes the shell's context, follows the shell's route changes and
  * renders the definition's content into its own shadow root, themed from the design tokens.
@@ -81,27 +84,38 @@ export class ElementRoot {
       });
     });
     // The feature appears once the shell has handed over its context (its services need it). Its
-    // first requests start at once; its view is built in the next task, so that the microtasks
-    // that send those requests run in between (see ElementDefinition.prefetch).
+    // first requests start at once and the view is built when their answers are there (or after
+    // PREFETCH_WAIT_MS): built once, with its data, rather than empty and again a task later (see
+    // ElementDefinition.prefetch).
     const injector = inject(Injector);
     markFirstRender(`${this.definition.tag}:heading`, injector);
-    let building: ReturnType<typeof setTimeout> | undefined;
-    inject(DestroyRef).onDestroy(() => clearTimeout(building));
+    let builds = 0;
+    let pending = false;
+    let waiting: ReturnType<typeof setTimeout> | undefined;
+    inject(DestroyRef).onDestroy(() => {
+      builds += 1;
+      clearTimeout(waiting);
+    });
     effect(() => {
       const slot = this.content();
       const ready = this.host.context() !== undefined;
       untracked(() => {
         if (!slot) return;
-        if (ready && slot.length === 0 && building === undefined) {
-          this.definition.prefetch?.(injector);
-          building = setTimeout(() => {
-            building = undefined;
-            if (this.host.context() !== undefined && slot.length === 0)
+        if (ready && slot.length === 0 && !pending) {
+          pending = true;
+          const build = ++builds;
+          const answers = Promise.resolve(this.definition.prefetch?.(injector)).catch(() => undefined);
+          const patience = new Promise((resolve) => (waiting = setTimeout(resolve, PREFETCH_WAIT_MS)));
+          void Promise.race([answers, patience]).then(() => {
+            clearTimeout(waiting);
+            pending = false;
+            if (build === builds && this.host.context() !== undefined && slot.length === 0)
               slot.createComponent(this.definition.content);
           });
         } else if (!ready) {
-          clearTimeout(building);
-          building = undefined;
+          builds += 1;
+          pending = false;
+          clearTimeout(waiting);
           slot.clear();
         }
       });

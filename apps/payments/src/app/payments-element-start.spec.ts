@@ -1,6 +1,12 @@
 // The element's start-up, as the shell drives it: what it asks for first, and when.
 import { within } from '@testing-library/dom';
-import { cleanUpElements, mountElement, shadowOf, type ElementUnderTest } from '@atrium/element-kit/testing';
+import {
+  cleanUpElements,
+  mountElement,
+  settle,
+  shadowOf,
+  type ElementUnderTest,
+} from '@atrium/element-kit/testing';
 import { InMemoryPaymentsApi, payment, testContext } from '../testing/in-memory-payments-api';
 import { PAYMENTS_ELEMENT } from './payments-element';
 
@@ -45,5 +51,41 @@ describe('<atrium-payments> start-up', () => {
       'atrium:atrium-payments:data',
       'atrium:atrium-payments:heading',
     ]);
+  });
+});
+
+describe('<atrium-payments> first render', () => {
+  afterEach(() => {
+    cleanUpElements();
+    vi.unstubAllGlobals();
+  });
+
+  it('builds the table once, with its first page, never showing its loading state', async () => {
+    const api = new InMemoryPaymentsApi();
+    api.payments = [payment({ id: 'p1', to_account: 'DK777' })];
+    // An API that takes a moment, as a real one does: the table must wait for it, not flash.
+    vi.stubGlobal('fetch', async (input: RequestInfo | URL, init?: RequestInit) => {
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      return api.fetch(input, init);
+    });
+    vi.stubGlobal('WebSocket', SilentWebSocket);
+    const element = await mountElement(PAYMENTS_ELEMENT);
+    const added: string[] = [];
+    new MutationObserver((records) => {
+      for (const record of records)
+        for (const node of record.addedNodes)
+          if (node instanceof Element) {
+            added.push(node.tagName.toLowerCase());
+            added.push(...[...node.querySelectorAll('*')].map((e) => e.tagName.toLowerCase()));
+          }
+    }).observe(shadowOf(element), { childList: true, subtree: true });
+
+    element.context = testContext(['member']);
+    await settle();
+    await settle();
+
+    expect(within(shadowOf(element)).getByText('DK777')).toBeTruthy();
+    expect(added).toContain('atrium-payments-table');
+    expect(added).not.toContain('mat-progress-bar');
   });
 });

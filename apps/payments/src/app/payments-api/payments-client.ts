@@ -53,12 +53,17 @@ export class PaymentsClient {
   /** A page asked for before anyone needed it (the element's first page), until it is taken. */
   private prefetched: Prefetched | undefined;
 
-  /** Starts `list(request)` now; the next `list` with the same request takes this answer. */
-  prefetch(request: ListRequest): void {
+  /**
+   * Starts `list(request)` now; the next `list` with the same request takes this answer. Settles
+   * (never rejects: the caller of `list` sees a failure) once the answer is there.
+   */
+  prefetch(request: ListRequest): Promise<void> {
     const prefetched: Prefetched = { key: requestKey(request), page: this.fetchPage(request) };
-    // The caller of `list` sees a failure; an answer is kept for `takeArrived`.
-    prefetched.page.then((page) => (prefetched.arrived = page)).catch(() => {});
     this.prefetched = prefetched;
+    return prefetched.page.then(
+      (page) => void (prefetched.arrived = page),
+      () => undefined,
+    );
   }
 
   /**
