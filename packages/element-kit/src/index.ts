@@ -5,4 +5,5 @@ export { defineElement } from './define-element';
 export type { ElementDefinition } from './element-definition';
 export { ElementHost } from './element-host';
 export { markFirstRender } from './first-render-mark';
+export { PrefetchedAnswer } from './prefetched-answer';
 export { ConfirmDialog, type ConfirmDialogData } from './confirm-dialog';

@@ -1,4 +1,5 @@
 import type { ElementDefinition } from '@atrium/element-kit';
+import { AccountsClient } from './accounts-api/accounts-client';
 import { AccountsTree } from './accounts-tree/accounts-tree';
 
 /** <atrium-accounts>: the element the registry names, with the accounts feature as its content. */
@@ -6,4 +7,6 @@ export const ACCOUNTS_ELEMENT: ElementDefinition = {
   tag: 'atrium-accounts',
   title: 'Accounts',
   content: AccountsTree,
+  // The accounts are on the wire while the tree is built.
+  prefetch: (injector) => injector.get(AccountsClient).prefetchAll(),
 };

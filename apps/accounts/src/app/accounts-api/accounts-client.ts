@@ -1,5 +1,5 @@
 import { Injectable, inject } from '@angular/core';
-import { ElementHost, FETCH } from '@atrium/element-kit';
+import { ElementHost, FETCH, PrefetchedAnswer } from '@atrium/element-kit';
 import type { Account, NewAccount } from './account';
 
 /** A refused request, from the API's application/problem+json answer. */
@@ -31,8 +31,25 @@ export class AccountsClient {
   private readonly host = inject(ElementHost);
   private readonly fetch = inject(FETCH);
 
+  /** The tree's accounts, asked for before the tree is built. */
+  private readonly firstList = new PrefetchedAnswer<Account[]>();
+
+  /** Starts `listAll()` now; the next `listAll` takes this answer. */
+  prefetchAll(): Promise<void> {
+    return this.firstList.start('all', () => this.fetchAll());
+  }
+
+  /** The prefetched accounts if they have already arrived (then they are taken). */
+  takeArrivedAll(): Account[] | undefined {
+    return this.firstList.takeArrived('all')?.value;
+  }
+
   /** Every account of the tenant (the tree shows them all), following the API's cursor. */
-  async listAll(): Promise<Account[]> {
+  listAll(): Promise<Account[]> {
+    return this.firstList.take('all') ?? this.fetchAll();
+  }
+
+  private async fetchAll(): Promise<Account[]> {
     const accounts: Account[] = [];
     let cursor: string | null = null;
     for (let page = 0; page < MAX_PAGES; page++) {

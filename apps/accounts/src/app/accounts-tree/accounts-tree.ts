@@ -133,9 +133,11 @@ export class AccountsTree {
   }
 
   private async load(): Promise<void> {
-    this.state.set('loading');
+    // Prefetched while the tree was not built yet: shown in its very first render.
+    const arrived = this.client.takeArrivedAll();
+    if (arrived === undefined) this.state.set('loading');
     try {
-      this.accounts.set(await this.client.listAll());
+      this.accounts.set(arrived ?? (await this.client.listAll()));
       this.loaded.set(true);
       this.state.set('ready');
       markFirstRender('atrium-accounts:data', this.injector);

@@ -1,4 +1,5 @@
 import { Injectable, inject } from '@angular/core';
+import { PrefetchedAnswer } from '@atrium/element-kit';
 import { GraphqlRequest } from './graphql-request';
 import { JsonDecimal } from './json-decimal';
 import type { AuditRecord, ListRequest, Payment, PaymentDraft, PaymentPage } from './payment';
@@ -36,12 +37,6 @@ const AUDIT = `query PaymentAudit($paymentId: ID!) { paymentAudit(paymentId: $pa
 
 const SORT_FIELDS = { createdAt: 'CREATED_AT', dueDate: 'DUE_DATE', amount: 'AMOUNT' } as const;
 
-interface Prefetched {
-  readonly key: string;
-  readonly page: Promise<PaymentPage>;
-  arrived?: PaymentPage;
-}
-
 const requestKey = (r: ListRequest): string =>
   JSON.stringify([r.limit, r.nextToken, r.filter, r.sortField, r.sortDirection]);
 
@@ -50,37 +45,21 @@ const requestKey = (r: ListRequest): string =>
 export class PaymentsClient {
   private readonly graphql = inject(GraphqlRequest);
 
-  /** A page asked for before anyone needed it (the element's first page), until it is taken. */
-  private prefetched: Prefetched | undefined;
+  /** The element's first page, asked for before the table is built. */
+  private readonly firstPage = new PrefetchedAnswer<PaymentPage>();
 
-  /**
-   * Starts `list(request)` now; the next `list` with the same request takes this answer. Settles
-   * (never rejects: the caller of `list` sees a failure) once the answer is there.
-   */
+  /** Starts `list(request)` now; the next `list` with the same request takes this answer. */
   prefetch(request: ListRequest): Promise<void> {
-    const prefetched: Prefetched = { key: requestKey(request), page: this.fetchPage(request) };
-    this.prefetched = prefetched;
-    return prefetched.page.then(
-      (page) => void (prefetched.arrived = page),
-      () => undefined,
-    );
+    return this.firstPage.start(requestKey(request), () => this.fetchPage(request));
   }
 
-  /**
-   * The prefetched page for `request` if it has already arrived — then it is taken, and the table
-   * shows it in its very first render rather than one render (a task at 4x CPU) later.
-   */
+  /** The prefetched page for `request` if it has already arrived (then it is taken). */
   takeArrived(request: ListRequest): PaymentPage | undefined {
-    const prefetched = this.prefetched;
-    if (prefetched?.key !== requestKey(request) || prefetched.arrived === undefined) return undefined;
-    this.prefetched = undefined;
-    return prefetched.arrived;
+    return this.firstPage.takeArrived(requestKey(request))?.value;
   }
 
   list(request: ListRequest): Promise<PaymentPage> {
-    const prefetched = this.prefetched;
-    this.prefetched = undefined;
-    return prefetched?.key === requestKey(request) ? prefetched.page : this.fetchPage(request);
+    return this.firstPage.take(requestKey(request)) ?? this.fetchPage(request);
   }
 
   private async fetchPage(request: ListRequest): Promise<PaymentPage> {
