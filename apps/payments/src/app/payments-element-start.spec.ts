@@ -3,7 +3,9 @@ import { within } from '@testing-library/dom';
 import {
   cleanUpElements,
   mountElement,
+  recordAddedElements,
   settle,
+  slowFetch,
   shadowOf,
   type ElementUnderTest,
 } from '@atrium/element-kit/testing';
@@ -64,21 +66,10 @@ describe('<atrium-payments> first render', () => {
     const api = new InMemoryPaymentsApi();
     api.payments = [payment({ id: 'p1', to_account: 'DK777' })];
     // An API that takes a moment, as a real one does: the table must wait for it, not flash.
-    vi.stubGlobal('fetch', async (input: RequestInfo | URL, init?: RequestInit) => {
-      await new Promise((resolve) => setTimeout(resolve, 40));
-      return api.fetch(input, init);
-    });
+    vi.stubGlobal('fetch', slowFetch(api.fetch, 40));
     vi.stubGlobal('WebSocket', SilentWebSocket);
     const element = await mountElement(PAYMENTS_ELEMENT);
-    const added: string[] = [];
-    new MutationObserver((records) => {
-      for (const record of records)
-        for (const node of record.addedNodes)
-          if (node instanceof Element) {
-            added.push(node.tagName.toLowerCase());
-            added.push(...[...node.querySelectorAll('*')].map((e) => e.tagName.toLowerCase()));
-          }
-    }).observe(shadowOf(element), { childList: true, subtree: true });
+    const added = recordAddedElements(shadowOf(element));
 
     element.context = testContext(['member']);
     await settle();

@@ -108,3 +108,31 @@ export function giveElementsABox(): void {
     Element.prototype.getClientRects = original;
   });
 }
+
+/** A fetch that answers like `fetch`, but after `ms` — a real API takes a moment — and lets `onAsk` see each call first. */
+export function slowFetch(
+  fetch: typeof globalThis.fetch,
+  ms: number,
+  onAsk: () => void = () => {},
+): typeof globalThis.fetch {
+  return async (input, init) => {
+    onAsk();
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    return fetch(input, init);
+  };
+}
+
+/** The tag names of every element added below `root` from now on: a view built twice, or a loading state shown, shows here. */
+export function recordAddedElements(root: Node): string[] {
+  const added: string[] = [];
+  new MutationObserver((records) => {
+    for (const record of records)
+      for (const node of record.addedNodes)
+        if (node instanceof Element)
+          added.push(
+            node.tagName.toLowerCase(),
+            ...[...node.querySelectorAll('*')].map((e) => e.tagName.toLowerCase()),
+          );
+  }).observe(root, { childList: true, subtree: true });
+  return added;
+}
