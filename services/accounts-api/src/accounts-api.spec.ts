@@ -1,7 +1,10 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Role } from '@atrium/auth';
-import { demoCaller } from '@atrium/test-kit';
+import { demoCaller, makeTempDir } from '@atrium/test-kit';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { ibanFor } from '@atrium/account-number';
@@ -13,7 +16,7 @@ import {
   startAccountsFixture,
   type AccountsFixture,
 } from './accounts-fixture.ts';
-import { seedDemoAccounts } from './demo-data.ts';
+import { seedDemoAccounts, seedDemoAccountsOnce } from './demo-data.ts';
 import { inTenant, SERVICE_ROLE } from './tenant-scope.ts';
 
 // Responses are checked against the same schemas the OpenAPI document publishes.
@@ -750,6 +753,22 @@ for (const engine of ENGINES) {
           role: SERVICE_ROLE,
         });
         assert.equal(rows.length, 0);
+      });
+
+      test('demo data is seeded once per data folder: a later start never brings a deleted one back', async () => {
+        const dataDir = await makeTempDir('accounts-demo');
+        try {
+          assert.equal(typeof (await seedDemoAccountsOnce(f.ownerDb, dataDir)), 'number');
+          assert.ok(existsSync(join(dataDir, 'accounts', 'demo-seeded')));
+          const taxReserve = (sql: string) =>
+            inTenant(f.ownerDb, 'TenantA', async (tx) => (await tx.query(sql, ['Tax reserve'])).rowCount);
+          assert.equal(await taxReserve('delete from accounts where nickname = $1'), 1);
+          assert.equal(await seedDemoAccountsOnce(f.ownerDb, dataDir), undefined);
+          assert.equal(await taxReserve('select 1 from accounts where nickname = $1'), 0);
+        } finally {
+          await rm(dataDir, { recursive: true, force: true });
+          await seedDemoAccounts(f.ownerDb);
+        }
       });
 
       test('demo data: both tenants, both types, several currencies, valid IBANs; seeding twice adds nothing', async () => {

@@ -66,3 +66,12 @@ test('one error names every bad variable; wildcard and null origins are refused'
     /only with DATABASE_URL/,
   );
 });
+
+test('demo accounts are seeded into the embedded database outside production only', () => {
+  assert.equal(loadConfig({}).seedDemo, true);
+  assert.equal(loadConfig({ ATRIUM_DEMO: 'false' }).seedDemo, false);
+  assert.equal(loadConfig({ DATABASE_URL: 'postgres://u@db/atrium' }).seedDemo, false);
+  assert.equal(loadConfig({ NODE_ENV: 'production' }).seedDemo, false);
+  assert.throws(() => loadConfig({ NODE_ENV: 'production', ATRIUM_DEMO: 'true' }), /ATRIUM_DEMO/);
+  assert.throws(() => loadConfig({ ATRIUM_DEMO: 'yes' }), /ATRIUM_DEMO: true or false/);
+});

@@ -15,6 +15,11 @@ export interface AccountsConfig {
   readonly database: AccountsDatabaseConfig;
   readonly corsOrigins: readonly string[];
   readonly logLevel: string;
+  /**
+   * Seed the demo tenants' accounts on first start: by the same rule as identity's demo users
+   * (`ATRIUM_DEMO`, default on outside production mode), and only into the embedded database.
+   */
+  readonly seedDemo: boolean;
 }
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -78,6 +83,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): AccountsConfig {
     }
   }
 
+  const production = env['NODE_ENV'] === 'production' || env['ATRIUM_MODE'] === 'production';
+  const demo = env['ATRIUM_DEMO'] ?? String(!production);
+  if (demo !== 'true' && demo !== 'false') problems.push('ATRIUM_DEMO: true or false');
+  else if (production && demo === 'true')
+    problems.push('ATRIUM_DEMO: demo accounts are never seeded in production mode');
+
   if (problems.length > 0) throw new Error(`Invalid accounts API configuration:\n  ${problems.join('\n  ')}`);
   return {
     host: env['HOST'] ?? '127.0.0.1',
@@ -100,5 +111,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): AccountsConfig {
     },
     corsOrigins: corsOrigins.map((origin) => new URL(origin).origin),
     logLevel: env['LOG_LEVEL'] ?? 'info',
+    seedDemo: demo === 'true' && url === undefined,
   };
 }

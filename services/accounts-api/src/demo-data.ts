@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Database } from '@atrium/postgres';
 import { ibanFor } from '@atrium/account-number';
 import { migrateAccounts } from './accounts-database.ts';
@@ -126,4 +129,19 @@ export async function seedDemoAccounts(db: Database): Promise<number> {
     });
   }
   return inserted;
+}
+
+/**
+ * Seeds the demo accounts once per data folder (a marker beside the database says so): a demo
+ * account an admin deleted must not come back on the next start. Returns how many were inserted,
+ * or undefined when this folder was seeded before. The embedded server and the standalone
+ * accounts API (the split topology) both start with it.
+ */
+export async function seedDemoAccountsOnce(db: Database, dataDir: string): Promise<number | undefined> {
+  const marker = join(dataDir, 'accounts', 'demo-seeded');
+  if (existsSync(marker)) return undefined;
+  const count = await seedDemoAccounts(db);
+  await mkdir(join(dataDir, 'accounts'), { recursive: true });
+  await writeFile(marker, new Date().toISOString());
+  return count;
 }

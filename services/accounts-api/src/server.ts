@@ -2,6 +2,7 @@ import Fastify from 'fastify';
 import { stopOnSignals } from '@atrium/service-runtime';
 import accountsApi, { openAccountsDatabase } from './app.ts';
 import { loadConfig } from './config.ts';
+import { seedDemoAccountsOnce } from './demo-data.ts';
 
 // The standalone accounts API: only listens and shuts down; everything else is the plugin.
 const config = loadConfig(process.env);
@@ -20,6 +21,11 @@ try {
     publicUrl: config.publicUrl,
   });
   await app.ready();
+  if (config.seedDemo && config.database.dataDir !== undefined) {
+    const seeded = await seedDemoAccountsOnce(databases.database, config.database.dataDir);
+    if (seeded !== undefined)
+      app.log.info(`accounts: seeded ${seeded} demo accounts for TenantA and TenantB`);
+  }
 } catch (error) {
   // A failed migration (or an unsafe database role) must stop the start with a non-zero exit.
   app.log.fatal({ err: error }, 'accounts API failed to start');

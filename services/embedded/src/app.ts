@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import identityApp from '@atrium/identity/app';
 import { loadConfig as loadIdentityConfig, type IdentityConfig } from '@atrium/identity/config';
 import accountsApi, { openAccountsDatabase } from '@atrium/accounts-api/app';
 import { loadConfig as loadAccountsConfig } from '@atrium/accounts-api/config';
-import { seedDemoAccounts } from '@atrium/accounts-api/demo-data';
+import { seedDemoAccountsOnce } from '@atrium/accounts-api/demo-data';
 import hostPlugin from '@atrium/host/app';
 import paymentsPlugin from '@atrium/payments-api/app';
 import { loadConfig as loadPaymentsConfig } from '@atrium/payments-api/config';
@@ -92,15 +91,9 @@ export async function createEmbeddedServer(
   });
 
   if (identity.seedDemo && accounts.database.url === undefined) {
-    // Seed once: a demo account an admin deleted must not come back on the next start.
-    const marker = join(config.dataDir, 'accounts', 'demo-seeded');
-    if (!existsSync(marker)) {
-      await app.after();
-      const count = await seedDemoAccounts(accountsDb.database);
-      await mkdir(join(config.dataDir, 'accounts'), { recursive: true });
-      await writeFile(marker, new Date().toISOString());
-      notes.push(`Seeded ${count} demo accounts for TenantA and TenantB.`);
-    }
+    await app.after();
+    const count = await seedDemoAccountsOnce(accountsDb.database, config.dataDir);
+    if (count !== undefined) notes.push(`Seeded ${count} demo accounts for TenantA and TenantB.`);
   }
 
   const store = new MfeStore(config.dataDir);

@@ -7,10 +7,6 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { openAccountsDatabase } from '@atrium/accounts-api/app';
-import { loadConfig as loadAccountsConfig } from '@atrium/accounts-api/config';
-import { seedDemoAccounts } from '@atrium/accounts-api/demo-data';
-import { loadConfig as loadIdentityConfig } from '@atrium/identity/config';
 import { MfeStore } from './mfe-store.ts';
 import { nginxConfig, splitProcesses, splitTopology, type SplitProcess } from './split-topology.ts';
 
@@ -65,34 +61,6 @@ if (config.behindNginx) {
   await writeFile(join(prefix, 'nginx.conf'), nginxConfig(processes, { prefix }));
   console.log(`split: nginx configuration in ${join(prefix, 'nginx.conf')} (start: nginx -c … -p ${prefix})`);
 }
-
-/**
- * The demo accounts, as the embedded server seeds them: once, only where identity seeds the demo
- * users and the accounts live in the embedded database (before the accounts API opens it).
- */
-async function seedDemoAccountsOnce(env: NodeJS.ProcessEnv): Promise<number | undefined> {
-  const envOf = (name: string): NodeJS.ProcessEnv => ({
-    ...env,
-    ...processes.find((p) => p.name === name)?.env,
-  });
-  const identity = loadIdentityConfig(envOf('identity'));
-  const accounts = loadAccountsConfig(envOf('accounts-api'));
-  // A demo account an admin deleted must not come back on the next start.
-  const marker = join(config.dataDir, 'accounts', 'demo-seeded');
-  if (!identity.seedDemo || accounts.database.url !== undefined || existsSync(marker)) return undefined;
-  const databases = await openAccountsDatabase(accounts.database);
-  try {
-    const count = await seedDemoAccounts(databases.database);
-    await mkdir(join(config.dataDir, 'accounts'), { recursive: true });
-    await writeFile(marker, new Date().toISOString());
-    return count;
-  } finally {
-    await databases.close();
-  }
-}
-
-const seeded = await seedDemoAccountsOnce(process.env);
-if (seeded !== undefined) console.log(`split: seeded ${seeded} demo accounts for TenantA and TenantB`);
 
 const children: ChildProcess[] = [];
 let stopping = false;
