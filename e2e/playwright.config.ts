@@ -1,5 +1,5 @@
 import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from './src/browser.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '@atrium/test-kit';
 import { NODE } from './src/node-runtime.ts';
 import { selectedTopologies, topologyRuns, type TopologyName, type TopologyRun } from './src/topology.ts';
 

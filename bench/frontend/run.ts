@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type Browser, type BrowserContext, type Page, type Response } from 'playwright-core';
-import { freePort, loginWithPassword } from '@atrium/test-kit';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, freePort, loginWithPassword } from '@atrium/test-kit';
 
 // First-visit bytes (brotli, JS + CSS, per app) of /payments and /accounts, and the time from
 // navigation to the payments table showing data / the accounts tree, at 4x CPU throttling on
@@ -24,16 +24,6 @@ const { values } = parseArgs({
 const runs = Number(values.runs);
 const throttle = Number(values.throttle);
 const repo = new URL('../../', import.meta.url).pathname;
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const TARGETS = { payments: 250 * 1024, tableMs: 1000 };
 
 async function startServer(): Promise<{ url: string; stop: () => Promise<void> }> {
@@ -253,7 +243,7 @@ async function ensurePayments(url: string, count: number): Promise<void> {
 
 const server = await startServer();
 const browser = await chromium.launch({
-  executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+  executablePath: CHROMIUM_PATH,
   args: CHROMIUM_ARGS,
 });
 try {

@@ -7,6 +7,7 @@ export {
 } from './test-issuer.ts';
 export { freePort, makeTempDir } from './free-port.ts';
 export { eventually } from './eventually.ts';
+export { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.ts';
 export { startPostgresServer, startRedisServer, type RunningServer } from './server-harness.ts';
 export {
   OidcSession,
