@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 
+export { isUrl, ServiceEnvironment } from './service-environment.ts';
+
 export interface StopOptions {
   /** Longest wait for in-flight requests and stores before exiting anyway (default 10 s). */
   readonly graceMs?: number;

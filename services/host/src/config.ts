@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
+import { isUrl, ServiceEnvironment } from '@atrium/service-runtime';
 import type { HstsMode } from './security-headers.ts';
 import type { MfeOrigins } from './mfe-store.ts';
 import type { ShellRuntimeConfig } from '@atrium/contracts';
@@ -39,33 +40,23 @@ function list(value: string | undefined): string[] {
     .filter((v) => v !== '');
 }
 
-function isUrl(value: string, protocols: readonly string[]): boolean {
-  try {
-    return protocols.includes(new URL(value).protocol);
-  } catch {
-    return false;
-  }
-}
-
 /** Reads and validates the environment; throws one error naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv): HostConfig {
-  const problems: string[] = [];
-  const port = Number(env['PORT'] ?? '8090');
-  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push('PORT: an integer 0-65535');
-  const publicUrl = (env['ATRIUM_PUBLIC_URL'] ?? `http://localhost:${port}`).replace(/\/+$/, '');
-  if (!isUrl(publicUrl, ['http:', 'https:'])) problems.push('ATRIUM_PUBLIC_URL: an http(s) URL');
+  const read = new ServiceEnvironment(env);
+  const problems = read.problems;
+  const port = read.integer('PORT', 8090, 0, 65535);
+  const publicUrl = read.url('ATRIUM_PUBLIC_URL', `http://localhost:${port}`);
   const wsBase = publicUrl.replace(/^http/, 'ws');
-  const http = (name: string, fallback: string): string => {
-    const value = (env[name] ?? fallback).replace(/\/+$/, '');
-    if (!isUrl(value, ['http:', 'https:'])) problems.push(`${name}: an http(s) URL`);
-    return value;
-  };
-  const issuer = http('OIDC_ISSUER', `${publicUrl}/auth`);
-  const paymentsGraphql = http('PAYMENTS_GRAPHQL_URL', `${publicUrl}/graphql`);
-  const accounts = http('ACCOUNTS_API_URL', `${publicUrl}/api/accounts`);
-  const identityAdmin = http('IDENTITY_ADMIN_URL', `${issuer}/admin`);
-  const paymentsGraphqlWs = (env['PAYMENTS_GRAPHQL_WS_URL'] ?? `${wsBase}/graphql`).replace(/\/+$/, '');
-  if (!isUrl(paymentsGraphqlWs, ['ws:', 'wss:'])) problems.push('PAYMENTS_GRAPHQL_WS_URL: a ws(s) URL');
+  const issuer = read.url('OIDC_ISSUER', `${publicUrl}/auth`);
+  const paymentsGraphql = read.url('PAYMENTS_GRAPHQL_URL', `${publicUrl}/graphql`);
+  const accounts = read.url('ACCOUNTS_API_URL', `${publicUrl}/api/accounts`);
+  const identityAdmin = read.url('IDENTITY_ADMIN_URL', `${issuer}/admin`);
+  const paymentsGraphqlWs = read.url(
+    'PAYMENTS_GRAPHQL_WS_URL',
+    `${wsBase}/graphql`,
+    ['ws:', 'wss:'],
+    'a ws(s) URL',
+  );
   const clientId = env['OIDC_CLIENT_ID'] ?? 'atrium-shell';
   if (clientId === '') problems.push('OIDC_CLIENT_ID: required');
 
@@ -93,7 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): HostConfig {
   // `none`: an origin that serves the shell only (each micro-frontend has its own origin).
   const served = list(env['HOST_SERVED_MFES']);
 
-  if (problems.length > 0) throw new Error(`Invalid host configuration:\n  ${problems.join('\n  ')}`);
+  read.check('host configuration');
   return {
     host: env['HOST'] ?? '127.0.0.1',
     port,

@@ -1,0 +1,104 @@
+const HTTP = ['http:', 'https:'] as const;
+
+/** True when `value` parses as a URL with one of `protocols` (e.g. `['http:', 'https:']`). */
+export function isUrl(value: string, protocols: readonly string[]): boolean {
+  try {
+    return protocols.includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A service's environment, read variable by variable. Every problem is collected, so `config.ts`
+ * fails once, naming all of them (`check`). The environment is passed in: `process.env` is read
+ * only by whoever calls the service's `loadConfig`.
+ */
+export class ServiceEnvironment {
+  readonly problems: string[] = [];
+  private readonly env: NodeJS.ProcessEnv;
+
+  constructor(env: NodeJS.ProcessEnv) {
+    this.env = env;
+  }
+
+  /** The variable's value; unset or empty is undefined. */
+  optional(name: string): string | undefined {
+    const value = this.env[name];
+    return value === undefined || value === '' ? undefined : value;
+  }
+
+  /** An integer within [min, max]. */
+  integer(name: string, fallback: number, min: number, max: number): number {
+    const value = Number(this.env[name] ?? String(fallback));
+    if (!Number.isInteger(value) || value < min || value > max)
+      this.problems.push(`${name}: an integer ${min}-${max}`);
+    return value;
+  }
+
+  /** A URL (http(s) unless other protocols are named), without trailing slashes. */
+  url(name: string, fallback: string, protocols: readonly string[] = HTTP, kind = 'an http(s) URL'): string {
+    const value = (this.env[name] ?? fallback).replace(/\/+$/, '');
+    if (!isUrl(value, protocols)) this.problems.push(`${name}: ${kind}`);
+    return value;
+  }
+
+  /** Like `url`, for a variable that may be unset (or empty). */
+  optionalUrl(
+    name: string,
+    protocols: readonly string[] = HTTP,
+    kind = 'an http(s) URL',
+  ): string | undefined {
+    const value = this.optional(name);
+    if (value !== undefined && !isUrl(value, protocols)) this.problems.push(`${name}: ${kind}`);
+    return value;
+  }
+
+  /**
+   * Exact browser origins, comma-separated. A wildcard or `null` would let any page (or any
+   * sandboxed frame) read tenant data: both are refused, as is anything with a path.
+   */
+  origins(name: string): string[] {
+    const origins = (this.env[name] ?? '')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter((origin) => origin !== '');
+    for (const origin of origins) {
+      if (origin === '*' || origin === 'null')
+        this.problems.push(`${name}: "${origin}" is never allowed; list exact origins`);
+      else if (!isUrl(origin, HTTP) || new URL(origin).origin !== origin.replace(/\/$/, ''))
+        this.problems.push(`${name}: "${origin}" is not a bare http(s) origin`);
+    }
+    return origins.filter((origin) => isUrl(origin, HTTP)).map((origin) => new URL(origin).origin);
+  }
+
+  /**
+   * How an API verifies access tokens (the shape of @atrium/auth's `VerifierConfig`): `OIDC_ISSUER`,
+   * `OIDC_AUDIENCE` (default `atrium-api`), `OIDC_JWKS_URI` (default: the issuer's discovery) and
+   * `OIDC_TOKEN_USE` (`access`, or `id` to accept ID tokens as the articles' client sent them).
+   */
+  verifier(defaultIssuer: string): {
+    readonly issuer: string;
+    readonly audience: string;
+    readonly tokenUse: 'access' | 'id';
+    readonly jwksUri?: string;
+  } {
+    const issuer = this.url('OIDC_ISSUER', defaultIssuer);
+    const audience = this.env['OIDC_AUDIENCE'] ?? 'atrium-api';
+    if (audience === '') this.problems.push('OIDC_AUDIENCE: required');
+    const jwksUri = this.optionalUrl('OIDC_JWKS_URI');
+    const tokenUse = this.env['OIDC_TOKEN_USE'] ?? 'access';
+    if (tokenUse !== 'access' && tokenUse !== 'id') this.problems.push('OIDC_TOKEN_USE: access or id');
+    return {
+      issuer,
+      audience,
+      tokenUse: tokenUse === 'id' ? 'id' : 'access',
+      ...(jwksUri === undefined ? {} : { jwksUri }),
+    };
+  }
+
+  /** Throws one error naming every problem found so far, if any. */
+  check(what: string): void {
+    if (this.problems.length > 0) throw new Error(`Invalid ${what}:\n  ${this.problems.join('\n  ')}`);
+  }
+}
