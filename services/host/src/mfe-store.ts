@@ -10,19 +10,15 @@ import { isCompressible, precompress } from './precompress.ts';
 /** The manifest file name a micro-frontend build writes beside its files. */
 export const MANIFEST_FILE = 'atrium-manifest.json';
 
-/** One published, immutable version of a micro-frontend, as the registry state records it. */
-export interface PublishedVersion {
-  readonly name: string;
-  readonly title: string;
-  readonly route: string;
-  readonly element: string;
-  /** `<build version>+<content hash>`: a different build never gets the same id. */
-  readonly version: string;
-  /** Entry module, relative to the version folder. */
-  readonly entry: string;
+/**
+ * One published, immutable version of a micro-frontend, as the registry state records it: its
+ * build manifest, with integrity hashes instead of the file list. `version` is
+ * `<build version>+<content hash>`, so a different build never gets the same id; `entry` is relative
+ * to the version folder.
+ */
+export interface PublishedVersion extends Omit<BuildManifest, 'styles' | 'files'> {
   readonly integrity: string;
   readonly styles: readonly { readonly file: string; readonly integrity: string }[];
-  readonly roles: readonly string[];
   readonly publishedAt: string;
 }
 
