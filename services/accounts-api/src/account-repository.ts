@@ -11,7 +11,7 @@ import { checkAccountFields } from './account-rules.ts';
 import { AccountsError } from './errors.ts';
 import { preconditionHolds, type Precondition } from './etag-precondition.ts';
 import { formatAmount } from './money.ts';
-import { decodeCursor, encodeCursor } from './pagination-cursor.ts';
+import { decodeCursor, encodeCursor, SORT_VALUE_TYPES, sortKey } from './pagination-cursor.ts';
 import { inTenant } from './tenant-scope.ts';
 
 interface AccountRow {
@@ -36,13 +36,13 @@ const COLUMNS =
   `to_char(accounts.created_at at time zone 'UTC', ${ISO}) as created_at, ` +
   `to_char(accounts.updated_at at time zone 'UTC', ${ISO}) as updated_at, version`;
 
-/** Sort keys to columns and the cast that turns a cursor's text back into the column's type. */
-const SORT_COLUMNS: Record<string, { column: string; cast: string }> = {
+/** Sort keys to columns; a cursor's text is cast back to the column's type (`SORT_VALUE_TYPES`). */
+const SORT_COLUMNS: Record<keyof typeof SORT_VALUE_TYPES, string> = {
   // Qualified: a bare `balance` in ORDER BY would name the text output column, not the NUMERIC one.
-  nickname: { column: 'accounts.nickname', cast: 'text' },
-  account_number: { column: 'accounts.account_number', cast: 'text' },
-  balance: { column: 'accounts.balance', cast: 'numeric' },
-  created_at: { column: 'accounts.created_at', cast: 'timestamptz' },
+  nickname: 'accounts.nickname',
+  account_number: 'accounts.account_number',
+  balance: 'accounts.balance',
+  created_at: 'accounts.created_at',
 };
 
 function toAccount(row: AccountRow): Account {
@@ -64,10 +64,8 @@ function toAccount(row: AccountRow): Account {
 export function listStatement(tenantId: string, query: ListQuery): { text: string; params: unknown[] } {
   const sort: Sort = query.sort ?? 'nickname';
   const descending = sort.startsWith('-');
-  const { column, cast } = SORT_COLUMNS[descending ? sort.slice(1) : sort] as {
-    column: string;
-    cast: string;
-  };
+  const column = SORT_COLUMNS[sortKey(sort)];
+  const cast = SORT_VALUE_TYPES[sortKey(sort)];
   // Layer 1 of tenant isolation: the tenant filter is part of every statement, RLS or not.
   const params: unknown[] = [tenantId];
   const where = ['tenant_id = $1'];

@@ -368,6 +368,56 @@ for (const engine of ENGINES) {
         const garbage = await f.app.inject({ url: `${PREFIX}?cursor=bm90LWpzb24`, headers });
         assert.equal(garbage.json().code, 'invalid_cursor');
       });
+
+      // Cursors are unsigned base64url JSON, so a client can write one: a value of the wrong type
+      // for its sort key must be a 400, not a cast error from the database.
+      test('a forged cursor whose value is not of its sort key’s type is invalid_cursor, for every sort', async () => {
+        const id = '00000000-0000-4000-8000-000000000000';
+        const forge = (sort: string, value: unknown) =>
+          Buffer.from(JSON.stringify([sort, value, id])).toString('base64url');
+        const text = ['a\u0000b', 42, null];
+        const wrong: Record<string, unknown[]> = {
+          nickname: text,
+          account_number: text,
+          balance: ['abc', '', ' 1', '1e5', 'NaN', 'Infinity', '1.2.3', '--1', 7],
+          created_at: [
+            'abc',
+            '',
+            '2026-02-30 10:00:00+00',
+            '2026-13-01 00:00:00+00',
+            '2026-12-01 25:00:00+00',
+            '99999-01-01 00:00:00+00',
+            1_764_000_000_000,
+          ],
+        };
+        for (const [key, values] of Object.entries(wrong)) {
+          for (const sort of [key, `-${key}`]) {
+            for (const value of values) {
+              const response = await f.app.inject({
+                url: `${PREFIX}?sort=${sort}&cursor=${forge(sort, value)}`,
+                headers,
+              });
+              const label = `${sort} ${JSON.stringify(value)}`;
+              assert.equal(response.statusCode, 400, `${label}: ${response.body}`);
+              assert.equal(response.json().code, 'invalid_cursor', label);
+            }
+          }
+        }
+        // A well-typed forged value is only a position in the caller's own tenant's list.
+        const right: Record<string, string> = {
+          nickname: 'c',
+          account_number: 'DK',
+          balance: '10',
+          created_at: '2020-01-01 00:00:00.5+02:30',
+        };
+        for (const [sort, value] of Object.entries(right)) {
+          const response = await f.app.inject({
+            url: `${PREFIX}?sort=${sort}&cursor=${forge(sort, value)}`,
+            headers,
+          });
+          assert.equal(response.statusCode, 200, `${sort}: ${response.body}`);
+        }
+      });
     });
 
     describe('validation: bad input is refused and changes nothing', () => {
