@@ -7,4 +7,5 @@ export {
   type QueryResult,
   type TransactionOptions,
 } from './database.ts';
+export { DatabaseDeadlineError, isDatabaseUnavailable, withDeadline } from './database-availability.ts';
 export { migrate, MigrationError } from './migrations.ts';

@@ -29,7 +29,7 @@ import {
 } from './account-schemas.ts';
 import { answerPreflight, applyCors, corsPolicy, isPreflight } from './cors-policy.ts';
 import { normalizedAccountNumberFilter } from './account-rules.ts';
-import { isDatabaseUnavailable, withDeadline } from './database-availability.ts';
+import { isDatabaseUnavailable, withDeadline } from '@atrium/postgres';
 import { etagOf, preconditionOf } from './etag-precondition.ts';
 import { AccountsError, problemOf, type AccountsErrorCode, type FieldError } from './errors.ts';
 import { assertServiceRoleIsolated } from './tenant-scope.ts';
