@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { makeTempDir, startPostgresServer, type RunningServer } from '@atrium/test-kit';
+import { eventually, makeTempDir, startPostgresServer, type RunningServer } from '@atrium/test-kit';
+import { isDatabaseUnavailable } from './database-availability.ts';
 import { DatabaseLockedError, openDatabase, type Database } from './database.ts';
 import { migrate, MigrationError } from './migrations.ts';
 
@@ -102,6 +103,43 @@ for (const engine of ['embedded', 'server'] as const) {
     });
   });
 }
+
+describe('server connection lost while a transaction holds it', () => {
+  let pgServer: RunningServer;
+  let db: Database;
+  let admin: Database;
+  before(async () => {
+    pgServer = await startPostgresServer();
+    db = await openDatabase({ url: pgServer.url, poolSize: 2 });
+    admin = await openDatabase({ url: pgServer.url, poolSize: 1 });
+    await db.exec('create table writes (n int)');
+  });
+  after(async () => {
+    await db.close();
+    await admin.close();
+    await pgServer.stop();
+  });
+
+  test('fails that transaction with a retryable error, not the process, and the pool recovers', async () => {
+    // The backend is terminated while the transaction awaits something else (no query in flight):
+    // node-postgres then emits 'error' on the checked-out client, which had no listener.
+    const attempt = db.transaction(async (tx) => {
+      const { rows } = await tx.query<{ pid: number }>('select pg_backend_pid() as pid');
+      await admin.query('select pg_terminate_backend($1)', [rows[0]?.pid]);
+      const gone = async () =>
+        (await admin.query('select 1 from pg_stat_activity where pid = $1', [rows[0]?.pid])).rowCount === 0;
+      assert.ok(await eventually(gone, 10_000), 'the backend ended');
+      await tx.query('insert into writes values (1)');
+    });
+    await assert.rejects(attempt, (error: unknown) => {
+      assert.ok(isDatabaseUnavailable(error), `retryable: ${String(error)}`);
+      return true;
+    });
+    await db.transaction(async (tx) => void (await tx.query('insert into writes values (2)')));
+    const { rows } = await db.query<{ n: number }>('select n from writes');
+    assert.deepEqual(rows, [{ n: 2 }], 'the lost transaction wrote nothing');
+  });
+});
 
 describe('embedded data folder', () => {
   test('is locked against a second open while in use, and free again after close', async () => {

@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { isDatabaseUnavailable, withDeadline } from './database-availability.ts';
 
 export interface QueryResult<R> {
   readonly rows: R[];
@@ -37,7 +38,12 @@ export interface DatabaseOptions {
   /** PGlite data folder; undefined keeps the database in memory. */
   readonly dataDir?: string;
   readonly poolSize?: number;
+  /** Longest wait for a pool client, connecting included (server only; default 2000 ms). */
   readonly connectTimeoutMs?: number;
+  /**
+   * The server's `statement_timeout` (default 3000 ms); a call that gets no answer at all fails
+   * 500 ms later on the client side (server only).
+   */
   readonly statementTimeoutMs?: number;
   readonly applicationName?: string;
 }
@@ -142,14 +148,22 @@ async function openEmbedded(options: DatabaseOptions): Promise<Database> {
   };
 }
 
+/** Defaults of a server pool's deadlines: a hung or unreachable server costs a caller at most ~3.5 s. */
+export const SERVER_DEFAULTS = { connectTimeoutMs: 2_000, statementTimeoutMs: 3_000 } as const;
+
 async function openServer(url: string, options: DatabaseOptions): Promise<Database> {
+  const statementTimeoutMs = options.statementTimeoutMs ?? SERVER_DEFAULTS.statementTimeoutMs;
+  // The server cancels a slow statement itself (57014); the client-side read timeout, a little
+  // later, covers a server that cannot answer at all (stopped, partitioned).
+  const queryTimeoutMs = statementTimeoutMs + 500;
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
-    connectionTimeoutMillis: options.connectTimeoutMs ?? 3_000,
-    statement_timeout: options.statementTimeoutMs ?? 10_000,
-    query_timeout: (options.statementTimeoutMs ?? 10_000) + 1_000,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? SERVER_DEFAULTS.connectTimeoutMs,
+    statement_timeout: statementTimeoutMs,
+    query_timeout: queryTimeoutMs,
     idleTimeoutMillis: 30_000,
+    keepAlive: true,
     application_name: options.applicationName ?? 'atrium',
   });
   // An idle client losing its server (restart, failover) must not crash the process.
@@ -158,13 +172,26 @@ async function openServer(url: string, options: DatabaseOptions): Promise<Databa
     const result = await on.query(text, params === undefined ? undefined : [...params]);
     return { rows: result.rows as R[], rowCount: result.rowCount ?? result.rows.length };
   };
+  // One bound on a whole call, waiting for a pool client included (connect + statement would add up).
+  const bounded = <T>(work: Promise<T>): Promise<T> => withDeadline(work, queryTimeoutMs);
   return {
     kind: 'server',
-    query: (text, params) => query(pool, text, params),
+    query: (text, params) => bounded(query(pool, text, params)),
     // Without parameters node-postgres uses the simple protocol, which runs several statements.
-    exec: async (sql) => void (await pool.query(sql)),
+    exec: async (sql) => void (await bounded(pool.query(sql))),
     async transaction(fn, txOptions) {
       const client = await pool.connect();
+      // A checked-out client has no listener of the pool's: a server restart or a killed backend
+      // between two statements would be an unhandled 'error' event, which ends the process.
+      let lost: Error | undefined;
+      const onError = (error: Error) => {
+        lost = error;
+      };
+      client.on('error', onError);
+      const release = (error?: Error) => {
+        client.removeListener('error', onError);
+        client.release(error);
+      };
       try {
         await client.query('begin');
         const queryable: Queryable = {
@@ -174,19 +201,26 @@ async function openServer(url: string, options: DatabaseOptions): Promise<Databa
         await applyOptions(queryable, txOptions);
         const result = await fn(queryable);
         await client.query('commit');
-        client.release();
+        release();
         return result;
       } catch (error) {
+        if (lost !== undefined || isDatabaseUnavailable(error)) {
+          // The connection is gone or hung: a rollback would only wait for another timeout. The
+          // server rolls the transaction back when the session ends.
+          release(lost ?? (error as Error));
+          // The error the caller sees says "unavailable" even when fn tripped over the lost connection.
+          throw isDatabaseUnavailable(error) ? error : lost;
+        }
         // A client whose rollback fails is broken: destroy it rather than return it to the pool.
         await client.query('rollback').then(
-          () => client.release(),
-          (rollbackError: Error) => client.release(rollbackError),
+          () => release(),
+          (rollbackError: Error) => release(rollbackError),
         );
         throw error;
       }
     },
     async ping() {
-      await pool.query('select 1');
+      await bounded(pool.query('select 1'));
     },
     close: () => pool.end(),
   };
