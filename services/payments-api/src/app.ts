@@ -3,23 +3,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GraphQLError, GraphQLScalarType, Kind, type ExecutionResult } from 'graphql';
 import fastifyWebsocket from '@fastify/websocket';
 import mercurius from 'mercurius';
-import {
-  AuthError,
-  bearerToken,
-  createVerifier,
-  type CallerContext,
-  type TokenVerifier,
-  type VerifierConfig,
-} from '@atrium/auth';
+import { readinessHandler, type DependencyCheck } from '@atrium/service-runtime';
+import { AuthError, createVerifier, type TokenVerifier, type VerifierConfig } from '@atrium/auth';
+import { callerAuthentication, isWebSocketHandshake, type Authenticated } from './caller-authentication.ts';
 import { ensureTable, openDynamo, type DynamoEngine, type DynamoTarget } from './dynamo-engine.ts';
 import { PaymentsError, PAYMENTS_ERRORS, type PaymentsErrorCode } from './errors.ts';
 import { DEFAULT_LIMITS, exceedsTokens, limitRules, type GraphqlLimits } from './graphql-limits.ts';
-import {
-  connectionInitAuthorization,
-  createRedisFanout,
-  guardConnections,
-  tokenExpiry,
-} from './live-updates.ts';
+import { createRedisFanout, guardConnections, tokenExpiry } from './live-updates.ts';
 import { readAnnotatedSchema, type ModelDefinition } from './model-definition.ts';
 import {
   MAX_LIMIT,
@@ -128,13 +118,6 @@ function isVerifier(value: VerifierConfig | TokenVerifier): value is TokenVerifi
   return typeof (value as TokenVerifier).verify === 'function';
 }
 
-/** Accepts `Bearer <jwt>` and, as AppSync does for the articles' Amplify client, a bare JWT. */
-function tokenFrom(header: string | undefined): string {
-  if (header !== undefined && /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(header.trim()))
-    return header.trim();
-  return bearerToken(header);
-}
-
 function problemBody(
   code: PaymentsErrorCode,
   message?: string,
@@ -162,6 +145,7 @@ export default async function paymentsPlugin(app: FastifyInstance, options: Paym
     ...options.limits,
   };
   const verifier = isVerifier(options.verifier) ? options.verifier : createVerifier(options.verifier);
+  const authentication = callerAuthentication(verifier);
   const annotated = readAnnotatedSchema(options.schemaSdl ?? (await readFile(SCHEMA_FILE, 'utf8')));
   const secret = options.secretKey ?? (await loadSecretKey(options.dataDir));
   const cursor = new PaginationCursor(secret);
@@ -243,7 +227,7 @@ export default async function paymentsPlugin(app: FastifyInstance, options: Paym
     Object.assign(resolvers['Mutation'] as object, paymentExtensionResolvers(paymentStore, publish).Mutation);
   const sdl = generateSchemaSdl(annotated, withPayment ? PAYMENT_EXTENSION : {});
 
-  const callers = new WeakMap<FastifyRequest, { caller: CallerContext; accessToken: string }>();
+  const callers = new WeakMap<FastifyRequest, Authenticated>();
 
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const origin = request.headers.origin;
@@ -268,17 +252,11 @@ export default async function paymentsPlugin(app: FastifyInstance, options: Paym
 
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
     if (request.routeOptions.url !== path || request.method === 'OPTIONS') return;
-    // WebSocket upgrades authenticate in connection_init, not with a header.
-    if (
-      (request as unknown as { ws?: boolean }).ws === true ||
-      request.headers.upgrade?.toLowerCase() === 'websocket'
-    )
-      return;
-    let caller: CallerContext;
-    let accessToken: string;
+    // A WebSocket handshake authenticates in connection_init (the guard below), not with a header.
+    if (isWebSocketHandshake(request)) return;
+    let authenticated: Authenticated;
     try {
-      accessToken = tokenFrom(request.headers.authorization);
-      caller = await verifier.verify(accessToken);
+      authenticated = await authentication.httpRequest(request);
     } catch (error) {
       if (!(error instanceof AuthError)) throw error;
       request.log.info({ code: error.code, reason: error.reason }, 'payments: token refused');
@@ -287,7 +265,7 @@ export default async function paymentsPlugin(app: FastifyInstance, options: Paym
         .header('www-authenticate', error.wwwAuthenticate)
         .send(problemBody('UNAUTHENTICATED', error.message, { reason: error.code }));
     }
-    const rate = await rateLimit.take(caller.tenantId);
+    const rate = await rateLimit.take(authenticated.caller.tenantId);
     if (!rate.allowed) {
       return reply
         .code(429)
@@ -306,7 +284,7 @@ export default async function paymentsPlugin(app: FastifyInstance, options: Paym
       return reply
         .code(400)
         .send(problemBody('QUERY_TOO_COMPLEX', `The query has more than ${limits.maxTokens} tokens.`));
-    callers.set(request, { caller, accessToken });
+    callers.set(request, authenticated);
   });
 
   app.setErrorHandler((error: { statusCode?: number; code?: string }, request, reply) => {
@@ -331,11 +309,7 @@ export default async function paymentsPlugin(app: FastifyInstance, options: Paym
   const guard = guardConnections({
     server: sockets.websocketServer,
     path: `${app.prefix}${path}`,
-    verify: async (payload) => {
-      const token = tokenFrom(connectionInitAuthorization(payload));
-      await verifier.verify(token);
-      return token;
-    },
+    verify: async (payload) => (await authentication.connectionInit(payload)).accessToken,
     log: app.log,
   });
 
@@ -351,7 +325,7 @@ export default async function paymentsPlugin(app: FastifyInstance, options: Paym
     additionalRouteOptions: { bodyLimit: limits.maxBodyBytes },
     validationRules: limitRules(limits, MAX_LIMIT),
     context: (request: FastifyRequest): RequestContext => ({
-      ...(callers.get(request) as { caller: CallerContext; accessToken: string }),
+      ...(callers.get(request) as Authenticated),
       requestId: request.id,
     }),
     errorFormatter: (
@@ -367,13 +341,12 @@ export default async function paymentsPlugin(app: FastifyInstance, options: Paym
       },
       onConnect: async (data: { payload?: Record<string, unknown> | null }) => {
         try {
-          // The same reading of the payload as the guard's, so both judge the same token.
-          const token = tokenFrom(connectionInitAuthorization(data.payload));
-          const caller = await verifier.verify(token);
+          // The same function as the guard's, so both judge the same token the same way.
+          const { caller, accessToken } = await authentication.connectionInit(data.payload);
           return {
             caller,
-            accessToken: token,
-            tokenExpiresAt: tokenExpiry(token),
+            accessToken,
+            tokenExpiresAt: tokenExpiry(accessToken),
             requestId: `ws-${caller.tenantId}`,
           };
         } catch (error) {
@@ -395,14 +368,22 @@ export default async function paymentsPlugin(app: FastifyInstance, options: Paym
   if (options.healthRoutes !== false) {
     const health = options.healthRoutes ?? { live: '/healthz', ready: '/readyz' };
     app.get(health.live, async () => ({ status: 'ok' }));
-    app.get(health.ready, async (_request, reply) => {
-      try {
-        await paymentStore?.get('__readiness__', '__readiness__');
-        return { status: 'ready' };
-      } catch {
-        return reply.code(503).send({ status: 'unavailable' });
-      }
-    });
+    const checks: DependencyCheck[] = [
+      {
+        name: 'database',
+        required: true,
+        probe: async () => paymentStore?.get('__readiness__', '__readiness__'),
+      },
+    ];
+    // Without Redis the API still serves (per-instance rate limit, live updates to this instance's
+    // subscribers only): degraded, not unavailable, so a load balancer keeps it.
+    if (options.redisUrl !== undefined)
+      checks.push({
+        name: 'redis',
+        required: false,
+        probe: async () => Promise.all([rateLimit.probe(), fanout?.probe()]),
+      });
+    app.get(health.ready, readinessHandler(checks));
   }
 
   function formatErrors(

@@ -1,0 +1,50 @@
+import type { FastifyRequest } from 'fastify';
+import { bearerToken, type CallerContext, type TokenVerifier } from '@atrium/auth';
+import { connectionInitAuthorization } from './live-updates.ts';
+
+/** A verified caller and the token it came with (resolvers ask other services with it). */
+export interface Authenticated {
+  readonly caller: CallerContext;
+  readonly accessToken: string;
+}
+
+/**
+ * The two ways a caller authenticates to the Payments API, one function each, so that every check
+ * on a token (verification today, revocation tomorrow) is made in one place per transport. Both
+ * throw `AuthError` when the caller is refused.
+ */
+export interface CallerAuthentication {
+  /** An HTTP request: its `Authorization` header. */
+  httpRequest(request: FastifyRequest): Promise<Authenticated>;
+  /** A graphql-ws connection: its `connection_init` payload. */
+  connectionInit(payload: unknown): Promise<Authenticated>;
+}
+
+/** Accepts `Bearer <jwt>` and, as AppSync does for the articles' Amplify client, a bare JWT. */
+function tokenFrom(header: string | undefined): string {
+  if (header !== undefined && /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(header.trim()))
+    return header.trim();
+  return bearerToken(header);
+}
+
+export function callerAuthentication(verifier: TokenVerifier): CallerAuthentication {
+  const authenticate = async (header: string | undefined): Promise<Authenticated> => {
+    const accessToken = tokenFrom(header);
+    return { caller: await verifier.verify(accessToken), accessToken };
+  };
+  return {
+    httpRequest: async (request) => authenticate(request.headers.authorization),
+    connectionInit: async (payload) => authenticate(connectionInitAuthorization(payload)),
+  };
+}
+
+/**
+ * True for a WebSocket handshake, which authenticates later in `connection_init`. Only the server's
+ * own upgrade path says so (@fastify/websocket sets `request.ws` for a request that came through the
+ * HTTP server's `upgrade` event and hands it to the WebSocket server, which refuses anything but a
+ * GET handshake); an `Upgrade` header on an ordinary request is just a header, and trusting it let
+ * anonymous POSTs skip the token, the rate limit and the batch and token limits.
+ */
+export function isWebSocketHandshake(request: FastifyRequest): boolean {
+  return (request as unknown as { ws?: boolean | null }).ws === true;
+}
