@@ -55,5 +55,7 @@ export default defineConfig({
     setupFiles: ['./src/test/setup.ts'],
     include: ['src/**/*.spec.{ts,tsx}'],
     css: false,
+    // The outer bound of a test on a loaded 2-core machine; the tests wait on conditions.
+    testTimeout: 30_000,
   },
 });
