@@ -22,6 +22,12 @@ export const LIVE_CLIENT_FACTORY = new InjectionToken<(url: string, token: () =>
 const EVENTS = ['onCreatePayment', 'onUpdatePayment', 'onDeletePayment'] as const;
 export type PaymentEvent = (typeof EVENTS)[number];
 
+/**
+ * What `watch` reports: one payment changed, or the socket came back after it was lost (an instance
+ * restart, a Redis outage) and the changes made meanwhile were never delivered: reload what is shown.
+ */
+export type LiveChange = { readonly event: PaymentEvent; readonly id: string } | { readonly event: 'resync' };
+
 /** Live changes to the tenant's payments (made by anyone in the tenant), over graphql-ws. */
 @Injectable({ providedIn: 'root' })
 export class PaymentsLive implements OnDestroy {
@@ -29,26 +35,37 @@ export class PaymentsLive implements OnDestroy {
   private readonly factory = inject(LIVE_CLIENT_FACTORY);
   private client: Client | undefined;
 
-  /** Calls `onChange` for each created, updated or deleted payment; returns the unsubscribe. */
-  watch(onChange: (event: PaymentEvent, id: string) => void): () => void {
+  /**
+   * Calls `onChange` for each created, updated or deleted payment, and with `resync` after every
+   * reconnect (the server keeps no history to replay); returns the unsubscribe.
+   */
+  watch(onChange: (change: LiveChange) => void): () => void {
     const context = this.host.context();
     if (!context) return () => undefined;
     this.client ??= this.factory(context.api.paymentsGraphqlWs, () => this.host.accessToken());
     const client = this.client;
+    // graphql-ws re-subscribes by itself after a retry; what happened while the socket was away is
+    // only in the list, so the watcher reloads it.
+    const stopResync = client.on('connected', (_socket, _payload, wasRetry) => {
+      if (wasRetry) onChange({ event: 'resync' });
+    });
     const stops = EVENTS.map((event) =>
       client.subscribe<Record<string, { id: string } | null>>(
         { query: `subscription { ${event} { id } }` },
         {
           next: (result) => {
             const id = result.data?.[event]?.id;
-            if (id) onChange(event, id);
+            if (id) onChange({ event, id });
           },
           error: () => undefined,
           complete: () => undefined,
         },
       ),
     );
-    return () => stops.forEach((stop) => stop());
+    return () => {
+      stopResync();
+      stops.forEach((stop) => stop());
+    };
   }
 
   ngOnDestroy(): void {

@@ -12,6 +12,7 @@ import { PaymentsTable } from './payments-table';
 let api: InMemoryPaymentsApi;
 let fixture: ComponentFixture<PaymentsTable>;
 let liveNext: ((value: unknown) => void)[];
+let liveConnected: ((socket: unknown, payload: unknown, wasRetry: boolean) => void)[];
 let notified: string[];
 
 async function settle(): Promise<void> {
@@ -23,10 +24,15 @@ async function settle(): Promise<void> {
 
 async function render(roles: Role[], username = 'userTenantA'): Promise<HTMLElement> {
   liveNext = [];
+  liveConnected = [];
   notified = [];
   const fakeLive = {
     subscribe: (_payload: unknown, sink: { next: (value: unknown) => void }) => {
       liveNext.push(sink.next);
+      return () => undefined;
+    },
+    on: (event: string, listener: (socket: unknown, payload: unknown, wasRetry: boolean) => void) => {
+      if (event === 'connected') liveConnected.push(listener);
       return () => undefined;
     },
     dispose: async () => undefined,
@@ -235,6 +241,20 @@ describe('PaymentsTable', () => {
     await settle();
     expect(api.sent.filter((s) => s.operation === 'ListPayments').length).toBe(before + 1);
     expect(within(fixture.nativeElement as HTMLElement).getByText('LIVE01')).toBeTruthy();
+  });
+
+  it('reloads after the live socket reconnects, since changes made meanwhile were never pushed', async () => {
+    await render(['viewer']);
+    const lists = () => api.sent.filter((s) => s.operation === 'ListPayments').length;
+    const before = lists();
+    liveConnected.forEach((connected) => connected({}, {}, false));
+    await settle();
+    expect(lists()).toBe(before);
+    api.payments.push(payment({ id: 'p9', to_account: 'GAP001' }));
+    liveConnected.forEach((connected) => connected({}, {}, true));
+    await settle();
+    expect(lists()).toBe(before + 1);
+    expect(within(fixture.nativeElement as HTMLElement).getByText('GAP001')).toBeTruthy();
   });
 
   it('opens the details dialog with the audit trail from a deep link, and navigates back on close', async () => {
