@@ -8,7 +8,13 @@ import { AuthError, createVerifier, type TokenVerifier, type VerifierConfig } fr
 import { callerAuthentication, isWebSocketHandshake, type Authenticated } from './caller-authentication.ts';
 import { ensureTable, openDynamo, type DynamoEngine, type DynamoTarget } from './dynamo-engine.ts';
 import { PaymentsError, PAYMENTS_ERRORS, type PaymentsErrorCode } from './errors.ts';
-import { DEFAULT_LIMITS, exceedsTokens, limitRules, type GraphqlLimits } from './graphql-limits.ts';
+import {
+  DEFAULT_LIMITS,
+  exceedsTokens,
+  limitRules,
+  withoutSuggestions,
+  type GraphqlLimits,
+} from './graphql-limits.ts';
 import { createRedisFanout, guardConnections, tokenExpiry } from './live-updates.ts';
 import { readAnnotatedSchema, type ModelDefinition } from './model-definition.ts';
 import {
@@ -142,6 +148,7 @@ export default async function paymentsPlugin(app: FastifyInstance, options: Paym
   const limits: GraphqlLimits = {
     ...DEFAULT_LIMITS,
     introspection: !(options.production ?? false),
+    suggestions: !(options.production ?? false),
     ...options.limits,
   };
   const verifier = isVerifier(options.verifier) ? options.verifier : createVerifier(options.verifier);
@@ -324,6 +331,7 @@ export default async function paymentsPlugin(app: FastifyInstance, options: Paym
     allowBatchedQueries: true,
     additionalRouteOptions: { bodyLimit: limits.maxBodyBytes },
     validationRules: limitRules(limits, MAX_LIMIT),
+    graphql: { validateOptions: { hideSuggestions: !limits.suggestions } },
     context: (request: FastifyRequest): RequestContext => ({
       ...(callers.get(request) as Authenticated),
       requestId: request.id,
@@ -439,7 +447,7 @@ export default async function paymentsPlugin(app: FastifyInstance, options: Paym
         return [
           {
             ...base,
-            message: error.message,
+            message: limits.suggestions ? error.message : withoutSuggestions(error.message),
             errorType: code === 'QUERY_TOO_COMPLEX' ? 'QueryTooComplex' : 'ValidationError',
             extensions: { ...error.extensions, code },
           },

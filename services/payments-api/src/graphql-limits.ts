@@ -21,6 +21,8 @@ export interface GraphqlLimits {
   readonly maxBatch: number;
   readonly maxBodyBytes: number;
   readonly introspection: boolean;
+  /** graphql's "Did you mean …" in error messages: each one names a field, argument or enum value. */
+  readonly suggestions: boolean;
 }
 
 export const DEFAULT_LIMITS: GraphqlLimits = {
@@ -31,6 +33,7 @@ export const DEFAULT_LIMITS: GraphqlLimits = {
   maxBatch: 10,
   maxBodyBytes: 64 * 1024,
   introspection: true,
+  suggestions: true,
 };
 
 function limitError(message: string): GraphQLError {
@@ -111,4 +114,13 @@ export function exceedsTokens(query: string, maxTokens: number): boolean {
     // A lexing error is reported by the parser with its location.
   }
   return false;
+}
+
+/**
+ * A graphql error message without its "Did you mean …?" tail. Validation hides suggestions itself
+ * (`hideSuggestions`); this is for the messages produced where no such option reaches graphql
+ * (mercurius coerces variables without it), so they reveal no more of the schema than validation.
+ */
+export function withoutSuggestions(message: string): string {
+  return message.replace(/\s*Did you mean [\s\S]*$/, '');
 }
