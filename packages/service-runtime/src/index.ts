@@ -1,6 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 
 export { isUrl, ServiceEnvironment } from './service-environment.ts';
+export {
+  CHECK_DEADLINE_MS,
+  checkReadiness,
+  combineReadiness,
+  READINESS_SCHEMA,
+  readinessHandler,
+  RETRY_AFTER_SECONDS,
+  sendReadiness,
+  type CheckOutcome,
+  type DependencyCheck,
+  type Readiness,
+  type ReadinessStatus,
+} from './readiness.ts';
 
 export interface StopOptions {
   /** Longest wait for in-flight requests and stores before exiting anyway (default 10 s). */

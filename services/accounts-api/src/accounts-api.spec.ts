@@ -1047,7 +1047,8 @@ for (const engine of ENGINES) {
         assert.equal((await f.app.inject({ url: `${PREFIX}/healthz` })).statusCode, 200);
         const ready = await f.app.inject({ url: `${PREFIX}/readyz` });
         assert.equal(ready.statusCode, 200);
-        assert.deepEqual(ready.json(), { status: 'ready' });
+        assert.deepEqual(ready.json(), { status: 'ready', checks: { database: 'ok' } });
+        assert.equal(ready.headers['cache-control'], 'no-store');
       });
 
       test('unknown routes under the prefix are 404 problems', async () => {

@@ -30,6 +30,7 @@ import {
 import { answerPreflight, applyCors, corsPolicy, isPreflight } from './cors-policy.ts';
 import { normalizedAccountNumberFilter } from './account-rules.ts';
 import { isDatabaseUnavailable, withDeadline } from '@atrium/postgres';
+import { READINESS_SCHEMA, readinessHandler } from '@atrium/service-runtime';
 import { etagOf, preconditionOf } from './etag-precondition.ts';
 import { AccountsError, problemOf, type AccountsErrorCode, type FieldError } from './errors.ts';
 import { assertServiceRoleIsolated } from './tenant-scope.ts';
@@ -247,10 +248,18 @@ export default async function accountsApi(app: FastifyInstance, options: Account
   if (health !== false) {
     const healthSchema = { tags: ['health'], security: [], response: { 200: Health, ...problemResponses } };
     app.get(health.live, { schema: healthSchema }, async () => ({ status: 'ok' }));
-    app.get(health.ready, { schema: healthSchema }, async () => {
-      await withDeadline(db.ping(), Math.min(deadlineMs, 2_000));
-      return { status: 'ready' };
-    });
+    const readinessSchema = {
+      tags: ['health'],
+      security: [],
+      response: { 200: READINESS_SCHEMA, 503: READINESS_SCHEMA },
+    };
+    app.get(
+      health.ready,
+      { schema: readinessSchema },
+      readinessHandler([
+        { name: 'database', required: true, probe: async () => withDeadline(db.ping(), deadlineMs) },
+      ]),
+    );
   }
 
   // The account routes, in their own context so authentication covers exactly them.

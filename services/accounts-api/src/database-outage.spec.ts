@@ -54,6 +54,7 @@ describe('database down (PostgreSQL server stopped and restarted)', () => {
     const ready = await f.app.inject({ url: `${PREFIX}/readyz` });
     assert.equal(ready.statusCode, 503);
     assert.equal(ready.headers['retry-after'], '5');
+    assert.deepEqual(ready.json(), { status: 'unavailable', checks: { database: 'down' } });
     assert.equal((await f.app.inject({ url: `${PREFIX}/healthz` })).statusCode, 200, 'alive, only not ready');
     // Authentication still comes first: a missing token is a 401 even while the database is down.
     assert.equal((await f.app.inject({ url: PREFIX })).statusCode, 401);

@@ -160,7 +160,13 @@ describe('the embedded process', () => {
 
   test('answers health and readiness, and keeps unknown paths under /auth out of the shell', async () => {
     assert.equal((await fetch(`${base}/healthz`)).status, 200);
-    assert.equal((await fetch(`${base}/readyz`)).status, 200);
+    const ready = await fetch(`${base}/readyz`);
+    assert.equal(ready.status, 200);
+    // Every service's dependencies, by service: what an operator reads when it is not ready.
+    assert.deepEqual(await ready.json(), {
+      status: 'ready',
+      checks: { 'identity.database': 'ok', 'accounts.database': 'ok', 'payments.database': 'ok' },
+    });
     assert.equal((await fetch(`${base}/auth/readyz`)).status, 200);
     assert.equal((await fetch(`${base}/api/accounts/readyz`)).status, 200);
     assert.equal((await fetch(`${base}/graphql/readyz`)).status, 200);

@@ -10,8 +10,16 @@ import hostPlugin from '@atrium/host/app';
 import paymentsPlugin from '@atrium/payments-api/app';
 import { loadConfig as loadPaymentsConfig } from '@atrium/payments-api/config';
 import { MfeStore } from '@atrium/host/store';
+import { combineReadiness, sendReadiness, type Readiness } from '@atrium/service-runtime';
 import { builtFrontend } from './build-missing.ts';
 import type { EmbeddedConfig } from './config.ts';
+
+/** Each mounted service's readiness route, by the name its checks are reported under. */
+const READINESS_ROUTES = {
+  identity: '/auth/readyz',
+  accounts: '/api/accounts/readyz',
+  payments: '/graphql/readyz',
+} as const;
 
 export interface EmbeddedServer {
   readonly app: FastifyInstance;
@@ -124,14 +132,19 @@ export async function createEmbeddedServer(
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
-    const checks = await Promise.all(
-      ['/auth/readyz', '/api/accounts/readyz', '/graphql/readyz'].map(
-        async (path) => (await app.inject({ method: 'GET', url: path })).statusCode === 200,
-      ),
+    const parts = await Promise.all(
+      Object.entries(READINESS_ROUTES).map(async ([service, url]) => {
+        const response = await app.inject({ method: 'GET', url });
+        const body = response.json<Partial<Readiness>>();
+        // A service whose probe itself failed (a 500) is not ready, whatever it answered.
+        const part: Readiness =
+          (response.statusCode === 200 || response.statusCode === 503) && typeof body.checks === 'object'
+            ? (body as Readiness)
+            : { status: 'unavailable', checks: { readiness: 'down' } };
+        return [service, part] as const;
+      }),
     );
-    return checks.every(Boolean)
-      ? { status: 'ready' }
-      : reply.code(503).header('retry-after', '5').send({ status: 'unavailable' });
+    return sendReadiness(reply, combineReadiness(Object.fromEntries(parts)));
   });
 
   return { app, identity, notes };

@@ -3,6 +3,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import cors from '@fastify/cors';
 import { AuthError, createVerifier } from '@atrium/auth';
 import { migrate, openDatabase, type Database } from '@atrium/postgres';
+import { readinessHandler } from '@atrium/service-runtime';
 import type { IdentityConfig } from './config.ts';
 import { adminRoutes } from './admin-routes.ts';
 import { seedDemoIdentity } from './demo-data.ts';
@@ -111,17 +112,7 @@ export default async function identityApp(app: FastifyInstance, options: Identit
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_request, reply) => {
-    try {
-      await db.ping();
-      return { status: 'ready' };
-    } catch {
-      return reply
-        .code(503)
-        .header('retry-after', '5')
-        .send({ status: 'unavailable', code: 'database_unavailable' });
-    }
-  });
+  app.get('/readyz', readinessHandler([{ name: 'database', required: true, probe: async () => db.ping() }]));
   app.get('/assets/login.css', async (_request, reply) =>
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=300').send(LOGIN_CSS),
   );

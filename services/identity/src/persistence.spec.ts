@@ -142,3 +142,24 @@ describe('two instances on one PostgreSQL server', () => {
     }
   });
 });
+
+describe('readiness on a PostgreSQL server', () => {
+  test('readyz reports the database ok, then unavailable (503 + Retry-After) while the server is down', async () => {
+    const server = await startPostgresServer();
+    const identity = await startIdentity({ DATABASE_URL: server.url, ATRIUM_DEMO: 'false' });
+    try {
+      const up = await fetch(`${identity.issuer}/readyz`);
+      assert.equal(up.status, 200);
+      assert.deepEqual(await up.json(), { status: 'ready', checks: { database: 'ok' } });
+
+      await server.stop();
+      const down = await fetch(`${identity.issuer}/readyz`);
+      assert.equal(down.status, 503);
+      assert.equal(down.headers.get('retry-after'), '5');
+      assert.deepEqual(await down.json(), { status: 'unavailable', checks: { database: 'down' } });
+    } finally {
+      await identity.stop();
+      await server.stop();
+    }
+  });
+});

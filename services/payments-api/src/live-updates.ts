@@ -16,6 +16,8 @@ export interface RedisFanout {
   readonly emitter: unknown;
   /** Resolves once both connections are up, or after 2 s (live updates resume when Redis does). */
   ready(): Promise<void>;
+  /** Rejects while either connection is down (readiness). */
+  probe(): Promise<void>;
   /** Quits both connections, or drops them when Redis does not answer within a second. */
   close(): Promise<void>;
 }
@@ -76,6 +78,11 @@ export function createRedisFanout(redisUrl: string, log: FanoutLog): RedisFanout
         new Promise((resolve) => (timer = setTimeout(resolve, 2000))),
       ]);
       clearTimeout(timer);
+    },
+    async probe() {
+      if (subConn.status !== 'ready') throw new Error(`redis subscriber ${subConn.status}`);
+      // The publisher has no offline queue: a dead connection rejects at once.
+      await pubConn.ping();
     },
     async close() {
       closing = true;

@@ -12,6 +12,8 @@ export interface TenantRateLimiter {
   take(tenantId: string): RateDecision | Promise<RateDecision>;
   /** Resolves once the limiter can answer from its store (or has given up waiting: it fails open). */
   ready(): Promise<void>;
+  /** Rejects while the shared store is unreachable (readiness); the in-memory limiter has none. */
+  probe(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -75,6 +77,8 @@ export class TenantRateLimit implements TenantRateLimiter {
   }
 
   async ready(): Promise<void> {}
+
+  async probe(): Promise<void> {}
 
   async close(): Promise<void> {}
 }
@@ -197,6 +201,11 @@ export class SharedTenantRateLimit implements TenantRateLimiter {
       const timer = setTimeout(done, CONNECT_WAIT_MS);
       this.#redis.once('ready', done);
     });
+  }
+
+  async probe(): Promise<void> {
+    // No offline queue and a short command timeout: a dead connection rejects at once.
+    await this.#redis.ping();
   }
 
   #fallback(tenantId: string, reason: string): RateDecision {
