@@ -1,9 +1,11 @@
-export type AuthErrorCode = 'missing_token' | 'invalid_token' | 'token_expired' | 'missing_tenant';
+export type AuthErrorCode =
+  'missing_token' | 'invalid_token' | 'token_expired' | 'token_revoked' | 'missing_tenant';
 
 const MESSAGES: Record<AuthErrorCode, string> = {
   missing_token: 'A bearer token is required.',
   invalid_token: 'The bearer token is not valid.',
   token_expired: 'The bearer token has expired.',
+  token_revoked: 'The bearer token has been revoked; sign in again.',
   missing_tenant: 'The token carries no tenant.',
 };
 

@@ -14,4 +14,13 @@ export {
   bearerToken,
   type VerifierConfig,
   type TokenVerifier,
+  type VerifiedToken,
 } from './token-verifier.ts';
+export {
+  RevocationList,
+  withRevocations,
+  type Revocation,
+  type RevocationCheck,
+  type RevocationListOptions,
+  type RevocationLog,
+} from './revocation-list.ts';

@@ -35,11 +35,24 @@ export interface VerifierConfig {
   readonly jwksCooldownMs?: number;
 }
 
+/** A verified token: who is calling, and when the token was issued and expires (epoch seconds). */
+export interface VerifiedToken<Caller = CallerContext> {
+  readonly caller: Caller;
+  /** `iat`: what a revocation is compared with. */
+  readonly issuedAt: number;
+  /** `exp`: how long a cache may keep the verdict, when a live connection must end. */
+  readonly expiresAt: number;
+}
+
 export interface TokenVerifier {
   /** Verifies a token for a tenant API: a token without tenant is refused. */
   verify(token: string): Promise<CallerContext>;
   /** Verifies a token that may carry no tenant (the platform operator). */
   verifyPlatform(token: string): Promise<PlatformCallerContext>;
+  /** `verify`, with the token's `iat` and `exp`, so nobody decodes a JWT by hand. */
+  verifyToken(token: string): Promise<VerifiedToken>;
+  /** `verifyPlatform`, with the token's `iat` and `exp`. */
+  verifyPlatformToken(token: string): Promise<VerifiedToken<PlatformCallerContext>>;
 }
 
 const DEFAULT_ALGORITHMS = ['RS256', 'PS256', 'ES256', 'EdDSA'];
@@ -100,15 +113,30 @@ export function createVerifier(config: VerifierConfig): TokenVerifier {
     };
   }
 
+  async function verifyPlatformToken(token: string): Promise<VerifiedToken<PlatformCallerContext>> {
+    const payload = await verifyPayload(token);
+    // requiredClaims made sure both are there; jose checked that they are numbers.
+    return {
+      caller: platformCaller(payload),
+      issuedAt: payload.iat as number,
+      expiresAt: payload.exp as number,
+    };
+  }
+
+  async function verifyToken(token: string): Promise<VerifiedToken> {
+    const { caller, ...times } = await verifyPlatformToken(token);
+    if (caller.tenantId === null) throw new AuthError('missing_tenant');
+    return {
+      caller: { ...caller, tenantId: caller.tenantId, tenantName: caller.tenantName ?? caller.tenantId },
+      ...times,
+    };
+  }
+
   return {
-    async verify(token) {
-      const caller = platformCaller(await verifyPayload(token));
-      if (caller.tenantId === null) throw new AuthError('missing_tenant');
-      return { ...caller, tenantId: caller.tenantId, tenantName: caller.tenantName ?? caller.tenantId };
-    },
-    async verifyPlatform(token) {
-      return platformCaller(await verifyPayload(token));
-    },
+    verifyToken,
+    verifyPlatformToken,
+    verify: async (token) => (await verifyToken(token)).caller,
+    verifyPlatform: async (token) => (await verifyPlatformToken(token)).caller,
   };
 }
 

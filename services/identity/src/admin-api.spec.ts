@@ -208,6 +208,94 @@ describe('the admin API', () => {
   });
 });
 
+describe('the admin API judges the caller by the database, not only by the token', () => {
+  async function newUser(username: string, roles: string[]): Promise<{ id: string }> {
+    const created = await api('adminTenantA', 'POST', '/users', {
+      username,
+      email: `${username.toLowerCase()}@example.com`,
+      password: 'a long enough password',
+      roles,
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    return created.body;
+  }
+
+  async function asToken(token: string, method: string, path: string, body?: unknown) {
+    const response = await fetch(`${identity.issuer}/admin${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
+  }
+
+  test('a disabled admin can neither re-enable themself nor reset a colleague with their old token', async () => {
+    const leaving = await newUser('adminLeaving', ['admin']);
+    const colleague = await newUser('colleagueStays', ['member']);
+    const { tokens: t } = await login('adminLeaving', 'a long enough password');
+    assert.equal((await asToken(t.access_token, 'GET', '/users')).status, 200, 'the token works at first');
+    assert.equal((await api('adminTenantA', 'POST', `/users/${leaving.id}/disable`)).status, 200);
+
+    const enable = await asToken(t.access_token, 'POST', `/users/${leaving.id}/enable`);
+    assert.equal(enable.status, 401);
+    assert.equal(enable.body.code, 'token_revoked');
+    const reset = await asToken(t.access_token, 'PUT', `/users/${colleague.id}/password`, {
+      password: 'the attacker chose this',
+    });
+    assert.equal(reset.status, 401);
+    assert.equal(reset.body.code, 'token_revoked');
+
+    const users = (await api('adminTenantA', 'GET', '/users')).body.items as Array<{
+      id: string;
+      disabled: boolean;
+    }>;
+    assert.equal(users.find((u) => u.id === leaving.id)?.disabled, true, 'still disabled');
+    assert.ok((await login('colleagueStays', 'a long enough password')).tokens.access_token, 'password kept');
+  });
+
+  test('an admin cannot enable themself', async () => {
+    const me = (await api('adminTenantB', 'GET', '/users')).body.items.find(
+      (u: { username: string }) => u.username === 'adminTenantB',
+    );
+    const response = await api('adminTenantB', 'POST', `/users/${me.id}/enable`);
+    assert.equal(response.status, 403);
+    assert.equal(response.body.code, 'forbidden');
+  });
+
+  test("a password reset ends the user's refresh tokens and refuses their earlier access token", async () => {
+    const resetAdmin = await newUser('adminReset', ['admin']);
+    const { rp, tokens: t } = await login('adminReset', 'a long enough password');
+    const reset = await api('adminTenantA', 'PUT', `/users/${resetAdmin.id}/password`, {
+      password: 'a brand new long password',
+    });
+    assert.equal(reset.status, 204);
+    await assert.rejects(
+      client.refreshTokenGrant(rp.config, t.refresh_token as string),
+      (error: { error?: string }) => error.error === 'invalid_grant',
+    );
+    const old = await asToken(t.access_token, 'GET', '/users');
+    assert.equal(old.status, 401);
+    assert.equal(old.body.code, 'token_revoked');
+  });
+
+  test('GET /auth/revocations lists the recent revocations, never cached', async () => {
+    const gone = await newUser('goneSoon', ['viewer']);
+    const before = Date.now();
+    assert.equal((await api('adminTenantA', 'POST', `/users/${gone.id}/disable`)).status, 200);
+    const response = await fetch(`${identity.issuer}/revocations`);
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('cache-control'), 'no-store');
+    const body = (await response.json()) as { items: Array<{ sub: string; revokedAt: string }> };
+    const entry = body.items.find((item) => item.sub === gone.id);
+    assert.ok(entry, 'the disabled user is listed');
+    assert.ok(Date.parse(entry.revokedAt) >= before - 1000, entry.revokedAt);
+  });
+});
+
 describe('the CLI', () => {
   test('creates users who can log in, and refuses bad input with a coded error', async () => {
     // The running server holds the embedded database: the CLI must say so, not corrupt it.

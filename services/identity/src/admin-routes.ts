@@ -7,13 +7,10 @@ import {
   type PlatformCallerContext,
   type TokenVerifier,
 } from '@atrium/auth';
-import type { Database } from '@atrium/postgres';
 import { IdentityError } from './errors.ts';
-import { revokeAccount } from './oidc-adapter.ts';
 import type { User, UserDirectory } from './user-directory.ts';
 
 export interface AdminDeps {
-  readonly db: Database;
   readonly users: UserDirectory;
   readonly verifier: TokenVerifier;
 }
@@ -36,7 +33,7 @@ const bodySchema = (properties: Record<string, unknown>, required: string[]) => 
  * the users of their own tenant. Another tenant's user answers 404, so ids reveal nothing.
  */
 export async function adminRoutes(app: FastifyInstance, deps: AdminDeps): Promise<void> {
-  const { db, users, verifier } = deps;
+  const { users, verifier } = deps;
   app.decorateRequest('adminCaller', null as unknown as PlatformCallerContext);
   // Fastify's default validator strips unknown properties and coerces types; an admin API must
   // refuse what it does not understand instead.
@@ -46,7 +43,7 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminDeps): Promis
   app.addHook('onRequest', async (request) => {
     let caller: PlatformCallerContext;
     try {
-      caller = await verifier.verifyPlatform(bearerToken(request.headers.authorization));
+      caller = await currentCaller(bearerToken(request.headers.authorization));
     } catch (error) {
       if (error instanceof AuthError) request.log.info({ reason: error.reason }, 'admin token refused');
       throw error;
@@ -57,6 +54,27 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminDeps): Promis
     }
     request.adminCaller = caller;
   });
+
+  /**
+   * The caller as the database knows them now, not only as their token says: a token outlives a
+   * disable, a password reset or a lost role by its whole lifetime, and an admin token is the key
+   * to every account of a tenant. One lookup by primary key per request (the admin API is low volume).
+   */
+  async function currentCaller(token: string): Promise<PlatformCallerContext> {
+    const { caller, issuedAt } = await verifier.verifyPlatformToken(token);
+    const account = await users.findWithRevocation(caller.userId);
+    if (account === undefined) throw new AuthError('invalid_token', 'the account no longer exists');
+    if (account.user.disabled) throw new AuthError('token_revoked', 'the account is disabled');
+    if (account.revokedAt !== undefined && issuedAt * 1000 <= account.revokedAt.getTime())
+      throw new AuthError('token_revoked', 'the token predates the revocation of its account');
+    // Only roles that both the token granted and the account still holds; the tenant is the account's.
+    return {
+      ...caller,
+      tenantId: account.user.tenantId,
+      tenantName: account.user.tenantName,
+      roles: caller.roles.filter((role) => account.user.roles.includes(role)),
+    };
+  }
 
   const isOperator = (request: FastifyRequest) => hasRole(request.adminCaller, 'operator');
 
@@ -156,11 +174,9 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminDeps): Promis
     const user = await manageable(request, request.params.id);
     if (user.id === request.adminCaller.userId)
       throw new IdentityError('forbidden', 'You cannot disable yourself.');
-    await db.transaction(async (tx) => {
-      await users.setDisabled(user.id, true, tx);
-    });
-    // Sessions, grants and refresh tokens go with it; access tokens expire within their short TTL.
-    const revoked = await revokeAccount(db, user.id);
+    // Sessions, grants and refresh tokens go with it; the APIs refuse its access tokens within
+    // their revocation poll.
+    const revoked = await users.disable(user.id);
     request.log.info(
       { event: 'user_disabled', userId: user.id, revoked, by: request.adminCaller.userId },
       'user disabled',
@@ -170,7 +186,14 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminDeps): Promis
 
   app.post<{ Params: { id: string } }>('/users/:id/enable', async (request) => {
     const user = await manageable(request, request.params.id);
+    // Defence in depth: a disabled admin's token is already refused above.
+    if (user.id === request.adminCaller.userId)
+      throw new IdentityError('forbidden', 'You cannot enable yourself.');
     await users.setDisabled(user.id, false);
+    request.log.info(
+      { event: 'user_enabled', userId: user.id, by: request.adminCaller.userId },
+      'user enabled',
+    );
     return { ...user, disabled: false };
   });
 
@@ -179,7 +202,11 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminDeps): Promis
     { schema: { body: bodySchema({ password: { type: 'string' } }, ['password']) } },
     async (request, reply) => {
       const user = await manageable(request, request.params.id);
-      await users.setPassword(user.id, request.body.password);
+      const revoked = await users.setPassword(user.id, request.body.password);
+      request.log.info(
+        { event: 'password_reset', userId: user.id, revoked, by: request.adminCaller.userId },
+        'password reset',
+      );
       return reply.code(204).send();
     },
   );

@@ -14,6 +14,7 @@ import { LoginThrottle } from './login-throttle.ts';
 import { sweepExpired } from './oidc-adapter.ts';
 import { createProvider } from './provider.ts';
 import { loadKeyMaterial } from './signing-keys.ts';
+import { revocationRoutes } from './token-revocations.ts';
 import { UserDirectory } from './user-directory.ts';
 
 export interface IdentityOptions {
@@ -133,6 +134,9 @@ export default async function identityApp(app: FastifyInstance, options: Identit
     }
   });
 
+  // Tokens live accessTokenTtlSeconds (ID tokens too); the APIs accept them 30 s past exp, and a
+  // further 30 s covers clocks that drift apart.
+  await app.register(revocationRoutes, { db, windowSeconds: config.accessTokenTtlSeconds + 60 });
   await app.register(interactionRoutes, { config, provider, users, throttle, csrfSecret: keys.csrfSecret });
   await app.register(
     async (admin) => {
@@ -142,7 +146,7 @@ export default async function identityApp(app: FastifyInstance, options: Identit
         allowedHeaders: ['authorization', 'content-type'],
         maxAge: 600,
       });
-      await admin.register(adminRoutes, { db, users, verifier });
+      await admin.register(adminRoutes, { users, verifier });
     },
     { prefix: '/admin' },
   );

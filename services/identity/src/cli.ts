@@ -3,7 +3,6 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.ts';
 import { openIdentityDatabase } from './app.ts';
 import { IdentityError } from './errors.ts';
-import { revokeAccount } from './oidc-adapter.ts';
 import { PASSWORD_POLICY } from './password-policy.ts';
 import { rotateSigningKey } from './signing-keys.ts';
 import { UserDirectory, type User } from './user-directory.ts';
@@ -17,7 +16,7 @@ const USAGE = `Usage: npm run atrium -- <command> [options]
   user list [--tenant <TenantId>]
   user disable --username <name>          (also ends the user's sessions and refresh tokens)
   user enable --username <name>
-  user set-password --username <name> [--password <password>]
+  user set-password --username <name> [--password <password>]   (also ends sessions and tokens)
   keys rotate                             (new signing key; the old one stays published until its tokens expire)
 
 Roles: viewer, member, approver, admin, operator. Passwords: ${PASSWORD_POLICY}.
@@ -135,9 +134,10 @@ async function main(argv: string[]): Promise<number> {
         break;
       case 'user disable': {
         const user = await findUser();
-        await users.setDisabled(user.id, true);
-        const revoked = await revokeAccount(db, user.id);
-        console.log(`disabled ${user.username}; ended ${revoked} session(s), grant(s) and token(s)`);
+        const revoked = await users.disable(user.id);
+        console.log(
+          `disabled ${user.username}; ended ${revoked} session(s), grant(s) and token(s); the APIs refuse their access tokens within their revocation poll`,
+        );
         break;
       }
       case 'user enable': {
@@ -148,8 +148,10 @@ async function main(argv: string[]): Promise<number> {
       }
       case 'user set-password': {
         const user = await findUser();
-        await users.setPassword(user.id, await readPassword(values.password));
-        console.log(`password changed for ${user.username}`);
+        const revoked = await users.setPassword(user.id, await readPassword(values.password));
+        console.log(
+          `password changed for ${user.username}; ended ${revoked} session(s), grant(s) and token(s)`,
+        );
         break;
       }
       case 'keys rotate':

@@ -1,5 +1,5 @@
 import type { Adapter, AdapterPayload } from 'oidc-provider';
-import type { Database } from '@atrium/postgres';
+import type { Database, Queryable } from '@atrium/postgres';
 
 interface PayloadRow {
   payload: AdapterPayload;
@@ -82,8 +82,11 @@ export function postgresAdapter(db: Database): new (model: string) => Adapter {
   };
 }
 
-/** Ends everything an account holds: sessions, grants, codes and tokens (used when a user is disabled). */
-export async function revokeAccount(db: Database, accountId: string): Promise<number> {
+/**
+ * Ends everything an account holds: sessions, grants, codes and tokens (when a user is disabled or
+ * their password is reset); `db` may be the transaction that makes that change.
+ */
+export async function revokeAccount(db: Queryable, accountId: string): Promise<number> {
   const { rowCount } = await db.query('delete from oidc_payloads where account_id = $1', [accountId]);
   return rowCount;
 }

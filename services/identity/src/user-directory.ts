@@ -3,7 +3,9 @@ import { hash, verify } from '@node-rs/argon2';
 import { ROLES, type Role } from '@atrium/auth';
 import type { Database, Queryable } from '@atrium/postgres';
 import { IdentityError } from './errors.ts';
+import { revokeAccount } from './oidc-adapter.ts';
 import { passwordProblem } from './password-policy.ts';
+import { recordRevocation } from './token-revocations.ts';
 
 export interface Tenant {
   readonly id: string;
@@ -192,15 +194,58 @@ export class UserDirectory {
     if (rowCount === 0) throw new IdentityError('unknown_user');
   }
 
-  async setPassword(id: string, password: string): Promise<void> {
+  /**
+   * Disables the account and, in the same transaction, revokes its tokens (the APIs refuse them
+   * within their revocation poll) and ends its sessions, grants and refresh tokens. Returns how many
+   * provider records ended.
+   */
+  async disable(id: string): Promise<number> {
+    return this.#db.transaction(async (tx) => {
+      await this.setDisabled(id, true, tx);
+      await recordRevocation(tx, id);
+      return revokeAccount(tx, id);
+    });
+  }
+
+  /**
+   * Sets a new password and, in the same transaction, revokes the account's tokens and ends its
+   * sessions, grants and refresh tokens: whoever held the old password keeps nothing it gave them.
+   * Returns how many provider records ended.
+   */
+  async setPassword(id: string, password: string): Promise<number> {
     const user = await this.findById(id);
     if (user === undefined) throw new IdentityError('unknown_user');
     const weak = passwordProblem(password, user.username);
     if (weak !== undefined)
       throw new IdentityError('weak_password', `The password ${weak}.`, { password: weak });
-    await this.#db.query('update users set password_hash = $2, updated_at = now() where id = $1', [
-      id,
-      await hash(password, ARGON2),
-    ]);
+    const passwordHash = await hash(password, ARGON2);
+    return this.#db.transaction(async (tx) => {
+      const { rowCount } = await tx.query(
+        'update users set password_hash = $2, updated_at = now() where id = $1',
+        [id, passwordHash],
+      );
+      if (rowCount === 0) throw new IdentityError('unknown_user');
+      await recordRevocation(tx, id);
+      return revokeAccount(tx, id);
+    });
+  }
+
+  /**
+   * The account behind a token and the latest revocation of its tokens, in one lookup by primary
+   * key: the admin API judges its caller by these, not by the token's claims alone.
+   */
+  async findWithRevocation(id: string): Promise<{ user: User; revokedAt: Date | undefined } | undefined> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+    const { rows } = await this.#db.query<UserRow & { revoked_at: Date | null }>(
+      `select u.id, u.username, u.email, u.tenant_id, t.name as tenant_name, u.roles, u.disabled,
+         u.created_at, u.password_hash, r.revoked_at
+       from users u left join tenants t on t.id = u.tenant_id
+         left join token_revocations r on r.user_id = u.id
+       where u.id = $1`,
+      [id],
+    );
+    const row = rows[0];
+    if (row === undefined) return undefined;
+    return { user: toUser(row), revokedAt: row.revoked_at === null ? undefined : new Date(row.revoked_at) };
   }
 }
