@@ -416,6 +416,9 @@ export default async function paymentsPlugin(app: FastifyInstance, options: Paym
         // A dependency's failure (the accounts API) is the client's to retry and the operator's to see.
         if (original.cause !== undefined)
           log.warn({ err: original.cause, requestId, code: original.code }, 'payments: dependency failed');
+        // A refusal that matters to security (four eyes) leaves a trace beside the item's audit trail.
+        if (original.audit !== undefined)
+          log.warn({ ...original.audit, requestId, code: original.code }, 'payments: refused');
         if (original.problems.length > 0)
           return original.problems.map((p) => ({
             ...base,

@@ -100,10 +100,18 @@ export class PaymentsError extends Error {
   /** AppSync's `data` on a conflict: the item as stored now. */
   readonly data: unknown;
   readonly problems: readonly FieldProblem[];
+  /** What the operator's log records about this refusal (who, what, why); not sent to the client. */
+  readonly audit: Readonly<Record<string, unknown>> | undefined;
 
   constructor(
     code: PaymentsErrorCode,
-    options: { message?: string; data?: unknown; problems?: readonly FieldProblem[]; cause?: unknown } = {},
+    options: {
+      message?: string;
+      data?: unknown;
+      problems?: readonly FieldProblem[];
+      cause?: unknown;
+      audit?: Readonly<Record<string, unknown>>;
+    } = {},
   ) {
     super(
       options.message ?? PAYMENTS_ERRORS[code].message,
@@ -115,6 +123,7 @@ export class PaymentsError extends Error {
     this.status = PAYMENTS_ERRORS[code].status;
     this.data = options.data ?? null;
     this.problems = options.problems ?? [];
+    this.audit = options.audit;
   }
 }
 

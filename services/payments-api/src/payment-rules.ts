@@ -121,6 +121,52 @@ export function validatePayment(values: Record<string, unknown>): Record<string,
   return out;
 }
 
+/**
+ * The fields that decide what is paid. Whoever set the current value of one of them may not be the
+ * one who confirms the payment; `message` is only a note to the beneficiary and is not among them.
+ */
+export const PAYMENT_TERMS = ['amount', 'currency', 'from_account', 'to_account', 'dueDate', 'type'] as const;
+
+/**
+ * Who set the current value of each term, read from the item's own audit history (ADR 0102: it is
+ * written in the same conditional put as the record, so it cannot disagree with it, and it covers
+ * payments edited before this rule existed). A change that leaves a term's value as it was does not
+ * make its author the term's author; one that is later undone by someone else no longer counts.
+ */
+export function termAuthors(current: StoredRecord): ReadonlyMap<string, string> {
+  const authors = new Map<string, string>();
+  for (const entry of current.history) {
+    if (entry.operation === 'CREATE') for (const term of PAYMENT_TERMS) authors.set(term, entry.actorId);
+    if (entry.operation !== 'UPDATE' || entry.before === null || entry.after === null) continue;
+    const before = JSON.parse(entry.before) as Record<string, unknown>;
+    const after = JSON.parse(entry.after) as Record<string, unknown>;
+    for (const term of PAYMENT_TERMS)
+      if (String(before[term] ?? '') !== String(after[term] ?? '')) authors.set(term, entry.actorId);
+  }
+  return authors;
+}
+
+/** Four eyes: neither the creator nor whoever last changed a term confirms the payment. */
+function refuseOwnDecision(current: StoredRecord, caller: CallerContext): void {
+  const audit = {
+    tenantId: caller.tenantId,
+    paymentId: current.record['id'],
+    version: current.version,
+    actorId: caller.userId,
+    actor: caller.username,
+  };
+  if (current.createdById === caller.userId)
+    throw new PaymentsError('SELF_CONFIRMATION', { audit: { ...audit, reason: 'created' } });
+  const authors = termAuthors(current);
+  const changed = PAYMENT_TERMS.filter((term) => authors.get(term) === caller.userId);
+  if (changed.length === 0) return;
+  const list = changed.length === 1 ? changed[0] : `${changed.slice(0, -1).join(', ')} and ${changed.at(-1)}`;
+  throw new PaymentsError('SELF_CONFIRMATION', {
+    message: `A payment cannot be confirmed by the user who last changed its ${list}.`,
+    audit: { ...audit, reason: 'changed terms', changed },
+  });
+}
+
 function refuseIfConfirmed(current: StoredRecord): void {
   if (current.record['status'] === 'CONFIRMED') throw new PaymentsError('PAYMENT_CONFIRMED');
 }
@@ -219,8 +265,8 @@ export function paymentExtensionResolvers(store: ModelStore, publish: ChangePubl
           caller,
           (current) => {
             refuseIfConfirmed(current);
-            // Four eyes: the creator can never confirm their own payment, whatever roles they hold.
-            if (current.createdById === caller.userId) throw new PaymentsError('SELF_CONFIRMATION');
+            // Four eyes, whatever roles the caller holds.
+            refuseOwnDecision(current, caller);
             return { ...current.record, status: 'CONFIRMED', confirmedBy: caller.username };
           },
         );

@@ -27,14 +27,20 @@ export interface GqlResponse {
   };
 }
 
-/** Starts the plugin against `issuer`; options override the test defaults. */
+/**
+ * Starts the plugin against `issuer`; options override the test defaults. With `logStream`, the
+ * service's log lines (JSON, level info and up) are written to it, for tests of what is logged.
+ */
 export async function startPayments(
   issuer: TestIssuer,
-  overrides: Partial<PaymentsOptions> & { listen?: boolean } = {},
+  overrides: Partial<PaymentsOptions> & {
+    listen?: boolean;
+    logStream?: { write(line: string): void };
+  } = {},
 ): Promise<PaymentsFixture> {
   const dataDir = await makeTempDir('payments');
-  const app = Fastify({ logger: false });
-  const { listen, ...options } = overrides;
+  const { listen, logStream, ...options } = overrides;
+  const app = Fastify({ logger: logStream === undefined ? false : { level: 'info', stream: logStream } });
   await app.register(paymentsPlugin, {
     verifier: issuer.verifierConfig(),
     storage: { kind: 'embedded', dataDir: undefined, region: 'eu-west-1' },
