@@ -12,6 +12,7 @@ import { interactionRoutes } from './interactions.ts';
 import { LOGIN_CSS } from './login-page.ts';
 import { LoginThrottle } from './login-throttle.ts';
 import { sweepExpired } from './oidc-adapter.ts';
+import { pageSecurityHeaders } from './page-security-headers.ts';
 import { createProvider } from './provider.ts';
 import { loadKeyMaterial } from './signing-keys.ts';
 import { revocationRoutes } from './token-revocations.ts';
@@ -119,19 +120,15 @@ export default async function identityApp(app: FastifyInstance, options: Identit
   );
 
   // Login pages: no script at all, styles from one file, never framed.
-  const formOrigins = [...new Set(config.shellRedirectUris.map((uri) => new URL(uri).origin))].join(' ');
+  const pageHeaders = pageSecurityHeaders(config);
   app.addHook('onSend', async (_request, reply) => {
-    if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
-      reply.header(
-        'content-security-policy',
-        `default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self' ${formOrigins}; frame-ancestors 'none'; base-uri 'none'`,
-      );
-      reply.header('x-content-type-options', 'nosniff');
-      // same-origin, not no-referrer: with no-referrer Chromium posts the login form with `Origin: null`.
-      reply.header('referrer-policy', 'same-origin');
-      reply.header('x-frame-options', 'DENY');
-      if (config.issuer.startsWith('https://')) reply.header('strict-transport-security', 'max-age=31536000');
-    }
+    if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) reply.headers(pageHeaders);
+  });
+  // The provider's own pages (sign-out, errors, form_post) are written by Koa past Fastify's hooks.
+  // Set before the provider runs, so its form_post can add its script's hash to this policy.
+  provider.use(async (ctx, next) => {
+    ctx.set(pageHeaders);
+    await next();
   });
 
   // Tokens live accessTokenTtlSeconds (ID tokens too); the APIs accept them 30 s past exp, and a
@@ -154,12 +151,22 @@ export default async function identityApp(app: FastifyInstance, options: Identit
   // Everything else under the issuer's path is the OpenID provider (a Koa app). Its request body
   // must reach it unread, so this scope has no content-type parsers of its own.
   const callback = provider.callback();
+  const issuerUrl = new URL(config.issuer);
   await app.register(async (oidc) => {
     oidc.removeAllContentTypeParsers();
     oidc.addContentTypeParser('*', (_request, _payload, done) => done(null));
     oidc.all('/*', (request, reply) => {
       reply.hijack();
       const raw = request.raw as typeof request.raw & { originalUrl?: string };
+      // The provider writes its URLs (discovery, redirects, form actions) from the request's host
+      // and scheme: they come from the configured issuer only, never from Host or X-Forwarded-*,
+      // or a forged header would name another origin in an answer a cache may keep.
+      raw.headers.host = issuerUrl.host;
+      raw.headers['x-forwarded-host'] = issuerUrl.host;
+      raw.headers['x-forwarded-proto'] = issuerUrl.protocol.slice(0, -1);
+      // The provider trusts these X-Forwarded-* headers (provider.proxy); the client address is the
+      // one Fastify worked out under TRUST_PROXY.
+      raw.headers['x-forwarded-for'] = request.ip;
       // oidc-provider expects a mounted app's URL without the mount path, and the full one in originalUrl.
       raw.originalUrl = raw.url;
       raw.url = (raw.url ?? '/').slice(config.basePath.length) || '/';

@@ -190,6 +190,8 @@ export function createProvider(
   };
 
   const provider = new Provider(config.issuer, configuration);
-  provider.proxy = config.trustProxy;
+  // The identity app overwrites X-Forwarded-Host/-Proto/-For on every request before the provider
+  // sees it (from the issuer and Fastify's TRUST_PROXY-aware address), so trusting them is safe.
+  provider.proxy = true;
   return provider;
 }

@@ -17,7 +17,8 @@ export async function startIdentity(env: Record<string, string> = {}): Promise<R
   const port = env['PORT'] === undefined ? await freePort() : Number(env['PORT']);
   const dataDir = env['ATRIUM_DATA_DIR'] ?? (await makeTempDir('identity'));
   const config = loadConfig({ PORT: String(port), ATRIUM_DATA_DIR: dataDir, ATRIUM_DEMO: 'true', ...env });
-  const app = Fastify({ logger: false });
+  // A first start creates the PGlite database: seconds, and more than 10 s on a busy machine.
+  const app = Fastify({ logger: false, trustProxy: config.trustProxy, pluginTimeout: 60_000 });
   await app.register(identityApp, { prefix: config.basePath, config });
   await app.listen({ port, host: '127.0.0.1' });
   return {
