@@ -97,6 +97,18 @@ export class ServiceEnvironment {
     };
   }
 
+  /**
+   * Where an API polls the issuer's token revocations (@atrium/auth's `RevocationList`):
+   * `REVOCATION_URL` (default `<issuer>/revocations`) every `REVOCATION_POLL_MS` (default 5000): the
+   * bound on how long a disabled user's or a reset password's tokens keep working.
+   */
+  revocationList(issuer: string): { readonly url: string; readonly intervalMs: number } {
+    return {
+      url: this.url('REVOCATION_URL', `${issuer.replace(/\/+$/, '')}/revocations`),
+      intervalMs: this.integer('REVOCATION_POLL_MS', 5_000, 100, 60_000),
+    };
+  }
+
   /** Throws one error naming every problem found so far, if any. */
   check(what: string): void {
     if (this.problems.length > 0) throw new Error(`Invalid ${what}:\n  ${this.problems.join('\n  ')}`);

@@ -6,7 +6,10 @@ import {
   authenticate,
   createVerifier,
   hasRole,
+  RevocationList,
+  withRevocations,
   type CallerContext,
+  type RevocationListOptions,
   type TokenVerifier,
   type VerifierConfig,
 } from '@atrium/auth';
@@ -56,6 +59,11 @@ export interface AccountsApiOptions {
   readonly migrationDatabase?: Database | false | undefined;
   /** How bearer tokens are verified (issuer, audience, JWKS), or a verifier to share. */
   readonly verifier: VerifierConfig | TokenVerifier;
+  /**
+   * The issuer's revocation list: a shared one (its owner starts and closes it), or where to poll
+   * one (polling starts when the server listens). Without it a revoked token works until it expires.
+   */
+  readonly revocations?: RevocationList | Omit<RevocationListOptions, 'log'> | undefined;
   /** Exact origins (scheme://host[:port]) that may call the API from a browser. */
   readonly corsOrigins?: readonly string[] | undefined;
   /** The external origin, named as the server in the OpenAPI document. */
@@ -162,9 +170,18 @@ export default async function accountsApi(app: FastifyInstance, options: Account
   if (options.migrationDatabase !== false) await migrateAccounts(options.migrationDatabase ?? db);
   await assertServiceRoleIsolated(db);
 
-  const verifier = cachingVerifier(
+  const cached = cachingVerifier(
     'verify' in options.verifier ? options.verifier : createVerifier(options.verifier),
   );
+  let revocations = options.revocations;
+  if (revocations !== undefined && !(revocations instanceof RevocationList)) {
+    const owned = new RevocationList({ ...revocations, log: app.log });
+    app.addHook('onListen', async () => void owned.start());
+    app.addHook('onClose', async () => owned.close());
+    revocations = owned;
+  }
+  // Revocation outside the cache: a cached verdict never outlives a revocation.
+  const verifier = revocations === undefined ? cached : withRevocations(cached, revocations);
   const cors = corsPolicy(options.corsOrigins ?? []);
   const deadlineMs = options.databaseDeadlineMs ?? 4_000;
   const retryAfter = String(options.retryAfterSeconds ?? 5);

@@ -13,6 +13,8 @@ export interface AccountsConfig {
   /** Path prefix of every route, e.g. `/api/accounts`. */
   readonly prefix: string;
   readonly verifier: VerifierConfig;
+  /** The issuer's revocation list and how often it is polled. */
+  readonly revocations: { readonly url: string; readonly intervalMs: number };
   readonly database: AccountsDatabaseConfig;
   readonly corsOrigins: readonly string[];
   readonly logLevel: string;
@@ -34,6 +36,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AccountsConfig {
   const prefix = (env['ACCOUNTS_PREFIX'] ?? '/api/accounts').replace(/\/+$/, '');
   if (!/^(\/[a-z0-9._-]+)+$/i.test(prefix)) problems.push('ACCOUNTS_PREFIX: a path like /api/accounts');
   const verifier = read.verifier('http://localhost:8080/auth');
+  const revocations = read.revocationList(verifier.issuer);
 
   const postgres = ['postgres:', 'postgresql:'];
   const url = read.optionalUrl('DATABASE_URL', postgres, 'a postgres:// URL');
@@ -58,6 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AccountsConfig {
     publicUrl,
     prefix,
     verifier,
+    revocations,
     database: {
       url,
       migrationUrl,

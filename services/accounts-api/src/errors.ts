@@ -13,6 +13,7 @@ export const ACCOUNTS_ERRORS = {
   missing_token: { status: 401, message: 'A bearer token is required.' },
   invalid_token: { status: 401, message: 'The bearer token is not valid.' },
   token_expired: { status: 401, message: 'The bearer token has expired.' },
+  token_revoked: { status: 401, message: 'The bearer token has been revoked; sign in again.' },
   missing_tenant: { status: 401, message: 'The token carries no tenant.' },
   forbidden: { status: 403, message: 'Your role does not allow this action.' },
   origin_not_allowed: { status: 403, message: 'This origin may not call the accounts API.' },

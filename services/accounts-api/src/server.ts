@@ -17,6 +17,7 @@ try {
     database: databases.database,
     migrationDatabase: databases.migrationDatabase,
     verifier: config.verifier,
+    revocations: config.revocations,
     corsOrigins: config.corsOrigins,
     publicUrl: config.publicUrl,
   });

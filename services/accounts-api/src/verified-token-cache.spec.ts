@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AuthError, type CallerContext, type TokenVerifier } from '@atrium/auth';
+import { AuthError, withRevocations, type CallerContext, type TokenVerifier } from '@atrium/auth';
 import { cachingVerifier } from './verified-token-cache.ts';
 
 const caller: CallerContext = {
@@ -16,17 +16,22 @@ function tokenExpiringAt(seconds: number, marker = 'x'): string {
   return `h.${Buffer.from(JSON.stringify({ exp: seconds, marker })).toString('base64url')}.s`;
 }
 
+/** A stand-in for the signature check: counts calls, refuses `bad…`, reads `exp` of its own fake tokens. */
 function countingVerifier(): TokenVerifier & { calls: number } {
+  const verifyToken = async (token: string) => {
+    verifier.calls += 1;
+    if (token.startsWith('bad')) throw new AuthError('invalid_token');
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+      exp: number;
+    };
+    return { caller, issuedAt: payload.exp - 900, expiresAt: payload.exp };
+  };
   const verifier = {
     calls: 0,
-    async verify(token: string) {
-      verifier.calls += 1;
-      if (token.startsWith('bad')) throw new AuthError('invalid_token');
-      return caller;
-    },
-    async verifyPlatform() {
-      return { ...caller };
-    },
+    verifyToken,
+    verify: async (token: string) => (await verifyToken(token)).caller,
+    verifyPlatformToken: verifyToken,
+    verifyPlatform: async (token: string) => (await verifyToken(token)).caller,
   };
   return verifier;
 }
@@ -67,4 +72,17 @@ test('the cache is bounded', async () => {
   await cached.verify(c);
   await cached.verify(a);
   assert.equal(inner.calls, 4, 'the oldest entry was evicted');
+});
+
+test('a revocation refuses a token the cache holds, from its next request on', async () => {
+  const inner = countingVerifier();
+  const revoked = new Set<string>();
+  const verifier = withRevocations(cachingVerifier(inner, { now: () => 1_000_000 }), {
+    isRevoked: (sub) => revoked.has(sub),
+  });
+  const token = tokenExpiringAt(1_000 + 900);
+  assert.equal(await verifier.verify(token), caller);
+  revoked.add(caller.userId);
+  await assert.rejects(verifier.verify(token), (error: AuthError) => error.code === 'token_revoked');
+  assert.equal(inner.calls, 1, 'refused on a cache hit, without verifying the signature again');
 });
