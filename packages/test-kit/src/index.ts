@@ -8,7 +8,13 @@ export {
 export { freePort, makeTempDir } from './free-port.ts';
 export { eventually } from './eventually.ts';
 export { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.ts';
-export { startPostgresServer, startRedisServer, type RunningServer } from './server-harness.ts';
+export {
+  startPostgresServer,
+  startRedisServer,
+  type PostgresFaults,
+  type PostgresServer,
+  type RunningServer,
+} from './server-harness.ts';
 export {
   OidcSession,
   CookieJar,

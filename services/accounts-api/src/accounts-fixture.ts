@@ -1,15 +1,10 @@
-import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { openDatabase, type Database } from '@atrium/postgres';
 import {
   demoCaller,
-  eventually,
   startPostgresServer,
   startTestIssuer,
   type MintOptions,
-  type RunningServer,
+  type PostgresServer,
   type TestIssuer,
 } from '@atrium/test-kit';
 import type { Role } from '@atrium/auth';
@@ -33,7 +28,7 @@ export interface AccountsFixture {
   /** An owner/superuser connection, for set-up and for checking what really is stored. */
   readonly ownerDb: Database;
   readonly issuer: TestIssuer;
-  readonly server: RunningServer | undefined;
+  readonly server: PostgresServer | undefined;
   /** Authorization headers of a demo user. */
   auth(tenant: 'A' | 'B', role: Role, mint?: MintOptions): Promise<Record<string, string>>;
   close(): Promise<void>;
@@ -45,7 +40,7 @@ export async function startAccountsFixture(
   overrides: Partial<AccountsApiOptions> = {},
 ): Promise<AccountsFixture> {
   const issuer = await startTestIssuer();
-  let server: RunningServer | undefined;
+  let server: PostgresServer | undefined;
   let db: Database;
   let ownerDb: Database;
   if (engine === 'server') {
@@ -92,101 +87,6 @@ export async function startAccountsFixture(
       await db.close();
       await server?.stop();
       await issuer.close();
-    },
-  };
-}
-
-const run = promisify(execFile);
-
-/** Faults of the harness's PostgreSQL server, in place (same data, port and socket). */
-export interface OutageControl {
-  /** `pg_ctl stop -m fast`: sessions are terminated (57P01), new connections refused. */
-  stop(): Promise<void>;
-  start(): Promise<void>;
-  /** `pg_ctl restart -m fast`, as an operator or an orchestrator does. */
-  restart(): Promise<void>;
-  /** kill -9 of the postmaster, then a start once its orphaned backends have gone. */
-  crashAndStart(): Promise<void>;
-  /** SIGSTOP of the postmaster and every backend: the server accepts TCP but never answers. */
-  freeze(): Promise<void>;
-  thaw(): Promise<void>;
-}
-
-/**
- * Controls the harness's PostgreSQL server in place, to test the service surviving a database
- * outage without a restart of its own.
- */
-export async function outageControl(ownerDb: Database): Promise<OutageControl> {
-  const setting = async (name: string) =>
-    (await ownerDb.query<{ setting: string }>('select setting from pg_settings where name = $1', [name]))
-      .rows[0]?.setting ?? '';
-  const data = await setting('data_directory');
-  const port = await setting('port');
-  const socketDir = (await setting('unix_socket_directories')).split(',')[0]?.trim() ?? '';
-  const root = '/usr/lib/postgresql';
-  const version = readdirSync(root)
-    .filter((v) => existsSync(join(root, v, 'bin', 'pg_ctl')))
-    .sort((a, b) => Number(b) - Number(a))[0];
-  if (version === undefined) throw new Error('pg_ctl not found');
-  const pgCtl = join(root, version, 'bin', 'pg_ctl');
-  const asPostgres = (args: string[]): [string, string[]] =>
-    process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', pgCtl, ...args]] : [pgCtl, args];
-  const options = `-p ${port} -k ${socketDir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=200`;
-  const start = async () => {
-    await run(
-      ...asPostgres(['-D', data, '-o', options, '-l', join(socketDir, 'restart.log'), '-w', 'start']),
-    );
-  };
-  const postmasterPid = () => Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
-  // The postmaster and its children (the backends, checkpointer, ...): the whole server.
-  const serverPids = async () => {
-    const pid = postmasterPid();
-    const { stdout } = await run('ps', ['-o', 'pid=', '--ppid', String(pid)]);
-    return [pid, ...stdout.split('\n').filter(Boolean).map(Number)];
-  };
-  let frozen: number[] = [];
-  return {
-    async stop() {
-      await run(...asPostgres(['-D', data, '-m', 'fast', '-w', 'stop']));
-    },
-    start,
-    async restart() {
-      await run(
-        ...asPostgres([
-          '-D',
-          data,
-          '-o',
-          options,
-          '-l',
-          join(socketDir, 'restart.log'),
-          '-m',
-          'fast',
-          '-w',
-          'restart',
-        ]),
-      );
-    },
-    async crashAndStart() {
-      process.kill(postmasterPid(), 'SIGKILL');
-      // Orphaned backends hold the shared memory until they notice the postmaster died: until
-      // then a new postmaster refuses to start.
-      const started = await eventually(
-        () =>
-          start().then(
-            () => true,
-            () => false,
-          ),
-        60_000,
-      );
-      if (!started) throw new Error('PostgreSQL did not start again after kill -9');
-    },
-    async freeze() {
-      frozen = await serverPids();
-      for (const pid of frozen) process.kill(pid, 'SIGSTOP');
-    },
-    async thaw() {
-      for (const pid of frozen) process.kill(pid, 'SIGCONT');
-      frozen = [];
     },
   };
 }

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { openDatabase, type Database } from '@atrium/postgres';
+import { openDatabase } from '@atrium/postgres';
 import {
   demoCaller,
   eventually,
@@ -10,10 +10,10 @@ import {
   makeTempDir,
   startPostgresServer,
   startTestIssuer,
-  type RunningServer,
+  type PostgresServer,
   type TestIssuer,
 } from '@atrium/test-kit';
-import { outageControl, PREFIX, type OutageControl } from './accounts-fixture.ts';
+import { PREFIX } from './accounts-fixture.ts';
 import { migrateAccounts } from './accounts-database.ts';
 import { SERVICE_ROLE } from './tenant-scope.ts';
 
@@ -29,9 +29,7 @@ interface Outcome {
 }
 
 describe('database faults under write load (standalone server, real PostgreSQL 15)', () => {
-  let pgServer: RunningServer;
-  let ownerDb: Database;
-  let faults: OutageControl;
+  let pgServer: PostgresServer;
   let issuer: TestIssuer;
   let child: ChildProcess;
   let output = '';
@@ -41,11 +39,9 @@ describe('database faults under write load (standalone server, real PostgreSQL 1
 
   before(async () => {
     pgServer = await startPostgresServer();
-    ownerDb = await openDatabase({ url: pgServer.url, poolSize: 1 });
+    const ownerDb = await openDatabase({ url: pgServer.url, poolSize: 1 });
     await migrateAccounts(ownerDb);
     await ownerDb.query(`alter role ${SERVICE_ROLE} login`);
-    faults = await outageControl(ownerDb);
-    // The control connection is not under test: it reads the server's settings once.
     await ownerDb.close();
     issuer = await startTestIssuer();
     const port = await freePort();
@@ -151,13 +147,13 @@ describe('database faults under write load (standalone server, real PostgreSQL 1
 
   test('pg_ctl restart -m fast costs only the requests in flight, never the process', async () => {
     for (let round = 0; round < 3; round++) {
-      assertOnlyRetryableFailures(await underLoad(() => faults.restart()));
+      assertOnlyRetryableFailures(await underLoad(() => pgServer.faults.restart()));
     }
   });
 
   test('kill -9 of the postmaster costs only the requests in flight, never the process', async () => {
     for (let round = 0; round < 3; round++) {
-      assertOnlyRetryableFailures(await underLoad(() => faults.crashAndStart()));
+      assertOnlyRetryableFailures(await underLoad(() => pgServer.faults.crashAndStart()));
     }
   });
 });

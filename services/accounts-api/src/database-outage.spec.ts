@@ -1,17 +1,18 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { outageControl, PREFIX, startAccountsFixture, type AccountsFixture } from './accounts-fixture.ts';
+import type { PostgresFaults } from '@atrium/test-kit';
+import { PREFIX, startAccountsFixture, type AccountsFixture } from './accounts-fixture.ts';
 
 // Against the real server harness: stop PostgreSQL under a running service, then start it again.
 describe('database down (PostgreSQL server stopped and restarted)', () => {
   let f: AccountsFixture;
-  let outage: { stop(): Promise<void>; start(): Promise<void> };
+  let outage: PostgresFaults;
   let admin: Record<string, string>;
   let accountId: string;
 
   before(async () => {
     f = await startAccountsFixture('server');
-    outage = await outageControl(f.ownerDb);
+    outage = (f.server as NonNullable<AccountsFixture['server']>).faults;
     admin = await f.auth('A', 'admin');
     const created = await f.app.inject({
       method: 'POST',
