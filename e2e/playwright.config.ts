@@ -62,6 +62,8 @@ export default defineConfig({
   projects: Object.values(runs).map((run) => ({
     name: run.name,
     workers: 1,
+    // It restarts a server of its own under an open page: one topology proves the element's part.
+    testIgnore: run.name === 'split' ? ['**/live-reconnect.spec.ts'] : [],
     outputDir: `../test-results/e2e/${run.name}`,
     use: { baseURL: run.baseURL },
     metadata: { ...run },
