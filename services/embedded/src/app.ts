@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { RevocationList } from '@atrium/auth';
 import identityApp from '@atrium/identity/app';
 import { loadConfig as loadIdentityConfig, type IdentityConfig } from '@atrium/identity/config';
 import accountsApi, { openAccountsDatabase } from '@atrium/accounts-api/app';
@@ -26,6 +27,8 @@ export interface EmbeddedServer {
   readonly identity: IdentityConfig;
   /** What happened on start, for the banner (e.g. micro-frontends published from fresh builds). */
   readonly notes: string[];
+  /** The issuer's token revocations, polled once for both APIs. */
+  readonly revocations: RevocationList;
 }
 
 /**
@@ -64,7 +67,17 @@ export async function createEmbeddedServer(
   // The APIs verify tokens against the issuer's JWKS over loopback: the public URL may not be
   // reachable from inside (a proxy in front, no hairpin routing).
   const loopbackJwks = `http://127.0.0.1:${config.port}/auth/jwks`;
-  const accounts = loadAccountsConfig({ ...shared, OIDC_ISSUER: issuer, OIDC_JWKS_URI: loopbackJwks });
+  const loopbackRevocations = `http://127.0.0.1:${config.port}/auth/revocations`;
+  const accounts = loadAccountsConfig({
+    ...shared,
+    OIDC_ISSUER: issuer,
+    OIDC_JWKS_URI: loopbackJwks,
+    REVOCATION_URL: loopbackRevocations,
+  });
+  // One list for both APIs, polled over loopback like the JWKS, from the moment the server listens.
+  const revocations = new RevocationList({ ...accounts.revocations, log: app.log });
+  app.addHook('onListen', async () => void revocations.start());
+  app.addHook('onClose', async () => revocations.close());
   const accountsDb = await openAccountsDatabase(accounts.database);
   app.addHook('onClose', () => accountsDb.close());
   await app.register(accountsApi, {
@@ -72,6 +85,7 @@ export async function createEmbeddedServer(
     database: accountsDb.database,
     migrationDatabase: accountsDb.migrationDatabase,
     verifier: accounts.verifier,
+    revocations,
     corsOrigins: accounts.corsOrigins,
     publicUrl: config.publicUrl,
     healthRoutes: { live: '/healthz', ready: '/readyz' },
@@ -86,6 +100,7 @@ export async function createEmbeddedServer(
   });
   await app.register(paymentsPlugin, {
     verifier: payments.verifier,
+    revocations,
     storage: payments.storage,
     tablePrefix: payments.tablePrefix,
     dataDir: payments.dataDir,
@@ -147,5 +162,5 @@ export async function createEmbeddedServer(
     return sendReadiness(reply, combineReadiness(Object.fromEntries(parts)));
   });
 
-  return { app, identity, notes };
+  return { app, identity, notes, revocations };
 }

@@ -4,7 +4,15 @@ import { GraphQLError, GraphQLScalarType, Kind, type ExecutionResult } from 'gra
 import fastifyWebsocket from '@fastify/websocket';
 import mercurius from 'mercurius';
 import { readinessHandler, type DependencyCheck } from '@atrium/service-runtime';
-import { AuthError, createVerifier, type TokenVerifier, type VerifierConfig } from '@atrium/auth';
+import {
+  AuthError,
+  createVerifier,
+  RevocationList,
+  withRevocations,
+  type RevocationListOptions,
+  type TokenVerifier,
+  type VerifierConfig,
+} from '@atrium/auth';
 import { callerAuthentication, isWebSocketHandshake, type Authenticated } from './caller-authentication.ts';
 import { ensureTable, openDynamo, type DynamoEngine, type DynamoTarget } from './dynamo-engine.ts';
 import { PaymentsError, PAYMENTS_ERRORS, type PaymentsErrorCode } from './errors.ts';
@@ -15,7 +23,7 @@ import {
   withoutSuggestions,
   type GraphqlLimits,
 } from './graphql-limits.ts';
-import { createRedisFanout, guardConnections, tokenExpiry } from './live-updates.ts';
+import { createRedisFanout, guardConnections } from './live-updates.ts';
 import { readAnnotatedSchema, type ModelDefinition } from './model-definition.ts';
 import {
   MAX_LIMIT,
@@ -39,6 +47,12 @@ export const SCHEMA_FILE = new URL('../schema/schema.graphql', import.meta.url);
 export interface PaymentsOptions {
   /** How to verify bearer tokens (or a verifier shared with the embedding server). */
   readonly verifier: VerifierConfig | TokenVerifier;
+  /**
+   * The issuer's revocation list: a shared one (its owner starts and closes it), or where to poll
+   * one (polling starts when the server listens). A revoked token is refused over HTTP and its open
+   * graphql-ws connections are closed (4403); without it a revoked token works until it expires.
+   */
+  readonly revocations?: RevocationList | Omit<RevocationListOptions, 'log'> | undefined;
   /** The DynamoDB API; the plugin opens it (and closes it on app close). */
   readonly storage: DynamoTarget;
   readonly tablePrefix?: string | undefined;
@@ -151,7 +165,15 @@ export default async function paymentsPlugin(app: FastifyInstance, options: Paym
     suggestions: !(options.production ?? false),
     ...options.limits,
   };
-  const verifier = isVerifier(options.verifier) ? options.verifier : createVerifier(options.verifier);
+  const verified = isVerifier(options.verifier) ? options.verifier : createVerifier(options.verifier);
+  let revocations = options.revocations;
+  if (revocations !== undefined && !(revocations instanceof RevocationList)) {
+    const owned = new RevocationList({ ...revocations, log: app.log });
+    app.addHook('onListen', async () => void owned.start());
+    app.addHook('onClose', async () => owned.close());
+    revocations = owned;
+  }
+  const verifier = revocations === undefined ? verified : withRevocations(verified, revocations);
   const authentication = callerAuthentication(verifier);
   const annotated = readAnnotatedSchema(options.schemaSdl ?? (await readFile(SCHEMA_FILE, 'utf8')));
   const secret = options.secretKey ?? (await loadSecretKey(options.dataDir));
@@ -316,9 +338,11 @@ export default async function paymentsPlugin(app: FastifyInstance, options: Paym
   const guard = guardConnections({
     server: sockets.websocketServer,
     path: `${app.prefix}${path}`,
-    verify: async (payload) => (await authentication.connectionInit(payload)).accessToken,
+    verify: async (payload) => authentication.connectionInit(payload),
+    revocations,
     log: app.log,
   });
+  app.addHook('onClose', async () => guard.close());
 
   const fanout = options.redisUrl === undefined ? undefined : createRedisFanout(options.redisUrl, app.log);
   await Promise.all([rateLimitReady, fanout?.ready()]);
@@ -350,11 +374,11 @@ export default async function paymentsPlugin(app: FastifyInstance, options: Paym
       onConnect: async (data: { payload?: Record<string, unknown> | null }) => {
         try {
           // The same function as the guard's, so both judge the same token the same way.
-          const { caller, accessToken } = await authentication.connectionInit(data.payload);
+          const { caller, accessToken, expiresAt } = await authentication.connectionInit(data.payload);
           return {
             caller,
             accessToken,
-            tokenExpiresAt: tokenExpiry(accessToken),
+            tokenExpiresAt: expiresAt * 1000,
             requestId: `ws-${caller.tenantId}`,
           };
         } catch (error) {

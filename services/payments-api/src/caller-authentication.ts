@@ -6,6 +6,9 @@ import { connectionInitAuthorization } from './live-updates.ts';
 export interface Authenticated {
   readonly caller: CallerContext;
   readonly accessToken: string;
+  /** The token's `iat` and `exp` (epoch seconds): a live connection ends at its expiry or revocation. */
+  readonly issuedAt: number;
+  readonly expiresAt: number;
 }
 
 /**
@@ -30,7 +33,7 @@ function tokenFrom(header: string | undefined): string {
 export function callerAuthentication(verifier: TokenVerifier): CallerAuthentication {
   const authenticate = async (header: string | undefined): Promise<Authenticated> => {
     const accessToken = tokenFrom(header);
-    return { caller: await verifier.verify(accessToken), accessToken };
+    return { ...(await verifier.verifyToken(accessToken)), accessToken };
   };
   return {
     httpRequest: async (request) => authenticate(request.headers.authorization),

@@ -10,6 +10,8 @@ export interface PaymentsConfig {
   readonly port: number;
   readonly publicUrl: string;
   readonly verifier: VerifierConfig;
+  /** The issuer's revocation list and how often it is polled. */
+  readonly revocations: { readonly url: string; readonly intervalMs: number };
   readonly storage: DynamoTarget;
   readonly tablePrefix: string;
   /** Folder of the service's own files: the signing key of nextTokens and idempotency ids. */
@@ -32,6 +34,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): PaymentsConfig {
   const port = read.integer('PORT', 8082, 0, 65535);
   const publicUrl = read.url('ATRIUM_PUBLIC_URL', `http://localhost:${port}`);
   const verifier = read.verifier(`${publicUrl}/auth`);
+  const revocations = read.revocationList(verifier.issuer);
 
   const dataRoot = resolve(env['ATRIUM_DATA_DIR'] ?? join(repoRoot, '.atrium'));
   const dataDir = resolve(env['PAYMENTS_DATA_DIR'] ?? join(dataRoot, 'payments'));
@@ -76,6 +79,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): PaymentsConfig {
     port,
     publicUrl,
     verifier,
+    revocations,
     storage,
     tablePrefix,
     dataDir,

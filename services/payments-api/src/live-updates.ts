@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { Redis } from 'ioredis';
-import { AuthError } from '@atrium/auth';
+import { AuthError, type RevocationList } from '@atrium/auth';
 
 const require = createRequire(import.meta.url);
 
@@ -161,14 +161,23 @@ interface RawSocketServer {
 /** 4403: graphql-ws' "forbidden": the `connection_init` token is not one this API accepts. */
 export const FORBIDDEN_CLOSE_CODE = 4403;
 
+/** Whose token a connection was opened with, and that token's `iat` and `exp` (epoch seconds). */
+export interface VerifiedConnection {
+  readonly caller: { readonly userId: string };
+  readonly issuedAt: number;
+  readonly expiresAt: number;
+}
+
 /** What the guard needs from the service. */
 export interface ConnectionGuardOptions {
   /** The WebSocket server mercurius serves graphql-ws from. */
   readonly server: RawSocketServer;
   /** The full path of the graphql-ws route (other WebSocket routes are left alone). */
   readonly path: string;
-  /** Returns the verified token of a `connection_init` payload; throws `AuthError` when refused. */
-  verify(payload: unknown): Promise<string>;
+  /** Verifies the token of a `connection_init` payload; throws `AuthError` when refused. */
+  verify(payload: unknown): Promise<VerifiedConnection>;
+  /** The issuer's revocations: an open connection whose token is revoked is closed with 4403. */
+  readonly revocations?: Pick<RevocationList, 'isRevoked' | 'onRevoked'> | undefined;
   readonly log: { error(details: object, message: string): void };
 }
 
@@ -176,17 +185,28 @@ export interface ConnectionGuardOptions {
 export interface ConnectionGuard {
   /** Resolves once the socket's `connection_init` is judged (refused sockets are closed by then). */
   settled(socket: unknown): Promise<void>;
+  /** Stops listening for revocations. */
+  close(): void;
 }
 
 /**
  * Bounds every graphql-ws connection on `path` by its token, whether it subscribes or not: closed
  * with 4408 when no `connection_init` comes in time, with 4401 when the token has expired or when it
- * expires later, with 4403 when it is refused. mercurius' `onConnect` gets no socket to arm a timer
+ * expires later, with 4403 when it is refused or, later, revoked. mercurius' `onConnect` gets no socket to arm a timer
  * on, so the guard reads `connection_init` itself (its listener is attached before mercurius' and
  * sees the message first); mercurius still verifies in `onConnect` and stays the authority.
  */
 export function guardConnections(options: ConnectionGuardOptions): ConnectionGuard {
   const verdicts = new WeakMap<object, Promise<void>>();
+  // The open, verified connections of each account, to close when the account's tokens are revoked.
+  const open = new Map<string, Map<RawSocket, number>>();
+  const revoked = (socket: RawSocket) => socket.close(FORBIDDEN_CLOSE_CODE, 'Token revoked');
+  const stopListening = options.revocations?.onRevoked(({ sub, revokedAtMs }) => {
+    for (const [socket, issuedAt] of open.get(sub) ?? []) {
+      // The same rule as the verifier's: iat's second counts as before the revocation.
+      if (issuedAt * 1000 <= revokedAtMs) revoked(socket);
+    }
+  });
   options.server.on('connection', (socket, request) => {
     if (new URL(request.url ?? '/', 'http://localhost').pathname !== options.path) return;
     const initTimer = setTimeout(
@@ -220,13 +240,27 @@ export function guardConnections(options: ConnectionGuardOptions): ConnectionGua
     });
   });
 
+  function track(socket: RawSocket, { caller, issuedAt }: VerifiedConnection): void {
+    const sockets = open.get(caller.userId) ?? new Map<RawSocket, number>();
+    open.set(caller.userId, sockets.set(socket, issuedAt));
+    socket.once('close', () => {
+      sockets.delete(socket);
+      if (sockets.size === 0 && open.get(caller.userId) === sockets) open.delete(caller.userId);
+    });
+    // A revocation learnt between the verification and now was announced before this socket was
+    // tracked: look again.
+    if (options.revocations?.isRevoked(caller.userId, issuedAt) === true) revoked(socket);
+  }
+
   async function judge(socket: RawSocket, payload: unknown): Promise<void> {
     try {
-      const token = await options.verify(payload);
-      closeAtExpiry({ wsSocket: socket, tokenExpiresAt: tokenExpiry(token) ?? Date.now() });
+      const verified = await options.verify(payload);
+      closeAtExpiry({ wsSocket: socket, tokenExpiresAt: verified.expiresAt * 1000 });
+      track(socket, verified);
     } catch (error) {
       if (error instanceof AuthError && error.code === 'token_expired')
         socket.close(TOKEN_EXPIRED_CLOSE_CODE, 'Token expired');
+      else if (error instanceof AuthError && error.code === 'token_revoked') revoked(socket);
       else if (error instanceof AuthError) socket.close(FORBIDDEN_CLOSE_CODE, 'Forbidden');
       else {
         options.log.error({ err: error }, 'payments: graphql-ws connection_init not verified');
@@ -235,17 +269,8 @@ export function guardConnections(options: ConnectionGuardOptions): ConnectionGua
     }
   }
 
-  return { settled: async (socket) => verdicts.get(socket as object) };
-}
-
-/** The `exp` of a JWT already verified by @atrium/auth (so only decoded here), in epoch ms. */
-export function tokenExpiry(token: string): number | undefined {
-  try {
-    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
-      exp?: unknown;
-    };
-    return typeof payload.exp === 'number' ? payload.exp * 1000 : undefined;
-  } catch {
-    return undefined;
-  }
+  return {
+    settled: async (socket) => verdicts.get(socket as object),
+    close: () => stopListening?.(),
+  };
 }

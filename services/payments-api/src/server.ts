@@ -8,6 +8,7 @@ const config = loadConfig(process.env);
 const app = Fastify({ logger: { level: config.logLevel } });
 await app.register(paymentsPlugin, {
   verifier: config.verifier,
+  revocations: config.revocations,
   storage: config.storage,
   tablePrefix: config.tablePrefix,
   dataDir: config.dataDir,
