@@ -15,8 +15,12 @@ export interface ContextTenant {
   readonly name: string;
 }
 
-/** Where each API lives, as absolute URLs (the split topology puts them on other origins). */
+/**
+ * Where each API lives, as absolute URLs (the split topology puts them on other origins): the
+ * platform's own, and every API the element's registry entry names (`api` of its manifest).
+ */
 export interface ApiEndpoints {
+  readonly [name: string]: string;
   /** Payments GraphQL over HTTP, e.g. `https://atrium.example/graphql`. */
   readonly paymentsGraphql: string;
   /** Payments GraphQL over WebSocket (graphql-ws), e.g. `wss://atrium.example/graphql`. */

@@ -32,3 +32,29 @@ test('each bad field is named', () => {
 test('a non-object is refused', () => {
   assert.deepEqual(registryProblems(null), ['registry: not an object']);
 });
+
+test('navigation order, group and APIs are optional, and checked when present', () => {
+  assert.deepEqual(
+    registryProblems({
+      schemaVersion: 1,
+      microFrontends: [
+        {
+          ...entry,
+          order: 10,
+          group: 'Finance',
+          icon: '/mfe/x/1/i.svg',
+          api: { reports: 'https://r.example' },
+        },
+      ],
+    }),
+    [],
+  );
+  const problems = registryProblems({
+    schemaVersion: 1,
+    microFrontends: [{ ...entry, order: 'first', api: { reports: 'ftp://r.example' } }],
+  });
+  assert.ok(problems.includes('microFrontends[0].order: an integer between -10000 and 10000'));
+  assert.ok(
+    problems.includes('microFrontends[0].api: names (letters, digits) to absolute http(s)/ws(s) URLs'),
+  );
+});

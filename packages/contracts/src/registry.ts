@@ -26,6 +26,17 @@ export interface RegistryEntry {
   readonly version: string;
   /** Roles that may open it; empty = any signed-in user of a tenant. */
   readonly roles: readonly string[];
+  /** Position in the navigation, lower first (ties by title); absent = after every ordered entry. */
+  readonly order?: number;
+  /** Navigation group label, e.g. `Finance`; absent = the ungrouped top of the navigation. */
+  readonly group?: string;
+  /** URL of the navigation icon (a file of the published version). */
+  readonly icon?: string;
+  /**
+   * The APIs the element calls, by name, as absolute URLs: they reach the element as
+   * `ElementContext.api[name]`, and their origins join the shell's `connect-src`.
+   */
+  readonly api?: Readonly<Record<string, string>>;
 }
 
 export interface RegistryAsset {
@@ -50,6 +61,70 @@ export interface BuildManifest {
   /** Every file of the build, relative to the build folder. */
   readonly files: readonly string[];
   readonly roles: readonly string[];
+  /** Navigation position, lower first. */
+  readonly order?: number;
+  /** Navigation group label. */
+  readonly group?: string;
+  /** The navigation icon: one of `files` (an SVG or PNG). */
+  readonly icon?: string;
+  /** APIs the element calls, by name: absolute http(s)/ws(s) URLs. */
+  readonly api?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Top-level paths that belong to the shell or to the services beside it: no micro-frontend may be
+ * published under them (an entry at `/admin` would replace Administration).
+ */
+export const RESERVED_ROUTES: readonly string[] = [
+  '/admin',
+  '/callback',
+  '/silent-callback',
+  '/assets',
+  '/mfe',
+  '/auth',
+  '/graphql',
+  '/api',
+  '/healthz',
+  '/readyz',
+  '/config',
+  '/registry',
+  '/dev',
+];
+
+/** True when `value` is an absolute http(s) or ws(s) URL (an API an element may call). */
+export function isApiUrl(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  try {
+    return ['http:', 'https:', 'ws:', 'wss:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}
+
+/** Problems of the optional navigation and API fields shared by the manifest and the registry entry. */
+export function presentationProblems(
+  value: { order?: unknown; group?: unknown; api?: unknown },
+  at: string,
+): string[] {
+  const problems: string[] = [];
+  if (
+    value.order !== undefined &&
+    !(Number.isInteger(value.order) && Math.abs(value.order as number) <= 10_000)
+  )
+    problems.push(`${at}order: an integer between -10000 and 10000`);
+  if (value.group !== undefined && (typeof value.group !== 'string' || value.group.length > 40))
+    problems.push(`${at}group: a label of at most 40 characters`);
+  if (value.api !== undefined) {
+    const api = value.api;
+    if (
+      typeof api !== 'object' ||
+      api === null ||
+      Array.isArray(api) ||
+      !Object.entries(api).every(([key, url]) => /^[a-zA-Z][a-zA-Z0-9]{0,39}$/.test(key) && isApiUrl(url))
+    )
+      problems.push(`${at}api: names (letters, digits) to absolute http(s)/ws(s) URLs`);
+  }
+  return problems;
 }
 
 const TAG = /^[a-z][a-z0-9]*-[a-z0-9-]+$/;
@@ -80,6 +155,9 @@ export function registryProblems(value: unknown): string[] {
     if (typeof entry.version !== 'string' || entry.version === '') problems.push(`${at}.version: required`);
     if (!Array.isArray(entry.styles)) problems.push(`${at}.styles: must be an array`);
     if (!Array.isArray(entry.roles)) problems.push(`${at}.roles: must be an array`);
+    if (entry.icon !== undefined && (typeof entry.icon !== 'string' || entry.icon === ''))
+      problems.push(`${at}.icon: a URL`);
+    problems.push(...presentationProblems(entry, `${at}.`));
   });
   return problems;
 }

@@ -317,3 +317,29 @@ test('frame-ancestors follows the configuration', async () => {
     await framed.close();
   }
 });
+
+test("the APIs a published element names join the shell's connect-src, and leave it when it is retired", async () => {
+  const connectSrc = async () =>
+    (
+      String((await get('/payments')).headers['content-security-policy']).match(/connect-src ([^;]*)/)?.[1] ??
+      ''
+    ).split(' ');
+  assert.ok(!(await connectSrc()).includes('https://reports-api.example'));
+  await writeFakeMfe(join(dir, 'reports-build'), {
+    name: 'reports',
+    manifest: {
+      api: { reports: 'https://reports-api.example/v1', reportsLive: 'wss://live.reports.example/ws' },
+    },
+  });
+  await store.publish(join(dir, 'reports-build'));
+  const sources = await connectSrc();
+  assert.ok(sources.includes('https://reports-api.example'), sources.join(' '));
+  assert.ok(sources.includes('wss://live.reports.example'), sources.join(' '));
+  const registry = JSON.parse((await get('/registry.json')).body) as Registry;
+  assert.deepEqual(registry.microFrontends.find((m) => m.name === 'reports')?.api, {
+    reports: 'https://reports-api.example/v1',
+    reportsLive: 'wss://live.reports.example/ws',
+  });
+  await store.retire('reports');
+  assert.ok(!(await connectSrc()).includes('https://reports-api.example'));
+});

@@ -89,12 +89,30 @@ export default async function hostPlugin(app: FastifyInstance, options: HostOpti
     issuer: runtime?.oidc.issuer,
     frameAncestors,
   };
-  const headers = securityHeaders(contentSecurityPolicy(cspSources));
-  const silentHeaders = silentCallbackHeaders(cspSources);
-  // X-Frame-Options cannot express an allow-list: it is only sent when nobody may frame us.
-  if (frameAncestors.length > 0) {
-    delete headers['x-frame-options'];
-    delete silentHeaders['x-frame-options'];
+  // The APIs the published elements call (their manifests' `api`) join connect-src: a team adds an
+  // API by publishing, not by reconfiguring the host. Headers are rebuilt only when that set changes.
+  // An unreadable state (the error handler answers 500) keeps the platform's own policy.
+  function headersFor(apiUrls: readonly string[]): {
+    page: Record<string, string>;
+    silent: Record<string, string>;
+  } {
+    const sources = { ...cspSources, connect: [...cspSources.connect, ...apiUrls] };
+    const page = securityHeaders(contentSecurityPolicy(sources));
+    const silent = silentCallbackHeaders(sources);
+    // X-Frame-Options cannot express an allow-list: it is only sent when nobody may frame us.
+    if (frameAncestors.length > 0) {
+      delete page['x-frame-options'];
+      delete silent['x-frame-options'];
+    }
+    return { page, silent };
+  }
+  const platformHeaders = headersFor([]);
+  let policy = { key: '', ...platformHeaders };
+  async function currentHeaders(): Promise<{ page: Record<string, string>; silent: Record<string, string> }> {
+    const apiUrls = (await store.current()).flatMap((version) => Object.values(version.api ?? {}));
+    const key = apiUrls.join(' ');
+    if (key !== policy.key) policy = { key, ...headersFor(apiUrls) };
+    return policy;
   }
   const runtimeJson = runtime === undefined ? undefined : JSON.stringify(runtime);
   const runtimeEtag =
@@ -103,7 +121,8 @@ export default async function hostPlugin(app: FastifyInstance, options: HostOpti
       : `"${createHash('sha256').update(runtimeJson).digest('base64url').slice(0, 27)}"`;
 
   app.addHook('onSend', async (request, reply, payload) => {
-    reply.headers(request.url.split('?')[0] === SILENT_CALLBACK_PATH ? silentHeaders : headers);
+    const { page, silent } = await currentHeaders().catch(() => platformHeaders);
+    reply.headers(request.url.split('?')[0] === SILENT_CALLBACK_PATH ? silent : page);
     if (hsts === 'always' || (hsts === 'auto' && request.protocol === 'https')) {
       reply.header('strict-transport-security', HSTS_VALUE);
     }

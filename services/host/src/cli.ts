@@ -1,25 +1,29 @@
 import { resolve } from 'node:path';
-import { loadConfig } from './config.ts';
+import { callerDirectory, loadConfig } from './config.ts';
 import { HostError } from './errors.ts';
 import { MfeStore, readManifest } from './mfe-store.ts';
 
 const USAGE = `Usage:
   npm run publish:mfe -- <name> <build folder>   publish a build as a new immutable version and switch to it
   npm run rollback:mfe -- <name>                 switch back to the previous version
+  npm run retire:mfe -- <name>                   take a micro-frontend out of the registry (its files stay)
   node services/host/src/cli.ts list [name]      show live versions (or one micro-frontend's history)
-The store is <ATRIUM_DATA_DIR>/host (default ./.atrium/host). Nothing is built.`;
+  node services/host/src/cli.ts audit [name]     show who changed what, when, from which version to which
+The store is <ATRIUM_DATA_DIR>/host (default ./.atrium/host). Nothing is built.
+A relative build folder is taken from where npm was started (INIT_CWD), else the current folder.`;
 
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...args] = argv;
   const store = new MfeStore(loadConfig(process.env).dataDir);
   if (command === 'publish' && args.length === 2) {
-    const [name = '', dir = ''] = args;
-    const manifest = await readManifest(resolve(dir));
+    const [name = '', given = ''] = args;
+    const dir = resolve(callerDirectory(process.env), given);
+    const manifest = await readManifest(dir);
     if (manifest.name !== name) {
       console.error(`The build in ${dir} is "${manifest.name}", not "${name}".`);
       return 2;
     }
-    const result = await store.publish(resolve(dir));
+    const result = await store.publish(dir);
     console.log(
       result.previous === result.version
         ? `${name} ${result.version} is already live`
@@ -32,9 +36,19 @@ async function main(argv: readonly string[]): Promise<number> {
     console.log(`${result.name}: ${result.previous} -> ${result.version} (rolled back)`);
     return 0;
   }
+  if (command === 'retire' && args.length === 1) {
+    const result = await store.retire(args[0] ?? '');
+    console.log(`${result.name}: ${result.previous} -> (retired)`);
+    return 0;
+  }
   if (command === 'list' && args.length <= 1) {
     const rows = args[0] === undefined ? await store.current() : await store.history(args[0]);
     for (const v of rows) console.log(`${v.name}\t${v.version}\t${v.publishedAt}\t${v.route}\t${v.entry}`);
+    return 0;
+  }
+  if (command === 'audit' && args.length <= 1) {
+    for (const r of await store.audit(args[0]))
+      console.log(`${r.at}\t${r.actor}\t${r.action}\t${r.name}\t${r.from ?? '-'} -> ${r.to ?? '-'}`);
     return 0;
   }
   console.error(USAGE);

@@ -33,6 +33,17 @@ const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 /** Where `npm run build -w @atrium/shell` writes the shell. */
 export const DEFAULT_SHELL_DIR = resolve(repoRoot, 'apps/shell/dist');
 
+/**
+ * The folder relative paths on the command line are meant from: npm runs a workspace script in
+ * the workspace's folder but records where it was started in INIT_CWD, so
+ * `npm run publish:mfe -w @atrium/host -- payments apps/payments/dist/browser` from the repository
+ * root names the root's `apps/…`.
+ */
+export function callerDirectory(env: NodeJS.ProcessEnv, cwd: string = process.cwd()): string {
+  const init = env['INIT_CWD'];
+  return init !== undefined && init !== '' ? resolve(init) : cwd;
+}
+
 function list(value: string | undefined): string[] {
   return (value ?? '')
     .split(',')

@@ -7,6 +7,9 @@ export const HOST_ERRORS = {
   missing_build_file: { status: 400, message: 'A file named by the build manifest is missing.' },
   unknown_micro_frontend: { status: 404, message: 'No micro-frontend of that name is published.' },
   nothing_to_roll_back: { status: 409, message: 'There is no previous version to roll back to.' },
+  route_reserved: { status: 409, message: 'The route belongs to the shell.' },
+  route_taken: { status: 409, message: 'The route belongs to another micro-frontend.' },
+  element_taken: { status: 409, message: 'The element tag belongs to another micro-frontend.' },
   registry_state_corrupt: { status: 500, message: 'The registry state file cannot be read.' },
 } as const;
 

@@ -209,3 +209,172 @@ test('the CLI publishes and rolls back without building anything', () =>
       (e: { code: number }) => e.code === 2,
     );
   }));
+
+test('a publish over a shell route, another micro-frontend route or its element tag is refused and changes nothing', () =>
+  withDir(async (dir) => {
+    const store = new MfeStore(join(dir, 'data'));
+    await writeFakeMfe(join(dir, 'payments'));
+    const payments = await store.publish(join(dir, 'payments'));
+    const refusals: [string, Parameters<typeof writeFakeMfe>[1], string, RegExp][] = [
+      [
+        'admin',
+        { name: 'reports', manifest: { route: '/admin' } },
+        'route_reserved',
+        /\/admin belongs to the shell/,
+      ],
+      ['callback', { name: 'reports', manifest: { route: '/callback' } }, 'route_reserved', /\/callback/],
+      ['route', { name: 'reports', manifest: { route: '/payments' } }, 'route_taken', /"payments"/],
+      [
+        'tag',
+        { name: 'reports', manifest: { element: 'atrium-payments' } },
+        'element_taken',
+        /<atrium-payments>/,
+      ],
+    ];
+    for (const [label, build, code, message] of refusals) {
+      await writeFakeMfe(join(dir, label), build);
+      await assert.rejects(store.publish(join(dir, label)), (e: unknown) => {
+        assert.ok(e instanceof HostError, label);
+        assert.equal(e.code, code, label);
+        assert.equal(e.status, 409, label);
+        assert.match(e.message, message, label);
+        return true;
+      });
+    }
+    assert.deepEqual(
+      (await store.current()).map((v) => [v.name, v.version, v.route]),
+      [['payments', payments.version, '/payments']],
+    );
+    assert.deepEqual(await readdir(join(dir, 'data', 'host', 'mfe')), ['payments']);
+    // The owner itself may publish again under its own route and tag.
+    await writeFakeMfe(join(dir, 'payments-2'), { version: '2.0.0' });
+    assert.match((await store.publish(join(dir, 'payments-2'))).version, /^2\.0\.0\+/);
+  }));
+
+test('a tag stays taken while its owner keeps it in any version; retiring the owner frees route and tag', () =>
+  withDir(async (dir) => {
+    const store = new MfeStore(join(dir, 'data'));
+    await writeFakeMfe(join(dir, 'v1'));
+    await writeFakeMfe(join(dir, 'v2'), { version: '2.0.0', manifest: { element: 'atrium-payments-two' } });
+    await store.publish(join(dir, 'v1'));
+    await store.publish(join(dir, 'v2'));
+    await writeFakeMfe(join(dir, 'other'), { name: 'other', manifest: { element: 'atrium-payments' } });
+    await assert.rejects(
+      store.publish(join(dir, 'other')),
+      (e: unknown) => e instanceof HostError && e.code === 'element_taken',
+    );
+    await store.retire('payments');
+    await writeFakeMfe(join(dir, 'other'), {
+      name: 'other',
+      manifest: { element: 'atrium-payments', route: '/payments' },
+    });
+    assert.equal((await store.publish(join(dir, 'other'))).name, 'other');
+  }));
+
+test('retire takes the entry out of the registry, keeps its files, and a first version can be retired', () =>
+  withDir(async (dir) => {
+    const store = new MfeStore(join(dir, 'data'));
+    await writeFakeMfe(join(dir, 'payments'));
+    await writeFakeMfe(join(dir, 'accounts'), { name: 'accounts' });
+    const { version } = await store.publish(join(dir, 'payments'));
+    await store.publish(join(dir, 'accounts'));
+    await assert.rejects(
+      store.rollback('payments'),
+      (e: unknown) => e instanceof HostError && e.code === 'nothing_to_roll_back' && /retire/.test(e.message),
+    );
+    assert.deepEqual(await store.retire('payments', { actor: 'ops' }), {
+      name: 'payments',
+      previous: version,
+    });
+    assert.deepEqual(
+      (await store.registry()).microFrontends.map((m) => m.name),
+      ['accounts'],
+    );
+    assert.ok(await stat(join(dir, 'data', 'host', 'mfe', 'payments', version, 'main-ABCD1234.js')));
+    await assert.rejects(
+      store.retire('payments'),
+      (e: unknown) => e instanceof HostError && e.code === 'unknown_micro_frontend',
+    );
+  }));
+
+test('every change is audited with who, what, when and from which version to which', () =>
+  withDir(async (dir) => {
+    const store = new MfeStore(join(dir, 'data'));
+    await writeFakeMfe(join(dir, 'v1'));
+    await writeFakeMfe(join(dir, 'v2'), { version: '2.0.0' });
+    const v1 = await store.publish(join(dir, 'v1'), { actor: 'team-payments-ci' });
+    const v2 = await store.publish(join(dir, 'v2'), { actor: 'team-payments-ci' });
+    // Publishing the live version again changes nothing and is not audited.
+    await store.publish(join(dir, 'v2'), { actor: 'team-payments-ci' });
+    await store.rollback('payments', { actor: 'alice' });
+    await store.retire('payments', { actor: 'bob' });
+    const audit = JSON.parse(
+      `[${(await readFile(join(dir, 'data', 'host', 'audit.jsonl'), 'utf8')).trim().split('\n').join(',')}]`,
+    ) as { at: string; actor: string; action: string; from: string | null; to: string | null }[];
+    assert.deepEqual(
+      audit.map(({ actor, action, from, to }) => [actor, action, from, to]),
+      [
+        ['team-payments-ci', 'publish', null, v1.version],
+        ['team-payments-ci', 'publish', v1.version, v2.version],
+        ['alice', 'rollback', v2.version, v1.version],
+        ['bob', 'retire', v1.version, null],
+      ],
+    );
+    for (const record of audit) assert.ok(Date.now() - Date.parse(record.at) < 3_600_000);
+  }));
+
+test('navigation order, group, icon and API origins of the manifest reach the registry entry', () =>
+  withDir(async (dir) => {
+    const store = new MfeStore(join(dir, 'data'));
+    await writeFakeMfe(join(dir, 'reports'), {
+      name: 'reports',
+      manifest: {
+        order: 30,
+        group: 'Finance',
+        icon: 'media/logo.svg',
+        api: { reports: 'https://reports.example/api' },
+      },
+    });
+    const { version } = await store.publish(join(dir, 'reports'));
+    const [entry] = (await store.registry({ reports: 'https://cdn.example' })).microFrontends;
+    assert.equal(entry?.order, 30);
+    assert.equal(entry?.group, 'Finance');
+    assert.equal(
+      entry?.icon,
+      `https://cdn.example/mfe/reports/${encodeURIComponent(version)}/media/logo.svg`,
+    );
+    assert.deepEqual(entry?.api, { reports: 'https://reports.example/api' });
+    await writeFakeMfe(join(dir, 'bad'), {
+      name: 'bad',
+      manifest: { order: 1.5, icon: 'nope.svg', api: { reports: 'javascript:alert(1)' } },
+    });
+    await assert.rejects(store.publish(join(dir, 'bad')), (e: unknown) => {
+      assert.ok(e instanceof HostError && e.code === 'bad_manifest');
+      for (const field of ['order:', 'icon:', 'api:']) assert.match(e.message, new RegExp(field));
+      return true;
+    });
+  }));
+
+test('npm run publish:mfe -w @atrium/host from the repository root takes the build folder from there; retire:mfe retires', () =>
+  withDir(async (dir) => {
+    const repo = new URL('../../../', import.meta.url).pathname;
+    // The build must sit below the repository for a root-relative path (.atrium is ignored by git).
+    const relativeBuild = `.atrium/cli-spec-${process.pid}-${Date.now()}/apps/payments/dist/browser`;
+    await writeFakeMfe(join(repo, relativeBuild));
+    const env = { ...process.env, ATRIUM_DATA_DIR: join(dir, 'data') };
+    try {
+      const npm = (...args: string[]) => run('npm', ['run', '--silent', ...args], { env, cwd: repo });
+      const published = await npm('publish:mfe', '-w', '@atrium/host', '--', 'payments', relativeBuild);
+      assert.match(published.stdout, /payments: \(none\) -> 1\.0\.0\+/);
+      const retired = await npm('retire:mfe', '-w', '@atrium/host', '--', 'payments');
+      assert.match(retired.stdout, /payments: 1\.0\.0\+\w+ -> \(retired\)/);
+      assert.deepEqual(await new MfeStore(join(dir, 'data')).current(), []);
+      const audit = await run(process.execPath, [new URL('./cli.ts', import.meta.url).pathname, 'audit'], {
+        env,
+      });
+      assert.match(audit.stdout, /local:\S+\tpublish\tpayments\t- -> 1\.0\.0/);
+      assert.match(audit.stdout, /local:\S+\tretire\tpayments\t1\.0\.0\+\w+ -> -/);
+    } finally {
+      await rm(join(repo, relativeBuild.split('/apps/')[0] ?? ''), { recursive: true, force: true });
+    }
+  }));

@@ -1,7 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
 import { dirname, join, normalize, isAbsolute, sep } from 'node:path';
-import type { BuildManifest, Registry, RegistryEntry } from '@atrium/contracts';
+import {
+  presentationProblems,
+  RESERVED_ROUTES,
+  type BuildManifest,
+  type Registry,
+  type RegistryEntry,
+} from '@atrium/contracts';
 import { writeFileAtomic } from './atomic-file.ts';
 import { withFileLock } from './file-lock.ts';
 import { HostError } from './errors.ts';
@@ -17,6 +24,8 @@ export const MANIFEST_FILE = 'atrium-manifest.json';
  * to the version folder.
  */
 export interface PublishedVersion extends Omit<BuildManifest, 'styles' | 'files'> {
+  /** Who switched the registry to this version (`cli:<user>` or a token's subject). */
+  readonly publishedBy?: string;
   readonly integrity: string;
   readonly styles: readonly { readonly file: string; readonly integrity: string }[];
   readonly publishedAt: string;
@@ -42,6 +51,40 @@ export interface SwitchResult {
   readonly previous: string | undefined;
 }
 
+/** Result of a retire: the version that was live until then. */
+export interface RetireResult {
+  readonly name: string;
+  readonly previous: string;
+}
+
+/** A build to publish: its manifest and the bytes of every file the manifest lists. */
+export interface BuildUpload {
+  readonly manifest: BuildManifest;
+  readonly contents: ReadonlyMap<string, Buffer>;
+}
+
+export type RegistryAction = 'publish' | 'rollback' | 'retire';
+
+/** One line of `audit.jsonl`: who changed which micro-frontend when, from which version to which. */
+export interface AuditRecord {
+  readonly at: string;
+  readonly actor: string;
+  readonly action: RegistryAction;
+  readonly name: string;
+  readonly from: string | null;
+  readonly to: string | null;
+}
+
+/** Who asks for a change; recorded in the audit log and on the version. */
+export interface ChangeOptions {
+  readonly actor: string;
+}
+
+/** A change made on this machine without a token (the operator's shell on the data folder). */
+function localChange(): ChangeOptions {
+  return { actor: `local:${userInfo().username}` };
+}
+
 /**
  * The host's store of published micro-frontends under `<dataDir>/host`: immutable version folders
  * `mfe/<name>/<version>/…` (with `.br`/`.gz` siblings) and `registry-state.json`, replaced atomically.
@@ -51,6 +94,7 @@ export class MfeStore {
   readonly mfeRoot: string;
   readonly #statePath: string;
   readonly #lockPath: string;
+  readonly #auditPath: string;
   #cache: { mtimeMs: number; size: number; state: RegistryState } | undefined;
 
   constructor(dataDir: string) {
@@ -58,6 +102,7 @@ export class MfeStore {
     this.mfeRoot = join(this.root, 'mfe');
     this.#statePath = join(this.root, 'registry-state.json');
     this.#lockPath = join(this.root, 'registry-state.lock');
+    this.#auditPath = join(this.root, 'audit.jsonl');
   }
 
   /** Reads the state, re-reading only when the file changed (another process may have published). */
@@ -81,14 +126,39 @@ export class MfeStore {
     return state;
   }
 
-  async #update(change: (state: RegistryState) => RegistryState): Promise<void> {
+  /**
+   * One read-modify-write of the state under the lock. `change` returns the next state and the
+   * audit record of what it did (undefined: nothing changed, nothing is written or audited). The
+   * audit line is appended before the state is replaced, under the same lock: a change that is live
+   * is always in the log (a crash between the two leaves a logged change that did not happen,
+   * never the reverse).
+   */
+  async #update(
+    change: (state: RegistryState) => { state: RegistryState; audit: Omit<AuditRecord, 'at'> } | undefined,
+  ): Promise<void> {
     await mkdir(this.root, { recursive: true });
     await withFileLock(this.#lockPath, async () => {
       this.#cache = undefined;
       const next = change(await this.#state());
-      await writeFileAtomic(this.#statePath, `${JSON.stringify(next, null, 2)}\n`);
+      if (next === undefined) return;
+      const record: AuditRecord = { at: new Date().toISOString(), ...next.audit };
+      await appendFile(this.#auditPath, `${JSON.stringify(record)}\n`);
+      await writeFileAtomic(this.#statePath, `${JSON.stringify(next.state, null, 2)}\n`);
       this.#cache = undefined;
     });
+  }
+
+  /** The audit log, oldest first; only one micro-frontend's records when `name` is given. */
+  async audit(name?: string): Promise<AuditRecord[]> {
+    const text = await readFile(this.#auditPath, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return '';
+      throw error;
+    });
+    return text
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as AuditRecord)
+      .filter((record) => name === undefined || record.name === name);
   }
 
   /** The live version of every micro-frontend. */
@@ -119,6 +189,10 @@ export class MfeStore {
         integrity: v.integrity,
         version: v.version,
         roles: v.roles,
+        ...(v.order === undefined ? {} : { order: v.order }),
+        ...(v.group === undefined ? {} : { group: v.group }),
+        ...(v.icon === undefined ? {} : { icon: base + v.icon }),
+        ...(v.api === undefined ? {} : { api: v.api }),
       };
     });
     return { schemaVersion: 1, microFrontends };
@@ -128,18 +202,20 @@ export class MfeStore {
    * Publishes the build in `buildDir` (its `atrium-manifest.json` and the files it lists) as a new
    * immutable version and switches the registry entry to it. Nothing is built here.
    */
-  async publish(buildDir: string): Promise<SwitchResult> {
-    const manifest = await readManifest(buildDir);
-    const contents = new Map<string, Buffer>();
-    for (const file of [...manifest.files].sort()) {
-      try {
-        contents.set(file, await readFile(join(buildDir, file)));
-      } catch {
-        throw new HostError('missing_build_file', file);
-      }
-    }
+  async publish(buildDir: string, options: ChangeOptions = localChange()): Promise<SwitchResult> {
+    return this.publishUpload(await readBuild(buildDir), options);
+  }
+
+  /**
+   * Publishes an uploaded build (see {@link publish}). A route or element tag of another
+   * micro-frontend, or a route of the shell, is refused before anything is written.
+   */
+  async publishUpload(upload: BuildUpload, options: ChangeOptions = localChange()): Promise<SwitchResult> {
+    const { manifest, contents } = upload;
+    assertClaimsFree(await this.#state(), manifest);
     const tree = createHash('sha256');
-    for (const [file, content] of contents) {
+    for (const file of [...contents.keys()].sort()) {
+      const content = contents.get(file) ?? Buffer.alloc(0);
       tree.update(`${file}\0${createHash('sha256').update(content).digest('hex')}\n`);
     }
     // The build's own metadata (after '+') gives way to the store's content hash, which names the bytes.
@@ -205,34 +281,75 @@ export class MfeStore {
       integrity: sri(manifest.entry),
       styles: manifest.styles.map((file) => ({ file, integrity: sri(file) })),
       roles: manifest.roles,
+      ...(manifest.order === undefined ? {} : { order: manifest.order }),
+      ...(manifest.group === undefined ? {} : { group: manifest.group }),
+      ...(manifest.icon === undefined ? {} : { icon: manifest.icon }),
+      ...(manifest.api === undefined ? {} : { api: manifest.api }),
       publishedAt: new Date().toISOString(),
+      publishedBy: options.actor,
     };
     let previous: string | undefined;
     await this.#update((state) => {
+      // Checked again under the lock: another publisher may have claimed the route meanwhile.
+      assertClaimsFree(state, manifest);
       const history = state.microFrontends[manifest.name]?.history ?? [];
       previous = history.at(-1)?.version;
-      if (previous === version) return state;
+      if (previous === version) return undefined;
       return {
-        ...state,
-        microFrontends: { ...state.microFrontends, [manifest.name]: { history: [...history, record] } },
+        state: {
+          ...state,
+          microFrontends: { ...state.microFrontends, [manifest.name]: { history: [...history, record] } },
+        },
+        audit: {
+          actor: options.actor,
+          action: 'publish',
+          name: manifest.name,
+          from: previous ?? null,
+          to: version,
+        },
       };
     });
     return { name: manifest.name, version, previous };
   }
 
   /** Switches a micro-frontend back to the version it had before the live one. */
-  async rollback(name: string): Promise<SwitchResult> {
+  async rollback(name: string, options: ChangeOptions = localChange()): Promise<SwitchResult> {
     let result: SwitchResult | undefined;
     await this.#update((state) => {
       const history = state.microFrontends[name]?.history;
       if (history === undefined || history.length === 0) throw new HostError('unknown_micro_frontend', name);
       const live = history.at(-1);
       const back = history.at(-2);
-      if (live === undefined || back === undefined) throw new HostError('nothing_to_roll_back', name);
+      if (live === undefined || back === undefined)
+        throw new HostError('nothing_to_roll_back', `${name} has one version: retire it instead.`);
       result = { name, version: back.version, previous: live.version };
       return {
-        ...state,
-        microFrontends: { ...state.microFrontends, [name]: { history: history.slice(0, -1) } },
+        state: {
+          ...state,
+          microFrontends: { ...state.microFrontends, [name]: { history: history.slice(0, -1) } },
+        },
+        audit: { actor: options.actor, action: 'rollback', name, from: live.version, to: back.version },
+      };
+    });
+    if (result === undefined) throw new HostError('unknown_micro_frontend', name);
+    return result;
+  }
+
+  /**
+   * Takes a micro-frontend out of the registry (navigation and route disappear on the next
+   * registry read). Its version folders stay: pages still open keep loading their chunks. Its
+   * route and tag become free; publishing it again starts a new history.
+   */
+  async retire(name: string, options: ChangeOptions = localChange()): Promise<RetireResult> {
+    let result: RetireResult | undefined;
+    await this.#update((state) => {
+      const live = state.microFrontends[name]?.history.at(-1);
+      if (live === undefined) throw new HostError('unknown_micro_frontend', name);
+      result = { name, previous: live.version };
+      const { [name]: _retired, ...rest } = state.microFrontends;
+      return {
+        state: { ...state, microFrontends: rest },
+        audit: { actor: options.actor, action: 'retire', name, from: live.version, to: null },
       };
     });
     if (result === undefined) throw new HostError('unknown_micro_frontend', name);
@@ -252,10 +369,41 @@ export class MfeStore {
     for (const dir of buildDirs) {
       const manifest = await readManifest(dir).catch(() => undefined);
       if (manifest === undefined) skipped.push(dir);
-      else if (!live.has(manifest.name)) published.push(await this.publish(dir));
+      else if (!live.has(manifest.name)) published.push(await this.publish(dir, { actor: 'first-start' }));
     }
     return { published, skipped };
   }
+}
+
+/**
+ * Refuses a manifest whose route is the shell's or another micro-frontend's, or whose element tag
+ * another micro-frontend uses (in any version it still has: a tag defined in an open page can never
+ * be redefined there, so two teams sharing one would render each other's code).
+ */
+function assertClaimsFree(state: RegistryState, manifest: BuildManifest): void {
+  if (RESERVED_ROUTES.includes(manifest.route))
+    throw new HostError('route_reserved', `${manifest.route} belongs to the shell.`);
+  for (const [name, { history }] of Object.entries(state.microFrontends)) {
+    if (name === manifest.name) continue;
+    if (history.at(-1)?.route === manifest.route)
+      throw new HostError('route_taken', `${manifest.route} belongs to the micro-frontend "${name}".`);
+    if (history.some((version) => version.element === manifest.element))
+      throw new HostError('element_taken', `<${manifest.element}> belongs to the micro-frontend "${name}".`);
+  }
+}
+
+/** Reads a build folder: its manifest and the bytes of every file the manifest lists. */
+export async function readBuild(buildDir: string): Promise<BuildUpload> {
+  const manifest = await readManifest(buildDir);
+  const contents = new Map<string, Buffer>();
+  for (const file of [...manifest.files].sort()) {
+    try {
+      contents.set(file, await readFile(join(buildDir, file)));
+    } catch {
+      throw new HostError('missing_build_file', file);
+    }
+  }
+  return { manifest, contents };
 }
 
 function isSafeRelative(file: unknown): file is string {
@@ -268,12 +416,20 @@ function isSafeRelative(file: unknown): file is string {
 
 /** Reads and validates `atrium-manifest.json`, naming every problem at once. */
 export async function readManifest(buildDir: string): Promise<BuildManifest> {
-  let value: Partial<BuildManifest>;
+  let value: unknown;
   try {
-    value = JSON.parse(await readFile(join(buildDir, MANIFEST_FILE), 'utf8')) as Partial<BuildManifest>;
+    value = JSON.parse(await readFile(join(buildDir, MANIFEST_FILE), 'utf8'));
   } catch (error) {
     throw new HostError('bad_manifest', `${join(buildDir, MANIFEST_FILE)}: ${(error as Error).message}`);
   }
+  return validManifest(value);
+}
+
+/** Validates a parsed build manifest, naming every problem at once. */
+export function validManifest(parsed: unknown): BuildManifest {
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new HostError('bad_manifest', 'not an object');
+  const value = parsed as Partial<BuildManifest>;
   const problems: string[] = [];
   if (typeof value.name !== 'string' || !NAME.test(value.name))
     problems.push('name: lower-case letters, digits, -');
@@ -292,6 +448,9 @@ export async function readManifest(buildDir: string): Promise<BuildManifest> {
     problems.push('styles: each one of files');
   if (!Array.isArray(value.roles) || !value.roles.every((r) => typeof r === 'string'))
     problems.push('roles: list of role names');
+  if (value.icon !== undefined && !(isSafeRelative(value.icon) && files?.includes(value.icon)))
+    problems.push('icon: one of files');
+  problems.push(...presentationProblems(value, ''));
   if (problems.length > 0) throw new HostError('bad_manifest', problems.join('; '));
   return value as BuildManifest;
 }

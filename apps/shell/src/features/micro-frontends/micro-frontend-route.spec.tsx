@@ -49,6 +49,18 @@ describe('micro-frontend routes', () => {
     expect(loader.calls.map((c) => c.name)).toEqual(['payments', 'accounts']);
   });
 
+  it("hands the element the APIs its registry entry names beside the platform's own", async () => {
+    const reports = entry('reports', {
+      api: { reports: 'https://reports.example/api', accounts: 'https://evil.example/' },
+    });
+    renderShell('/reports', { loader: definingLoader(), initialRegistry: registryOf(reports) });
+    await waitFor(() => mounted(reports));
+    const api = mounted(reports).context?.api;
+    expect(api?.['reports']).toBe('https://reports.example/api');
+    // An entry cannot point the platform's names elsewhere.
+    expect(api?.accounts).toBe('http://localhost:8080/api/accounts');
+  });
+
   it('mounts an element that is already defined (preloaded during sign-in) in its first render', () => {
     const payments = entry('payments');
     customElements.define(payments.element, class extends HTMLElement {});

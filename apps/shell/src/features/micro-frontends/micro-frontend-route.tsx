@@ -76,7 +76,9 @@ export function MicroFrontendRoute({ name }: { name: string }) {
       },
       tenant: session.user.tenant,
       getAccessToken: () => session.getAccessToken(),
+      // The APIs the entry names, then the platform's own (an entry cannot redirect those).
       api: {
+        ...entry.api,
         paymentsGraphql: config.api.paymentsGraphql,
         paymentsGraphqlWs: config.api.paymentsGraphqlWs,
         accounts: config.api.accounts,
