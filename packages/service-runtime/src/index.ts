@@ -2,6 +2,12 @@ import type { FastifyInstance } from 'fastify';
 
 export { isUrl, ServiceEnvironment } from './service-environment.ts';
 export {
+  PRIVATE_UMASK,
+  PrivateFolderError,
+  privateFolderWarning,
+  securePrivateFolder,
+} from './private-folder.ts';
+export {
   CHECK_DEADLINE_MS,
   checkReadiness,
   combineReadiness,

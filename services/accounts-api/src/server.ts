@@ -1,14 +1,27 @@
 import Fastify from 'fastify';
-import { stopOnSignals } from '@atrium/service-runtime';
+import {
+  PRIVATE_UMASK,
+  privateFolderWarning,
+  securePrivateFolder,
+  stopOnSignals,
+} from '@atrium/service-runtime';
 import accountsApi, { openAccountsDatabase } from './app.ts';
 import { loadConfig } from './config.ts';
 import { seedDemoAccountsOnce } from './demo-data.ts';
+
+// What it writes (keys, secrets, password hashes) is this user's alone: 0600 files, 0700 folders.
+process.umask(PRIVATE_UMASK);
 
 // The standalone accounts API: only listens and shuts down; everything else is the plugin.
 const config = loadConfig(process.env);
 // A first start may create the embedded PGlite database: seconds on a busy machine, more than
 // Fastify's 10 s default per plugin.
 const app = Fastify({ logger: { level: config.logLevel }, pluginTimeout: 60_000 });
+// The embedded database's folder: fixed (with a warning) before it opens, and again after, since
+// PGlite sets the modes of the files it creates itself.
+const dataDir = config.database.dataDir;
+const fixed = dataDir === undefined ? [] : await securePrivateFolder(dataDir);
+if (dataDir !== undefined && fixed.length > 0) app.log.warn(privateFolderWarning(dataDir, fixed));
 const databases = await openAccountsDatabase(config.database);
 app.addHook('onClose', async () => databases.close());
 try {
@@ -27,6 +40,7 @@ try {
     if (seeded !== undefined)
       app.log.info(`accounts: seeded ${seeded} demo accounts for TenantA and TenantB`);
   }
+  if (dataDir !== undefined) await securePrivateFolder(dataDir);
 } catch (error) {
   // A failed migration (or an unsafe database role) must stop the start with a non-zero exit.
   app.log.fatal({ err: error }, 'accounts API failed to start');

@@ -1,9 +1,17 @@
 // `npm start`: builds what is missing, then runs all of Atrium in one process on one port.
-import { stopOnSignals } from '@atrium/service-runtime';
+import {
+  PRIVATE_UMASK,
+  privateFolderWarning,
+  securePrivateFolder,
+  stopOnSignals,
+} from '@atrium/service-runtime';
 import { ConfigError, loadConfig } from './config.ts';
 import { buildMissing } from './build-missing.ts';
 import { createEmbeddedServer } from './app.ts';
 import { banner } from './banner.ts';
+
+// The data folder holds the signing keys, the cookie secret and password hashes: ours alone.
+process.umask(PRIVATE_UMASK);
 
 let config;
 try {
@@ -17,7 +25,11 @@ if (!config.skipBuild) buildMissing((line) => console.log(line));
 
 let server;
 try {
+  const fixed = await securePrivateFolder(config.dataDir);
+  if (fixed.length > 0) console.warn(`atrium: ${privateFolderWarning(config.dataDir, fixed)}`);
   server = await createEmbeddedServer(config, process.env);
+  // PGlite sets the modes of the database files it creates itself (0666), whatever the umask.
+  await securePrivateFolder(config.dataDir);
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);

@@ -1,11 +1,22 @@
 import Fastify from 'fastify';
-import { stopOnSignals } from '@atrium/service-runtime';
+import {
+  PRIVATE_UMASK,
+  privateFolderWarning,
+  securePrivateFolder,
+  stopOnSignals,
+} from '@atrium/service-runtime';
 import hostPlugin from './app.ts';
 import { loadConfig } from './config.ts';
+
+// What it writes (keys, secrets, password hashes) is this user's alone: 0600 files, 0700 folders.
+process.umask(PRIVATE_UMASK);
 
 // The standalone host: only listens and shuts down; everything else is the plugin.
 const config = loadConfig(process.env);
 const app = Fastify({ logger: { level: config.logLevel }, trustProxy: config.trustProxy });
+// The published micro-frontends and the registry's state: fixed (with a warning) at start.
+const fixed = await securePrivateFolder(config.dataDir);
+if (fixed.length > 0) app.log.warn(privateFolderWarning(config.dataDir, fixed));
 await app.register(hostPlugin, {
   dataDir: config.dataDir,
   shellDir: config.shellDir,

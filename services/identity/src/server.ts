@@ -1,8 +1,16 @@
 // Runs the identity service alone on its own port and origin (split and cluster topologies).
 import Fastify from 'fastify';
-import { stopOnSignals } from '@atrium/service-runtime';
+import {
+  PRIVATE_UMASK,
+  privateFolderWarning,
+  securePrivateFolder,
+  stopOnSignals,
+} from '@atrium/service-runtime';
 import identityApp from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
+
+// What it writes (keys, secrets, password hashes) is this user's alone: 0600 files, 0700 folders.
+process.umask(PRIVATE_UMASK);
 
 let config;
 try {
@@ -20,7 +28,14 @@ const app = Fastify({
   // The embedded PGlite database may be created on a first start: seconds on a busy machine.
   pluginTimeout: 60_000,
 });
+// The embedded database's folder: fixed (with a warning) before it opens, and again after, since
+// PGlite sets the modes of the files it creates itself.
+const dataDir = config.databaseUrl === undefined ? config.dataDir : undefined;
+const fixed = dataDir === undefined ? [] : await securePrivateFolder(dataDir);
+if (dataDir !== undefined && fixed.length > 0) app.log.warn(privateFolderWarning(dataDir, fixed));
 await app.register(identityApp, { prefix: config.basePath, config });
+await app.ready();
+if (dataDir !== undefined) await securePrivateFolder(dataDir);
 await app.listen({ port: config.port, host: config.host });
 app.log.info(`identity: issuer ${config.issuer}`);
 
