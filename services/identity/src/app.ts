@@ -2,11 +2,12 @@ import { join } from 'node:path';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import cors from '@fastify/cors';
 import { AuthError, createVerifier } from '@atrium/auth';
-import { migrate, openDatabase, type Database } from '@atrium/postgres';
+import { isDatabaseUnavailable, migrate, openDatabase, type Database } from '@atrium/postgres';
 import { readinessHandler } from '@atrium/service-runtime';
 import type { IdentityConfig } from './config.ts';
 import { adminRoutes } from './admin-routes.ts';
 import { seedDemoIdentity } from './demo-data.ts';
+import { outagePage, reportingOutages, RETRY_AFTER_SECONDS } from './database-outage.ts';
 import { IdentityError, problem } from './errors.ts';
 import { interactionRoutes } from './interactions.ts';
 import { LOGIN_CSS } from './login-page.ts';
@@ -42,7 +43,8 @@ export async function openIdentityDatabase(config: IdentityConfig): Promise<Data
 export default async function identityApp(app: FastifyInstance, options: IdentityOptions): Promise<void> {
   const { config } = options;
   const ownsDb = options.db === undefined;
-  const db = options.db ?? (await openIdentityDatabase(config));
+  // Outage errors carry their meaning (503, retry) to the provider, the login pages and the APIs.
+  const db = reportingOutages(options.db ?? (await openIdentityDatabase(config)));
   if (ownsDb) app.addHook('onClose', () => db.close());
 
   const users = new UserDirectory(db);
@@ -87,6 +89,16 @@ export default async function identityApp(app: FastifyInstance, options: Identit
         .type('application/problem+json')
         .send({ type: `urn:atrium:auth:${error.code}`, title: error.message, status: 401, code: error.code });
     }
+    if (isDatabaseUnavailable(error)) {
+      // Retryable, and said so: a login page gets a page a person can read, an API a problem.
+      request.log.warn({ err: error }, 'database unavailable');
+      reply.code(503).header('retry-after', String(RETRY_AFTER_SECONDS)).header('cache-control', 'no-store');
+      if ((request.headers.accept ?? '').includes('text/html'))
+        return reply.type('text/html; charset=utf-8').send(outagePage(config.basePath));
+      return reply
+        .type('application/problem+json')
+        .send(problem(new IdentityError('database_unavailable'), request.url));
+    }
     if (error instanceof IdentityError) {
       return reply.code(error.status).type('application/problem+json').send(problem(error, request.url));
     }
@@ -129,6 +141,15 @@ export default async function identityApp(app: FastifyInstance, options: Identit
   provider.use(async (ctx, next) => {
     ctx.set(pageHeaders);
     await next();
+  });
+  // The provider answers an outage 503 temporarily_unavailable (IdentityUnavailableError): say when
+  // to retry, and on its HTML pages say it in words.
+  provider.use(async (ctx, next) => {
+    await next();
+    if (ctx.status !== 503) return;
+    ctx.set('retry-after', String(RETRY_AFTER_SECONDS));
+    ctx.set('cache-control', 'no-store');
+    if (ctx.response.is('html')) ctx.body = outagePage(config.basePath);
   });
 
   // Tokens live accessTokenTtlSeconds (ID tokens too); the APIs accept them 30 s past exp, and a

@@ -11,6 +11,7 @@ export const ERRORS = {
   unauthorized: { status: 401, title: 'Authentication is required.' },
   not_found: { status: 404, title: 'Not found.' },
   internal: { status: 500, title: 'Something went wrong on our side.' },
+  database_unavailable: { status: 503, title: 'The identity database is unavailable: try again shortly.' },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

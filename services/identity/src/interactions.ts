@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import formbody from '@fastify/formbody';
 import type Provider from 'oidc-provider';
 import type { IdentityConfig } from './config.ts';
+import { absentUnlessOutage } from './database-outage.ts';
 import { escapeHtml, renderLoginForm, renderPage } from './login-page.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import type { UserDirectory } from './user-directory.ts';
@@ -48,7 +49,7 @@ export async function interactionRoutes(app: FastifyInstance, deps: InteractionD
     );
 
   app.get<{ Params: { uid: string } }>('/interaction/:uid', async (request, reply) => {
-    const interaction = await provider.interactionDetails(request.raw, reply.raw).catch(() => undefined);
+    const interaction = await provider.interactionDetails(request.raw, reply.raw).catch(absentUnlessOutage);
     if (interaction === undefined || interaction.uid !== request.params.uid) return expired(reply);
     if (interaction.prompt.name === 'login') {
       const hint =
@@ -77,7 +78,7 @@ export async function interactionRoutes(app: FastifyInstance, deps: InteractionD
   app.post<{ Params: { uid: string }; Body: Record<string, unknown> }>(
     '/interaction/:uid/login',
     async (request, reply) => {
-      const interaction = await provider.interactionDetails(request.raw, reply.raw).catch(() => undefined);
+      const interaction = await provider.interactionDetails(request.raw, reply.raw).catch(absentUnlessOutage);
       if (
         interaction === undefined ||
         interaction.uid !== request.params.uid ||
