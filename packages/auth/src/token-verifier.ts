@@ -42,6 +42,10 @@ export interface VerifiedToken<Caller = CallerContext> {
   readonly issuedAt: number;
   /** `exp`: how long a cache may keep the verdict, when a live connection must end. */
   readonly expiresAt: number;
+  /** The token's `scope` claim, split (OAuth 2.0 space-separated list); empty without one. */
+  readonly scopes?: readonly string[];
+  /** `client_id` (RFC 9068): for a client-credentials token it is also its `sub`. */
+  readonly clientId?: string | undefined;
 }
 
 export interface TokenVerifier {
@@ -116,10 +120,14 @@ export function createVerifier(config: VerifierConfig): TokenVerifier {
   async function verifyPlatformToken(token: string): Promise<VerifiedToken<PlatformCallerContext>> {
     const payload = await verifyPayload(token);
     // requiredClaims made sure both are there; jose checked that they are numbers.
+    const scope = payload['scope'];
+    const clientId = payload['client_id'];
     return {
       caller: platformCaller(payload),
       issuedAt: payload.iat as number,
       expiresAt: payload.exp as number,
+      scopes: typeof scope === 'string' ? scope.split(' ').filter((s) => s !== '') : [],
+      clientId: typeof clientId === 'string' ? clientId : undefined,
     };
   }
 

@@ -14,6 +14,7 @@ import {
   type HstsMode,
 } from './security-headers.ts';
 import { StaticDirectory, etagMatches, type Representation } from './static-files.ts';
+import publishApi, { PUBLISH_API_PREFIX, type PublishApiOptions } from './publish-api.ts';
 
 export type { ShellRuntimeConfig } from './config.ts';
 export { MfeStore } from './mfe-store.ts';
@@ -43,6 +44,12 @@ export interface HostOptions {
   readonly healthRoutes?: { readonly live: string; readonly ready: string } | false | undefined;
   /** A store shared with the caller (e.g. the embedded server publishing builds on first start). */
   readonly store?: MfeStore | undefined;
+  /**
+   * The publish API at `/api/registry` and how it checks tokens. Default: on with the shell's
+   * runtime configuration, trusting its issuer (`<issuer>/jwks`) for the audience `atrium-api`;
+   * `false` turns it off (an origin that only serves micro-frontends has none).
+   */
+  readonly publishApi?: Pick<PublishApiOptions, 'verifier'> | false | undefined;
 }
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -191,6 +198,12 @@ export default async function hostPlugin(app: FastifyInstance, options: HostOpti
       return sendJson(request, reply, body, etag);
     });
   }
+
+  const publishing =
+    options.publishApi ??
+    (runtime === undefined ? false : { verifier: { issuer: runtime.oidc.issuer, audience: 'atrium-api' } });
+  if (publishing !== false)
+    await app.register(publishApi, { prefix: PUBLISH_API_PREFIX, store, verifier: publishing.verifier });
 
   app.get('/mfe/*', async (request, reply) => {
     const path = (request.params as { '*': string })['*'];

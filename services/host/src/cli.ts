@@ -1,29 +1,52 @@
 import { resolve } from 'node:path';
-import { callerDirectory, loadConfig } from './config.ts';
+import { callerDirectory, loadConfig, loadPublishTarget } from './config.ts';
 import { HostError } from './errors.ts';
-import { MfeStore, readManifest } from './mfe-store.ts';
+import { MfeStore, readManifest, type RetireResult, type SwitchResult } from './mfe-store.ts';
+import { PublishClient } from './publish-client.ts';
 
 const USAGE = `Usage:
   npm run publish:mfe -- <name> <build folder>   publish a build as a new immutable version and switch to it
   npm run rollback:mfe -- <name>                 switch back to the previous version
   npm run retire:mfe -- <name>                   take a micro-frontend out of the registry (its files stay)
+  node services/host/src/cli.ts switch <name> <version>   switch to a version published before
   node services/host/src/cli.ts list [name]      show live versions (or one micro-frontend's history)
   node services/host/src/cli.ts audit [name]     show who changed what, when, from which version to which
-The store is <ATRIUM_DATA_DIR>/host (default ./.atrium/host). Nothing is built.
-A relative build folder is taken from where npm was started (INIT_CWD), else the current folder.`;
+With ATRIUM_HOST_URL the changes go through that host's publish API, authorised by
+ATRIUM_PUBLISH_TOKEN or the client-credentials client ATRIUM_CLIENT_ID / ATRIUM_CLIENT_SECRET.
+Without it they are made in the local store <ATRIUM_DATA_DIR>/host (default ./.atrium/host).
+Nothing is built. A relative build folder is taken from where npm was started (INIT_CWD).`;
+
+/** The same four changes, made through a host's API or in the local store. */
+interface Registrar {
+  publish(name: string, dir: string): Promise<SwitchResult>;
+  rollback(name: string): Promise<SwitchResult>;
+  switchTo(name: string, version: string): Promise<SwitchResult>;
+  retire(name: string): Promise<RetireResult>;
+}
+
+function localRegistrar(store: MfeStore): Registrar {
+  return {
+    async publish(name, dir) {
+      const manifest = await readManifest(dir);
+      if (manifest.name !== name)
+        throw new HostError('name_mismatch', `The build in ${dir} is "${manifest.name}".`);
+      return store.publish(dir);
+    },
+    rollback: (name) => store.rollback(name),
+    switchTo: (name, version) => store.switchTo(name, version),
+    retire: (name) => store.retire(name),
+  };
+}
 
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...args] = argv;
+  const target = loadPublishTarget(process.env);
+  const remote = target.kind === 'remote' ? new PublishClient(target.hostUrl, target.tokens) : undefined;
   const store = new MfeStore(loadConfig(process.env).dataDir);
+  const registrar: Registrar = remote ?? localRegistrar(store);
+  const [name = '', second = ''] = args;
   if (command === 'publish' && args.length === 2) {
-    const [name = '', given = ''] = args;
-    const dir = resolve(callerDirectory(process.env), given);
-    const manifest = await readManifest(dir);
-    if (manifest.name !== name) {
-      console.error(`The build in ${dir} is "${manifest.name}", not "${name}".`);
-      return 2;
-    }
-    const result = await store.publish(dir);
+    const result = await registrar.publish(name, resolve(callerDirectory(process.env), second));
     console.log(
       result.previous === result.version
         ? `${name} ${result.version} is already live`
@@ -32,22 +55,39 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   if (command === 'rollback' && args.length === 1) {
-    const result = await store.rollback(args[0] ?? '');
+    const result = await registrar.rollback(name);
     console.log(`${result.name}: ${result.previous} -> ${result.version} (rolled back)`);
     return 0;
   }
+  if (command === 'switch' && args.length === 2) {
+    const result = await registrar.switchTo(name, second);
+    console.log(`${result.name}: ${result.previous ?? '(none)'} -> ${result.version}`);
+    return 0;
+  }
   if (command === 'retire' && args.length === 1) {
-    const result = await store.retire(args[0] ?? '');
+    const result = await registrar.retire(name);
     console.log(`${result.name}: ${result.previous} -> (retired)`);
     return 0;
   }
   if (command === 'list' && args.length <= 1) {
+    if (remote !== undefined && args[0] !== undefined) {
+      const info = await remote.info(args[0]);
+      for (const v of info.versions)
+        console.log(
+          `${info.name}\t${v.version}\t${v.publishedAt}\t${v.publishedBy ?? '-'}${v.version === info.live ? '\tlive' : ''}`,
+        );
+      return 0;
+    }
     const rows = args[0] === undefined ? await store.current() : await store.history(args[0]);
     for (const v of rows) console.log(`${v.name}\t${v.version}\t${v.publishedAt}\t${v.route}\t${v.entry}`);
     return 0;
   }
   if (command === 'audit' && args.length <= 1) {
-    for (const r of await store.audit(args[0]))
+    const records =
+      remote !== undefined && args[0] !== undefined
+        ? (await remote.info(args[0])).audit
+        : await store.audit(args[0]);
+    for (const r of records)
       console.log(`${r.at}\t${r.actor}\t${r.action}\t${r.name}\t${r.from ?? '-'} -> ${r.to ?? '-'}`);
     return 0;
   }
@@ -59,5 +99,6 @@ try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
   console.error(error instanceof HostError ? `${error.code}: ${error.message}` : error);
-  process.exitCode = 1;
+  // 2 as for a usage error: the command named one micro-frontend and the build is another.
+  process.exitCode = error instanceof HostError && error.code === 'name_mismatch' ? 2 : 1;
 }

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { isUrl, ServiceEnvironment } from '@atrium/service-runtime';
 import type { HstsMode } from './security-headers.ts';
 import type { MfeOrigins } from './mfe-store.ts';
+import type { TokenSource } from './publish-client.ts';
 import type { ShellRuntimeConfig } from '@atrium/contracts';
 
 export type { ShellRuntimeConfig } from '@atrium/contracts';
@@ -26,6 +27,8 @@ export interface HostConfig {
   readonly hsts: HstsMode;
   readonly trustProxy: boolean;
   readonly logLevel: string;
+  /** How the publish API checks tokens: the issuer's, for `OIDC_AUDIENCE` (default `atrium-api`). */
+  readonly publishVerifier: { readonly issuer: string; readonly audience: string; readonly jwksUri?: string };
 }
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -42,6 +45,46 @@ export const DEFAULT_SHELL_DIR = resolve(repoRoot, 'apps/shell/dist');
 export function callerDirectory(env: NodeJS.ProcessEnv, cwd: string = process.cwd()): string {
   const init = env['INIT_CWD'];
   return init !== undefined && init !== '' ? resolve(init) : cwd;
+}
+
+/** Where the CLI sends its changes: a host's publish API, or (without ATRIUM_HOST_URL) the local data folder. */
+export type PublishTarget =
+  | { readonly kind: 'local' }
+  | {
+      readonly kind: 'remote';
+      readonly hostUrl: string;
+      readonly tokens: TokenSource;
+    };
+
+/**
+ * The CLI's target: `ATRIUM_HOST_URL` (the shell's origin) with either `ATRIUM_PUBLISH_TOKEN` or a
+ * client-credentials client (`ATRIUM_CLIENT_ID`, `ATRIUM_CLIENT_SECRET`, at `OIDC_ISSUER`, default
+ * `<host>/auth`).
+ */
+export function loadPublishTarget(env: NodeJS.ProcessEnv): PublishTarget {
+  const read = new ServiceEnvironment(env);
+  const hostUrl = read.optionalUrl('ATRIUM_HOST_URL');
+  if (hostUrl === undefined) {
+    read.check('publish target');
+    return { kind: 'local' };
+  }
+  const token = env['ATRIUM_PUBLISH_TOKEN'];
+  const clientId = env['ATRIUM_CLIENT_ID'];
+  const clientSecret = env['ATRIUM_CLIENT_SECRET'];
+  const issuer = read.url('OIDC_ISSUER', `${hostUrl.replace(/\/+$/, '')}/auth`);
+  if (token === undefined && (clientId === undefined || clientSecret === undefined))
+    read.problems.push(
+      'ATRIUM_HOST_URL needs ATRIUM_PUBLISH_TOKEN, or ATRIUM_CLIENT_ID and ATRIUM_CLIENT_SECRET',
+    );
+  read.check('publish target');
+  return {
+    kind: 'remote',
+    hostUrl,
+    tokens:
+      token !== undefined
+        ? { kind: 'token', token }
+        : { kind: 'client-credentials', issuer, clientId: clientId ?? '', clientSecret: clientSecret ?? '' },
+  };
 }
 
 function list(value: string | undefined): string[] {
@@ -68,6 +111,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): HostConfig {
     ['ws:', 'wss:'],
     'a ws(s) URL',
   );
+  const audience = env['OIDC_AUDIENCE'] ?? 'atrium-api';
+  if (audience === '') problems.push('OIDC_AUDIENCE: required');
+  const jwksUri = env['OIDC_JWKS_URI'];
+  if (jwksUri !== undefined && !isUrl(jwksUri, ['http:', 'https:']))
+    problems.push('OIDC_JWKS_URI: an http(s) URL');
   const clientId = env['OIDC_CLIENT_ID'] ?? 'atrium-shell';
   if (clientId === '') problems.push('OIDC_CLIENT_ID: required');
 
@@ -114,5 +162,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): HostConfig {
     hsts,
     trustProxy: trustProxy === 'true',
     logLevel: env['LOG_LEVEL'] ?? 'info',
+    publishVerifier: { issuer, audience, ...(jwksUri === undefined ? {} : { jwksUri }) },
   };
 }

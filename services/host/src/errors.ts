@@ -7,6 +7,14 @@ export const HOST_ERRORS = {
   missing_build_file: { status: 400, message: 'A file named by the build manifest is missing.' },
   unknown_micro_frontend: { status: 404, message: 'No micro-frontend of that name is published.' },
   nothing_to_roll_back: { status: 409, message: 'There is no previous version to roll back to.' },
+  unknown_version: { status: 404, message: 'No such version of the micro-frontend.' },
+  missing_token: { status: 401, message: 'A bearer token from the identity service is required.' },
+  invalid_token: { status: 401, message: 'The bearer token is invalid.' },
+  token_expired: { status: 401, message: 'The bearer token has expired.' },
+  not_permitted: { status: 403, message: 'The token does not permit changes to this micro-frontend.' },
+  bad_upload: { status: 400, message: 'The upload is not a build.' },
+  upload_too_large: { status: 413, message: 'The upload is larger than the host accepts.' },
+  name_mismatch: { status: 400, message: 'The build is of another micro-frontend than the URL names.' },
   route_reserved: { status: 409, message: 'The route belongs to the shell.' },
   route_taken: { status: 409, message: 'The route belongs to another micro-frontend.' },
   element_taken: { status: 409, message: 'The element tag belongs to another micro-frontend.' },
@@ -30,8 +38,15 @@ export class HostError extends Error {
   }
 }
 
-/** RFC 9457 problem document for an error code. */
-export function problem(code: HostErrorCode, instance?: string): Record<string, unknown> {
+/** RFC 9457 problem document for an error code, with the detail naming what exactly was wrong. */
+export function problem(code: HostErrorCode, instance?: string, detail?: string): Record<string, unknown> {
   const { status, message } = HOST_ERRORS[code];
-  return { type: `urn:atrium:host:${code}`, title: message, status, code, ...(instance ? { instance } : {}) };
+  return {
+    type: `urn:atrium:host:${code}`,
+    title: message,
+    status,
+    code,
+    ...(detail === undefined ? {} : { detail }),
+    ...(instance ? { instance } : {}),
+  };
 }

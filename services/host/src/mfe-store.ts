@@ -31,10 +31,16 @@ export interface PublishedVersion extends Omit<BuildManifest, 'styles' | 'files'
   readonly publishedAt: string;
 }
 
-/** The registry state file: per micro-frontend, the versions it was switched to, newest last. */
+/**
+ * The registry state file: per micro-frontend, the versions it was switched to, newest last, and
+ * every version ever published (`versions`, so a rolled-back one can be switched to again).
+ */
 interface RegistryState {
   readonly schemaVersion: 1;
-  readonly microFrontends: Record<string, { readonly history: readonly PublishedVersion[] }>;
+  readonly microFrontends: Record<
+    string,
+    { readonly history: readonly PublishedVersion[]; readonly versions?: readonly PublishedVersion[] }
+  >;
 }
 
 const EMPTY_STATE: RegistryState = { schemaVersion: 1, microFrontends: {} };
@@ -63,7 +69,7 @@ export interface BuildUpload {
   readonly contents: ReadonlyMap<string, Buffer>;
 }
 
-export type RegistryAction = 'publish' | 'rollback' | 'retire';
+export type RegistryAction = 'publish' | 'switch' | 'rollback' | 'retire';
 
 /** One line of `audit.jsonl`: who changed which micro-frontend when, from which version to which. */
 export interface AuditRecord {
@@ -292,13 +298,21 @@ export class MfeStore {
     await this.#update((state) => {
       // Checked again under the lock: another publisher may have claimed the route meanwhile.
       assertClaimsFree(state, manifest);
-      const history = state.microFrontends[manifest.name]?.history ?? [];
+      const known = state.microFrontends[manifest.name];
+      const history = known?.history ?? [];
+      const versions = known?.versions ?? history;
       previous = history.at(-1)?.version;
       if (previous === version) return undefined;
       return {
         state: {
           ...state,
-          microFrontends: { ...state.microFrontends, [manifest.name]: { history: [...history, record] } },
+          microFrontends: {
+            ...state.microFrontends,
+            [manifest.name]: {
+              history: [...history, record],
+              versions: [...versions.filter((v) => v.version !== version), record],
+            },
+          },
         },
         audit: {
           actor: options.actor,
@@ -326,9 +340,53 @@ export class MfeStore {
       return {
         state: {
           ...state,
-          microFrontends: { ...state.microFrontends, [name]: { history: history.slice(0, -1) } },
+          microFrontends: {
+            ...state.microFrontends,
+            [name]: {
+              history: history.slice(0, -1),
+              versions: state.microFrontends[name]?.versions ?? history,
+            },
+          },
         },
         audit: { actor: options.actor, action: 'rollback', name, from: live.version, to: back.version },
+      };
+    });
+    if (result === undefined) throw new HostError('unknown_micro_frontend', name);
+    return result;
+  }
+
+  /** Every version of a micro-frontend that was ever published (and not retired since), oldest first. */
+  async versions(name: string): Promise<readonly PublishedVersion[]> {
+    const entry = (await this.#state()).microFrontends[name];
+    return entry?.versions ?? entry?.history ?? [];
+  }
+
+  /** Switches a micro-frontend to one of its published versions (e.g. one rolled back before). */
+  async switchTo(
+    name: string,
+    version: string,
+    options: ChangeOptions = localChange(),
+  ): Promise<SwitchResult> {
+    let result: SwitchResult | undefined;
+    await this.#update((state) => {
+      const entry = state.microFrontends[name];
+      if (entry === undefined || entry.history.length === 0)
+        throw new HostError('unknown_micro_frontend', name);
+      const target = (entry.versions ?? entry.history).find((v) => v.version === version);
+      if (target === undefined) throw new HostError('unknown_version', `${name} has no version ${version}.`);
+      const live = entry.history.at(-1)?.version;
+      result = { name, version, previous: live };
+      if (live === version) return undefined;
+      assertClaimsFree(state, target);
+      return {
+        state: {
+          ...state,
+          microFrontends: {
+            ...state.microFrontends,
+            [name]: { history: [...entry.history, target], versions: entry.versions ?? entry.history },
+          },
+        },
+        audit: { actor: options.actor, action: 'switch', name, from: live ?? null, to: version },
       };
     });
     if (result === undefined) throw new HostError('unknown_micro_frontend', name);
@@ -380,7 +438,10 @@ export class MfeStore {
  * another micro-frontend uses (in any version it still has: a tag defined in an open page can never
  * be redefined there, so two teams sharing one would render each other's code).
  */
-function assertClaimsFree(state: RegistryState, manifest: BuildManifest): void {
+function assertClaimsFree(
+  state: RegistryState,
+  manifest: Pick<BuildManifest, 'name' | 'route' | 'element'>,
+): void {
   if (RESERVED_ROUTES.includes(manifest.route))
     throw new HostError('route_reserved', `${manifest.route} belongs to the shell.`);
   for (const [name, { history }] of Object.entries(state.microFrontends)) {

@@ -26,6 +26,7 @@ await app.register(hostPlugin, {
   extraConnectSrc: config.extraConnectSrc,
   frameAncestors: config.frameAncestors,
   hsts: config.hsts,
+  publishApi: config.shellDir === undefined ? false : { verifier: config.publishVerifier },
 });
 
 stopOnSignals(app);
