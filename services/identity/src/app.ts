@@ -53,11 +53,7 @@ export default async function identityApp(app: FastifyInstance, options: Identit
 
   const keys = await loadKeyMaterial(db, config.accessTokenTtlSeconds + 300);
   const provider = createProvider(config, db, users, keys);
-  const throttle = new LoginThrottle(db, {
-    maxFailuresPerAccount: config.loginMaxFailuresPerAccount,
-    maxFailuresPerAddress: config.loginMaxFailuresPerAddress,
-    lockoutSeconds: config.loginLockoutSeconds,
-  });
+  const throttle = new LoginThrottle(db, config.loginThrottle);
   const publicKeys = {
     keys: keys.jwks.keys.map(({ kty, n, e, crv, x, y, kid, alg, use }) => ({
       kty,
@@ -77,7 +73,10 @@ export default async function identityApp(app: FastifyInstance, options: Identit
     keySet: publicKeys as never,
   });
 
-  const sweeper = setInterval(() => void sweepExpired(db).catch(() => {}), 10 * 60_000);
+  const sweeper = setInterval(() => {
+    void sweepExpired(db).catch(() => {});
+    void throttle.sweep().catch(() => {});
+  }, 10 * 60_000);
   sweeper.unref();
   app.addHook('onClose', async () => clearInterval(sweeper));
 

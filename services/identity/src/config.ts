@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
+import type { ThrottlePolicy } from './login-throttle.ts';
 
 /** The identity service's configuration, validated once at start-up. */
 export interface IdentityConfig {
@@ -22,9 +23,8 @@ export interface IdentityConfig {
   readonly accessTokenTtlSeconds: number;
   readonly refreshTokenTtlSeconds: number;
   readonly sessionTtlSeconds: number;
-  readonly loginMaxFailuresPerAccount: number;
-  readonly loginMaxFailuresPerAddress: number;
-  readonly loginLockoutSeconds: number;
+  /** Sign-in throttling (login-throttle.ts): free failures per key, then doubling delays. */
+  readonly loginThrottle: ThrottlePolicy;
   readonly trustProxy: boolean;
 }
 
@@ -98,6 +98,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): IdentityConfig {
   if (production && !issuer.startsWith('https://')) {
     problems.push('IDENTITY_ISSUER: production mode requires an https issuer (set ATRIUM_PUBLIC_URL)');
   }
+  if (env['LOGIN_LOCKOUT_SECONDS'] !== undefined) {
+    problems.push(
+      'LOGIN_LOCKOUT_SECONDS: sign-in no longer locks accounts; delays grow up to LOGIN_MAX_DELAY_SECONDS instead',
+    );
+  }
   const dataDirRaw = env['ATRIUM_DATA_DIR'] ?? '.atrium';
   const config: IdentityConfig = {
     port,
@@ -120,9 +125,24 @@ export function loadConfig(env: NodeJS.ProcessEnv): IdentityConfig {
     accessTokenTtlSeconds: integer('ACCESS_TOKEN_TTL', 900, 60, 86_400),
     refreshTokenTtlSeconds: integer('REFRESH_TOKEN_TTL', 30 * 86_400, 300, 365 * 86_400),
     sessionTtlSeconds: integer('SESSION_TTL', 30 * 86_400, 300, 365 * 86_400),
-    loginMaxFailuresPerAccount: integer('LOGIN_MAX_FAILURES', 5, 1, 1000),
-    loginMaxFailuresPerAddress: integer('LOGIN_MAX_FAILURES_PER_ADDRESS', 50, 1, 100_000),
-    loginLockoutSeconds: integer('LOGIN_LOCKOUT_SECONDS', 900, 1, 86_400),
+    loginThrottle: {
+      firstDelaySeconds: integer('LOGIN_FIRST_DELAY_SECONDS', 1, 1, 3600),
+      // One account from one address: the person who mistypes, or one attacker on one name.
+      perAccountAndAddress: {
+        freeFailures: integer('LOGIN_MAX_FAILURES', 5, 1, 1000),
+        maxDelaySeconds: integer('LOGIN_MAX_DELAY_SECONDS', 900, 1, 86_400),
+      },
+      // Keys other people share (the name from every address, everyone behind one address) are
+      // only slowed, at most to one attempt per 30 s, so an attacker cannot lock them out.
+      perAccount: {
+        freeFailures: integer('LOGIN_MAX_FAILURES_PER_ACCOUNT', 20, 1, 10_000),
+        maxDelaySeconds: integer('LOGIN_SHARED_MAX_DELAY_SECONDS', 30, 1, 3600),
+      },
+      perAddress: {
+        freeFailures: integer('LOGIN_MAX_FAILURES_PER_ADDRESS', 50, 1, 100_000),
+        maxDelaySeconds: integer('LOGIN_SHARED_MAX_DELAY_SECONDS', 30, 1, 3600),
+      },
+    },
     trustProxy: boolean('TRUST_PROXY', false),
   };
   if (config.basePath === '')

@@ -6,7 +6,7 @@ import type { IdentityConfig } from './config.ts';
 import { absentUnlessOutage } from './database-outage.ts';
 import { escapeHtml, renderLoginForm, renderPage } from './login-page.ts';
 import type { LoginThrottle } from './login-throttle.ts';
-import type { UserDirectory } from './user-directory.ts';
+import { USERNAME, type UserDirectory } from './user-directory.ts';
 
 export interface InteractionDeps {
   readonly config: IdentityConfig;
@@ -17,6 +17,13 @@ export interface InteractionDeps {
 }
 
 const GENERIC_FAILURE = 'Incorrect username or password.';
+/** Past the password policy's 256: no account can have it, and argon2 need not read it. */
+const MAX_PASSWORD_LENGTH = 1024;
+
+function waitText(seconds: number): string {
+  if (seconds < 120) return `${seconds} second${seconds === 1 ? '' : 's'}`;
+  return `${Math.ceil(seconds / 60)} minutes`;
+}
 
 /** The CSRF token is bound to the interaction: a form posted for another interaction is refused. */
 function csrfToken(secret: string, uid: string): string {
@@ -101,8 +108,9 @@ export async function interactionRoutes(app: FastifyInstance, deps: InteractionD
           }),
         );
       }
-      const username = typeof body['username'] === 'string' ? body['username'].trim().slice(0, 128) : '';
-      const password = typeof body['password'] === 'string' ? body['password'].slice(0, 1024) : '';
+      const username = typeof body['username'] === 'string' ? body['username'].trim() : '';
+      const password = typeof body['password'] === 'string' ? body['password'] : '';
+      // What was typed is shown again only if it could be a username (no control characters).
       const again = (status: number, error: string) =>
         htmlReply(
           reply,
@@ -110,28 +118,34 @@ export async function interactionRoutes(app: FastifyInstance, deps: InteractionD
           renderLoginForm(config.basePath, {
             uid: interaction.uid,
             csrfToken: csrfToken(deps.csrfSecret, interaction.uid),
-            username,
+            username: USERNAME.test(username) ? username : '',
             error,
           }),
         );
       if (username === '' || password === '') return again(400, 'Enter your username and password.');
+      // No account has such a name (control characters, a NUL byte, oversize input) or such a
+      // password: the answer of a wrong password, without a look-up, a count or a hash.
+      if (!USERNAME.test(username) || password.length > MAX_PASSWORD_LENGTH) {
+        request.log.info({ event: 'login_failed', reason: 'malformed' }, 'sign-in failed');
+        return again(401, GENERIC_FAILURE);
+      }
 
-      const lockedFor = await throttle.lockedFor(username, request.ip);
-      if (lockedFor > 0) {
-        const minutes = Math.max(1, Math.ceil(lockedFor / 60));
-        reply.header('retry-after', String(lockedFor));
-        return again(
-          429,
-          `Too many failed attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+      const decision = await throttle.reserve(username, request.ip);
+      if (!decision.allowed) {
+        reply.header('retry-after', String(decision.retryAfterSeconds));
+        request.log.info(
+          { event: 'login_throttled', retryAfter: decision.retryAfterSeconds },
+          'sign-in refused',
         );
+        return again(429, `Too many attempts. Try again in ${waitText(decision.retryAfterSeconds)}.`);
       }
       const user = await users.authenticate(username, password);
       if (user === undefined) {
-        await throttle.recordFailure(username, request.ip);
-        request.log.info({ event: 'login_failed', username }, 'sign-in failed');
+        // Never the typed name: people type their password into it.
+        request.log.info({ event: 'login_failed' }, 'sign-in failed');
         return again(401, GENERIC_FAILURE);
       }
-      await throttle.recordSuccess(username, request.ip);
+      await decision.attempt.succeeded();
       request.log.info({ event: 'login_succeeded', userId: user.id, tenantId: user.tenantId }, 'signed in');
       const redirectTo = await provider.interactionResult(
         request.raw,

@@ -35,7 +35,8 @@ export interface NewUser {
 // OWASP's argon2id baseline (19 MiB, 2 passes, 1 lane).
 const ARGON2 = { memoryCost: 19_456, timeCost: 2, parallelism: 1 };
 const TENANT_ID = /^[A-Za-z][A-Za-z0-9_-]{1,62}$/;
-const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._@+-]{2,63}$/;
+/** The users table's username rule (its check constraint says the same). */
+export const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._@+-]{2,63}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 interface UserRow {
