@@ -6,6 +6,7 @@ import { IdentityError } from './errors.ts';
 import { PASSWORD_POLICY } from './password-policy.ts';
 import { rotateSigningKey } from './signing-keys.ts';
 import { UserDirectory, type User } from './user-directory.ts';
+import { grantPublisher, listPublishers, revokePublisher } from './publish-clients.ts';
 
 const USAGE = `Usage: npm run atrium -- <command> [options]
 
@@ -18,6 +19,10 @@ const USAGE = `Usage: npm run atrium -- <command> [options]
   user enable --username <name>
   user set-password --username <name> [--password <password>]   (also ends sessions and tokens)
   keys rotate                             (new signing key; the old one stays published until its tokens expire)
+  publisher grant --client <id> --mfe <name> [--mfe <name>…]   (a team CI's client-credentials client,
+                                          scoped mfe:publish:<name>; prints its new secret once)
+  publisher revoke --client <id>          (no new tokens; issued ones expire with their TTL)
+  publisher list
 
 Roles: viewer, member, approver, admin, operator. Passwords: ${PASSWORD_POLICY}.
 Without --password the password is read from ATRIUM_PASSWORD or, failing that, from standard input.
@@ -71,6 +76,8 @@ async function main(argv: string[]): Promise<number> {
       email: { type: 'string' },
       role: { type: 'string', multiple: true },
       password: { type: 'string' },
+      client: { type: 'string' },
+      mfe: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -94,6 +101,9 @@ async function main(argv: string[]): Promise<number> {
     'user enable',
     'user set-password',
     'keys rotate',
+    'publisher grant',
+    'publisher revoke',
+    'publisher list',
   ];
   if (!known.includes(command)) throw new UsageError(`unknown command "${command}"`);
 
@@ -154,6 +164,25 @@ async function main(argv: string[]): Promise<number> {
         );
         break;
       }
+      case 'publisher grant': {
+        const clientId = required('client');
+        const secret = await grantPublisher(db, clientId, values.mfe ?? [], [config.shellClientId]);
+        console.log(
+          `client ${clientId} may publish ${(values.mfe ?? []).join(', ')}; its secret (shown once):`,
+        );
+        console.log(secret);
+        break;
+      }
+      case 'publisher revoke': {
+        const clientId = required('client');
+        if (!(await revokePublisher(db, clientId))) throw new UsageError(`no publisher client "${clientId}"`);
+        console.log(`revoked ${clientId}`);
+        break;
+      }
+      case 'publisher list':
+        for (const publisher of await listPublishers(db))
+          console.log(`${publisher.clientId}\t${publisher.microFrontends.join(',')}`);
+        break;
       case 'keys rotate':
         console.log(
           `new signing key ${await rotateSigningKey(db)}; restart the identity instances to sign with it`,

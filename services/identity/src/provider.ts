@@ -5,6 +5,7 @@ import { postgresAdapter } from './oidc-adapter.ts';
 import type { KeyMaterial } from './signing-keys.ts';
 import type { User, UserDirectory } from './user-directory.ts';
 import { renderPage, escapeHtml } from './login-page.ts';
+import { PUBLISHER_METADATA, publishScopesOf } from './publish-clients.ts';
 
 /** The resource indicator of the Atrium APIs; tokens for it carry `aud` = config.audience. */
 export function apiResource(config: IdentityConfig): string {
@@ -51,6 +52,9 @@ export function createProvider(
         post_logout_redirect_uris: [...config.shellPostLogoutRedirectUris],
       },
     ],
+    // A publisher's micro-frontend names (publish-clients.ts): not OAuth scopes of the provider,
+    // so not in `scopes` or a client's `scope`, but the resource server's scope for that client.
+    extraClientMetadata: { properties: [PUBLISHER_METADATA] },
     // Public clients must use PKCE; plain is not offered.
     pkce: { required: () => true },
     responseTypes: ['code'],
@@ -116,6 +120,8 @@ export function createProvider(
     features: {
       devInteractions: { enabled: false },
       revocation: { enabled: true },
+      // Only publishers an operator granted (publish-clients.ts) have this grant type.
+      clientCredentials: { enabled: true },
       userinfo: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,
@@ -144,10 +150,11 @@ export function createProvider(
         enabled: true,
         defaultResource: async () => resource,
         useGrantedResource: async () => true,
-        async getResourceServerInfo(_ctx, indicator) {
+        async getResourceServerInfo(_ctx, indicator, client) {
           if (indicator !== resource) throw new errors.InvalidTarget();
           return {
-            scope: 'atrium',
+            // A publisher's token may carry only the micro-frontend scopes its client was granted.
+            scope: ['atrium', ...publishScopesOf(client?.metadata())].join(' '),
             audience: config.audience,
             accessTokenTTL: config.accessTokenTtlSeconds,
             accessTokenFormat: 'jwt',
