@@ -48,6 +48,7 @@ export function materialThemeScss(): string {
     ),
     `  --atrium-font-family: ${t.fontFamily};`,
     `  --atrium-font-mono: ${t.monoFamily};`,
+    `  --atrium-line-height: ${t.lineHeight};`,
     ...Object.entries(t.scale).map(([k, v]) => `  --atrium-font-size-${k}: ${v};`),
     ...Object.entries(t.weight).map(([k, v]) => `  --atrium-font-weight-${k}: ${v};`),
     ...Object.entries(tokens.spacing).map(([k, v]) => `  --atrium-space-${k}: ${v};`),

@@ -11,10 +11,17 @@ import { keepStylesInShadowRoots } from './shadow-styles';
 /**
  * Material moves focus into a dialog only after its 150 ms open animation, so keys typed as it
  * opens went to the button that opened it: focus the first field as soon as the content renders.
+ * A dialog's width (560 px, say) is a wish: on a phone it takes the window less a 16 px margin
+ * each side rather than Material's 80 %, which left a 312 px form on a 390 px screen.
  * (The token replaces Material's defaults as a whole, hence the spread.)
  */
 function dialogDefaults(): MatDialogConfig {
-  return { ...new MatDialogConfig(), autoFocus: 'first-tabbable', delayFocusTrap: false };
+  return {
+    ...new MatDialogConfig(),
+    autoFocus: 'first-tabbable',
+    delayFocusTrap: false,
+    maxWidth: 'calc(100vw - 32px)',
+  };
 }
 
 /** Starts one zoneless Angular application and defines the element's tag on it (once per page). */

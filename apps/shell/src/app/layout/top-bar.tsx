@@ -9,7 +9,15 @@ const SCHEMES: readonly { value: ColorSchemePreference; label: string }[] = [
 ];
 
 /** Product, tenant, and the user's menu (theme, sign-out). */
-export function TopBar({ drawerOpen, onToggleDrawer }: { drawerOpen: boolean; onToggleDrawer: () => void }) {
+export function TopBar({
+  drawerOpen,
+  onToggleDrawer,
+  toggleRef,
+}: {
+  drawerOpen: boolean;
+  onToggleDrawer: () => void;
+  toggleRef: React.RefObject<HTMLButtonElement | null>;
+}) {
   const { config, session, colorSchemePreference, setColorSchemePreference } = useShell();
   const { user } = session;
   const [menuOpen, setMenuOpen] = useState(false);
@@ -53,6 +61,7 @@ export function TopBar({ drawerOpen, onToggleDrawer }: { drawerOpen: boolean; on
   return (
     <header className="top-bar">
       <button
+        ref={toggleRef}
         type="button"
         className="icon-button drawer-toggle"
         aria-label="Navigation"
@@ -82,7 +91,8 @@ export function TopBar({ drawerOpen, onToggleDrawer }: { drawerOpen: boolean; on
           <span className="avatar" aria-hidden="true">
             {user.username.slice(0, 1).toUpperCase()}
           </span>
-          <span>{user.username}</span>
+          {/* Visually hidden on a phone (the avatar stays), still the button's name. */}
+          <span className="user-name">{user.username}</span>
         </button>
         {menuOpen && (
           <div

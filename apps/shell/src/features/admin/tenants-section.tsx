@@ -62,9 +62,9 @@ export function TenantsSection({ api, onCreated }: { api: AdminApi; onCreated: (
           <tbody>
             {tenants.map((tenant) => (
               <tr key={tenant.id}>
-                <td>{tenant.id}</td>
-                <td>{tenant.name}</td>
-                <td>{new Date(tenant.createdAt).toLocaleDateString()}</td>
+                <td data-label="ID">{tenant.id}</td>
+                <td data-label="Name">{tenant.name}</td>
+                <td data-label="Created">{new Date(tenant.createdAt).toLocaleDateString()}</td>
               </tr>
             ))}
           </tbody>

@@ -124,11 +124,11 @@ export function UsersSection({ api, isOperator, ownTenant, tenantsVersion }: Use
           <tbody>
             {users.map((user) => (
               <tr key={user.id}>
-                <td>{user.username}</td>
-                <td>{user.email}</td>
-                <td>{user.roles.join(', ')}</td>
-                <td>{user.disabled ? 'Disabled' : 'Active'}</td>
-                <td>
+                <td data-label="Username">{user.username}</td>
+                <td data-label="Email">{user.email}</td>
+                <td data-label="Roles">{user.roles.join(', ')}</td>
+                <td data-label="Status">{user.disabled ? 'Disabled' : 'Active'}</td>
+                <td data-label="Actions">
                   <button
                     type="button"
                     onClick={() => void toggle(user)}
