@@ -6,7 +6,7 @@ import { isDatabaseUnavailable, migrate, openDatabase, type Database } from '@at
 import { readinessHandler } from '@atrium/service-runtime';
 import type { IdentityConfig } from './config.ts';
 import { adminRoutes } from './admin-routes.ts';
-import { seedDemoIdentity } from './demo-data.ts';
+import { refuseDemoCredentials, seedDemoIdentity } from './demo-data.ts';
 import { outagePage, reportingOutages, RETRY_AFTER_SECONDS } from './database-outage.ts';
 import { IdentityError, problem } from './errors.ts';
 import { interactionRoutes } from './interactions.ts';
@@ -50,6 +50,14 @@ export default async function identityApp(app: FastifyInstance, options: Identit
   const users = new UserDirectory(db);
   if (config.seedDemo && (await seedDemoIdentity(db, users)))
     app.log.info('identity: demo tenants and users seeded');
+  if (config.production) {
+    try {
+      await refuseDemoCredentials(users);
+    } catch (error) {
+      if (ownsDb) await db.close();
+      throw error;
+    }
+  }
 
   const keys = await loadKeyMaterial(db, config.accessTokenTtlSeconds + 300);
   const provider = createProvider(config, db, users, keys);

@@ -41,3 +41,31 @@ export async function seedDemoIdentity(db: Database, users: UserDirectory): Prom
   }
   return true;
 }
+
+/**
+ * Production refuses to start on a data folder first started in development while any demo user
+ * can still sign in with the documented demo password: that password is public.
+ */
+export class DemoCredentialsError extends Error {
+  readonly usernames: readonly string[];
+  constructor(usernames: readonly string[]) {
+    super(
+      `identity: production mode refuses to start: these users still sign in with the demo password "${DEMO_PASSWORD}": ${usernames.join(', ')}.\n` +
+        '  Give each a password of its own or disable it, with the same ATRIUM_DATA_DIR / DATABASE_URL as the server:\n' +
+        '    npm run atrium -- user set-password --username <name>\n' +
+        '    npm run atrium -- user disable --username <name>',
+    );
+    this.name = 'DemoCredentialsError';
+    this.usernames = usernames;
+  }
+}
+
+/** Throws DemoCredentialsError when a demo user (enabled) still has the demo password. */
+export async function refuseDemoCredentials(users: UserDirectory): Promise<void> {
+  const still: string[] = [];
+  // One argon2 verification per demo name, at start only; an absent or disabled user passes.
+  for (const { username } of demoUsers()) {
+    if ((await users.authenticate(username, DEMO_PASSWORD)) !== undefined) still.push(username);
+  }
+  if (still.length > 0) throw new DemoCredentialsError(still);
+}

@@ -8,6 +8,7 @@ import {
 } from '@atrium/service-runtime';
 import identityApp from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { DemoCredentialsError } from './demo-data.ts';
 
 // What it writes (keys, secrets, password hashes) is this user's alone: 0600 files, 0700 folders.
 process.umask(PRIVATE_UMASK);
@@ -33,8 +34,14 @@ const app = Fastify({
 const dataDir = config.databaseUrl === undefined ? config.dataDir : undefined;
 const fixed = dataDir === undefined ? [] : await securePrivateFolder(dataDir);
 if (dataDir !== undefined && fixed.length > 0) app.log.warn(privateFolderWarning(dataDir, fixed));
-await app.register(identityApp, { prefix: config.basePath, config });
-await app.ready();
+try {
+  await app.register(identityApp, { prefix: config.basePath, config });
+  await app.ready();
+} catch (error) {
+  // A start refused on purpose (demo passwords in production) says what to do, without a stack.
+  console.error(error instanceof DemoCredentialsError ? error.message : error);
+  process.exit(1);
+}
 if (dataDir !== undefined) await securePrivateFolder(dataDir);
 await app.listen({ port: config.port, host: config.host });
 app.log.info(`identity: issuer ${config.issuer}`);
