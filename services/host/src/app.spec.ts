@@ -1,11 +1,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { rm, unlink } from 'node:fs/promises';
+import { mkdir, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { makeTempDir } from '@atrium/test-kit';
+import { eventually, makeTempDir } from '@atrium/test-kit';
 import type { Registry } from '@atrium/contracts';
 import hostPlugin, { type ShellRuntimeConfig } from './app.ts';
 import { MfeStore } from './mfe-store.ts';
@@ -342,4 +342,46 @@ test("the APIs a published element names join the shell's connect-src, and leave
   });
   await store.retire('reports');
   assert.ok(!(await connectSrc()).includes('https://reports-api.example'));
+});
+
+test("a page loaded before a shell redeploy still gets the old build's lazy chunks; the new build's are kept too", async () => {
+  const shellDir = join(dir, 'redeployed-shell');
+  await writeFakeShell(shellDir);
+  await writeFile(join(shellDir, 'assets', 'admin-page-Old12345.js'), 'export const admin = "old";');
+  const data = join(dir, 'redeploy-data');
+  const redeployed = Fastify();
+  await redeployed.register(hostPlugin, { dataDir: data, shellDir, runtimeConfig: runtime });
+  try {
+    assert.equal((await redeployed.inject({ url: '/assets/admin-page-Old12345.js' })).statusCode, 200);
+    // The redeploy: the build folder is replaced, the old chunk is gone from it.
+    await rm(join(shellDir, 'assets'), { recursive: true });
+    await mkdir(join(shellDir, 'assets'));
+    await writeFile(join(shellDir, 'assets', 'admin-page-New67890.js'), 'export const admin = "new";');
+    await writeFile(
+      join(shellDir, 'index.html'),
+      '<!doctype html><script type="module" src="/assets/index-New67890.js"></script>',
+    );
+    await utimes(join(shellDir, 'index.html'), new Date(), new Date(Date.now() + 5_000));
+    const old = await redeployed.inject({ url: '/assets/admin-page-Old12345.js' });
+    assert.equal(old.statusCode, 200);
+    assert.equal(old.body, 'export const admin = "old";');
+    assert.equal(old.headers['cache-control'], 'public, max-age=31536000, immutable');
+    // Serving the new index.html keeps the new build's chunks as well.
+    assert.equal((await redeployed.inject({ url: '/admin' })).statusCode, 200);
+    const kept = join(data, 'host', 'shell-assets', 'assets', 'admin-page-New67890.js');
+    assert.ok(
+      await eventually(
+        () =>
+          stat(kept).then(
+            () => true,
+            () => false,
+          ),
+        30_000,
+      ),
+    );
+    // An unhashed name is never served from the archive, and an unknown chunk stays a 404.
+    assert.equal((await redeployed.inject({ url: '/assets/admin-page-Nope0000.js' })).statusCode, 404);
+  } finally {
+    await redeployed.close();
+  }
 });

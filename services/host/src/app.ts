@@ -14,6 +14,7 @@ import {
   type HstsMode,
 } from './security-headers.ts';
 import { StaticDirectory, etagMatches, type Representation } from './static-files.ts';
+import { ShellArchive } from './shell-archive.ts';
 import publishApi, { PUBLISH_API_PREFIX, type PublishApiOptions } from './publish-api.ts';
 
 export type { ShellRuntimeConfig } from './config.ts';
@@ -85,6 +86,15 @@ export default async function hostPlugin(app: FastifyInstance, options: HostOpti
       ? undefined
       : new StaticDirectory(options.shellDir, { compressMissing: true });
   const mfe = new StaticDirectory(store.mfeRoot);
+  const archive =
+    options.shellDir === undefined
+      ? undefined
+      : new ShellArchive(options.shellDir, join(store.root, 'shell-assets'));
+  const archived = archive === undefined ? undefined : new StaticDirectory(archive.root);
+  const isHashedAsset = (path: string): boolean => HASHED_ASSET.test(path);
+  await archive
+    ?.keep(isHashedAsset)
+    .catch((error: unknown) => app.log.warn({ err: error }, 'host: shell assets not archived'));
   const runtime = options.runtimeConfig;
   if (shell !== undefined && runtime === undefined)
     throw new Error('host: runtimeConfig is required with shellDir');
@@ -227,11 +237,20 @@ export default async function hostPlugin(app: FastifyInstance, options: HostOpti
       const file = await shell.get(path, request.headers['accept-encoding']);
       if (file !== undefined)
         return sendFile(request, reply, file, HASHED_ASSET.test(path) ? IMMUTABLE : REVALIDATE);
+      // A chunk of the shell as it was before a redeploy, for a page loaded then.
+      const kept = HASHED_ASSET.test(path)
+        ? await archived?.get(path, request.headers['accept-encoding'])
+        : undefined;
+      if (kept !== undefined) return sendFile(request, reply, kept, IMMUTABLE);
       if (looksLikeAsset(path)) return sendProblem(reply, 'not_found');
     }
     // A shell route (deep link, reload): the SPA's index.html, always revalidated.
     const index = await shell.get('/index.html', request.headers['accept-encoding']);
     if (index === undefined) return sendProblem(reply, 'shell_not_built');
+    // A new build of the shell: keep its chunks too, before a later build replaces them.
+    void archive
+      ?.keep(isHashedAsset)
+      .catch((error: unknown) => request.log.warn({ err: error }, 'host: shell assets not archived'));
     return sendFile(request, reply, index, REVALIDATE);
   });
 }
