@@ -9,6 +9,12 @@ export const ELEMENT_EVENTS = {
   notify: 'atrium:notify',
   /** An API answered 401 even after a token refresh: the shell signs in again and returns here. */
   sessionExpired: 'atrium:session-expired',
+  /**
+   * The element failed to render (a component threw while being created or first rendered): the
+   * shell replaces it with its error panel in this route. An error in a promise is invisible to
+   * the shell otherwise; a plain element dispatches it from its own `catch`.
+   */
+  renderError: 'atrium:render-error',
 } as const;
 
 export interface NavigateDetail {
@@ -25,10 +31,16 @@ export interface NotifyDetail {
 
 export type SessionExpiredDetail = Record<string, never>;
 
+export interface RenderErrorDetail {
+  /** What went wrong, for the error panel (no stack: it is shown to the user). */
+  readonly message: string;
+}
+
 export interface ElementEventMap {
   'atrium:navigate': CustomEvent<NavigateDetail>;
   'atrium:notify': CustomEvent<NotifyDetail>;
   'atrium:session-expired': CustomEvent<SessionExpiredDetail>;
+  'atrium:render-error': CustomEvent<RenderErrorDetail>;
 }
 
 /** Builds one of the contract's events with the flags the shell relies on. */

@@ -19,7 +19,9 @@ export function ShellProviders({ services, children }: { services: ShellServices
   const reloadRegistry = useCallback(async () => {
     try {
       const fresh = await services.fetchRegistry();
-      setRegistry(fresh);
+      // An unchanged registry (the usual 304 of a re-check) keeps its object: nothing re-renders,
+      // and no element is handed a new context for nothing.
+      setRegistry((current) => (JSON.stringify(current) === JSON.stringify(fresh) ? current : fresh));
       setRegistryError(undefined);
       return fresh;
     } catch (error) {

@@ -15,6 +15,11 @@ export class ElementLoadError extends Error {
 /** Loads a registry entry's code until its custom element is defined. Swappable in tests (jsdom runs no modules). */
 export interface ElementLoader {
   load(entry: RegistryEntry, options: { timeoutMs: number; attempt: number }): Promise<void>;
+  /**
+   * The entry URL whose code defined `tag` on this page, if this loader defined it. A tag cannot
+   * be redefined: when the registry names another entry for it, only a page load brings that in.
+   */
+  definedBy?(tag: string): string | undefined;
 }
 
 /** The folder an entry's files live in: errors from scripts below it belong to that micro-frontend. */
@@ -80,6 +85,8 @@ async function loadScript(entry: RegistryEntry, url: URL, timeoutMs: number): Pr
 
 /** Loads in flight, by URL: a route joins the load its preload started instead of adding a script. */
 const inFlight = new Map<string, Promise<void>>();
+/** Which registry entry defined each tag on this page. */
+const definedBy = new Map<string, string>();
 
 export const scriptElementLoader: ElementLoader = {
   async load(entry, { timeoutMs, attempt }) {
@@ -88,10 +95,17 @@ export const scriptElementLoader: ElementLoader = {
     if (attempt > 0) url.searchParams.set('attempt', String(attempt));
     const running = inFlight.get(url.href);
     if (running !== undefined) return running;
-    const loading = loadScript(entry, url, timeoutMs).finally(() => inFlight.delete(url.href));
+    // Recorded when the script starts: a version that defines its tag and then fails still holds it.
+    definedBy.set(entry.element, entry.entry);
+    const loading = loadScript(entry, url, timeoutMs).finally(() => {
+      inFlight.delete(url.href);
+      if (customElements.get(entry.element) === undefined && definedBy.get(entry.element) === entry.entry)
+        definedBy.delete(entry.element);
+    });
     inFlight.set(url.href, loading);
     return loading;
   },
+  definedBy: (tag) => (customElements.get(tag) === undefined ? undefined : definedBy.get(tag)),
 };
 
 /** The registry entry whose route contains `path` (its base path or below it), if any. */

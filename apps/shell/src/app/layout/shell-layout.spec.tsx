@@ -40,6 +40,27 @@ describe('layout', () => {
     expect(screen.getByRole('heading', { name: 'Page not found' })).toBeTruthy();
   });
 
+  it("orders the navigation by the registry entries' order and shows their groups and icons", () => {
+    const registry = registryOf(
+      entry('accounts', { order: 20 }),
+      entry('payments', { order: 10 }),
+      entry('reports', { group: 'Finance', order: 30, icon: '/mfe/reports/1/icon.svg' }),
+      entry('ledger', { group: 'Finance', order: 40 }),
+    );
+    renderShell('/', { initialRegistry: registry });
+    expect(navLinks()).toEqual(['Payments', 'Accounts', 'Reports', 'Ledger']);
+    const finance = within(screen.getByRole('navigation', { name: 'Main' })).getByRole('list', {
+      name: 'Finance',
+    });
+    expect(
+      within(finance)
+        .getAllByRole('link')
+        .map((link) => link.textContent),
+    ).toEqual(['Reports', 'Ledger']);
+    const reports = within(finance).getByRole('link', { name: 'Reports' });
+    expect(reports.querySelector('img')?.getAttribute('src')).toBe('/mfe/reports/1/icon.svg');
+  });
+
   it('signs out at the provider from the user menu', async () => {
     const session = fakeSession('member');
     renderShell('/', { session });

@@ -7,6 +7,7 @@ import {
   type NavigateDetail,
   type NotifyDetail,
   type RegistryEntry,
+  type RenderErrorDetail,
 } from '@atrium/contracts';
 import { entryFolder } from '../../lib/element-loader.ts';
 
@@ -18,7 +19,7 @@ export interface ElementHostProps {
   readonly onNavigate: (detail: NavigateDetail) => void;
   readonly onNotify: (detail: NotifyDetail) => void;
   readonly onSessionExpired: () => void;
-  /** The element threw (while connecting or later, from its own files). */
+  /** The element threw (while connecting or later, from its own files) or reported a render error. */
   readonly onCrash: (message: string) => void;
 }
 
@@ -72,9 +73,14 @@ export function ElementHost({
       if (typeof detail?.message === 'string') handlers.current.onNotify(detail);
     };
     const expired = (): void => handlers.current.onSessionExpired();
+    const renderError = (event: Event): void => {
+      const detail = (event as CustomEvent<RenderErrorDetail>).detail;
+      handlers.current.onCrash(typeof detail?.message === 'string' ? detail.message : 'it could not render');
+    };
     element.addEventListener(ELEMENT_EVENTS.navigate, navigate);
     element.addEventListener(ELEMENT_EVENTS.notify, notify);
     element.addEventListener(ELEMENT_EVENTS.sessionExpired, expired);
+    element.addEventListener(ELEMENT_EVENTS.renderError, renderError);
     elementRef.current = element;
     try {
       root.append(element);
@@ -86,6 +92,7 @@ export function ElementHost({
       element.removeEventListener(ELEMENT_EVENTS.navigate, navigate);
       element.removeEventListener(ELEMENT_EVENTS.notify, notify);
       element.removeEventListener(ELEMENT_EVENTS.sessionExpired, expired);
+      element.removeEventListener(ELEMENT_EVENTS.renderError, renderError);
       elementRef.current = null;
       root.replaceChildren();
     };

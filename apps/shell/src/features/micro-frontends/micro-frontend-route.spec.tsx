@@ -182,6 +182,95 @@ describe('micro-frontend routes', () => {
     expect(screen.getByRole('navigation', { name: 'Main' })).toBeTruthy();
   });
 
+  it('shows Retry when the element reports a render error (an Angular constructor that threw)', async () => {
+    const payments = entry('payments');
+    const loader = definingLoader(
+      () =>
+        class extends HTMLElement {
+          connectedCallback(): void {
+            // What the element kit does when creating its content throws inside a promise.
+            queueMicrotask(() =>
+              this.dispatchEvent(
+                elementEvent(ELEMENT_EVENTS.renderError, { message: 'NG0200: boom in the constructor' }),
+              ),
+            );
+          }
+        },
+    );
+    renderShell('/payments', { loader, initialRegistry: registryOf(entry('accounts'), payments) });
+    const panel = await screen.findByRole('alert');
+    expect(panel.textContent).toMatch(/Payments is unavailable/);
+    expect(panel.textContent).toMatch(/stopped with an error: NG0200: boom in the constructor/);
+    expect(within(panel).getByRole('button', { name: 'Retry' })).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'Accounts' })).toBeTruthy();
+  });
+
+  it('offers Reload, not a dead Retry, when another version of the element is already defined', async () => {
+    const broken = entry('payments', {
+      entry: 'http://localhost:3000/mfe/payments/2.0.0/main-B.js',
+      version: '2.0.0',
+    });
+    const rolledBack = {
+      ...broken,
+      entry: 'http://localhost:3000/mfe/payments/1.0.0/main-A.js',
+      version: '1.0.0',
+    };
+    const throwing = definingLoader(
+      () =>
+        class extends HTMLElement {
+          connectedCallback(): void {
+            queueMicrotask(() =>
+              this.dispatchEvent(elementEvent(ELEMENT_EVENTS.renderError, { message: 'broken build' })),
+            );
+          }
+        },
+    );
+    // The browser loader remembers which entry defined a tag; this one does the same.
+    const loader: ElementLoader = {
+      load: (e, options) => throwing.load(e, options),
+      definedBy: (tag) => (customElements.get(tag) === undefined ? undefined : broken.entry),
+    };
+    let registry = registryOf(broken);
+    renderShell('/payments', { loader, initialRegistry: registry, fetchRegistry: async () => registry });
+    await screen.findByRole('button', { name: 'Retry' });
+    // The operator rolls back; the page still holds version 2 under the tag.
+    registry = registryOf(rolledBack);
+    await userEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    const panel = await screen.findByRole('alert');
+    await waitFor(() => expect(within(panel).getByRole('button', { name: 'Reload' })).toBeTruthy());
+    expect(panel.textContent).toMatch(/new version of Payments was published/);
+    expect(within(panel).queryByRole('button', { name: 'Retry' })).toBeNull();
+  });
+
+  it('re-checks the registry on navigation: a new entry appears, a new version is announced with Reload', async () => {
+    const payments = entry('payments');
+    const accounts = entry('accounts');
+    const loader = definingLoader();
+    let registry = registryOf(accounts, payments);
+    const fetchRegistry = vi.fn(async () => registry);
+    const withDefinedBy: ElementLoader = {
+      load: (e, options) => loader.load(e, options),
+      definedBy: (tag) =>
+        customElements.get(tag) === undefined
+          ? undefined
+          : tag === payments.element
+            ? payments.entry
+            : accounts.entry,
+    };
+    renderShell('/payments', { loader: withDefinedBy, fetchRegistry, initialRegistry: registry });
+    await waitFor(() => mounted(payments));
+    const reports = entry('reports');
+    const paymentsV2 = { ...payments, entry: payments.entry.replace('1.0.0', '2.0.0'), version: '2.0.0' };
+    registry = registryOf(accounts, paymentsV2, reports);
+    await userEvent.click(screen.getByRole('link', { name: 'Accounts' }));
+    await screen.findByRole('link', { name: 'Reports' });
+    await userEvent.click(screen.getByRole('link', { name: 'Payments' }));
+    const notice = await screen.findByText(/A new version of Payments is available/);
+    expect(within(notice.parentElement as HTMLElement).getByRole('button', { name: 'Reload' })).toBeTruthy();
+    // The version the page holds keeps working meanwhile.
+    expect(mounted(paymentsV2)).toBeTruthy();
+  });
+
   it('ignores errors from other scripts', async () => {
     const payments = entry('payments');
     renderShell('/payments', { initialRegistry: registryOf(payments) });

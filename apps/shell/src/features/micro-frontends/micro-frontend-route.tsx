@@ -45,10 +45,20 @@ export function MicroFrontendRoute({ name }: { name: string }) {
   const entryRef = useRef(entry);
   entryRef.current = entry;
   const entryKey = entry === undefined ? '' : `${entry.entry} ${entry.integrity}`;
+  // Another version of this element is defined on the page (the registry changed since it loaded).
+  const definedEntry = entry === undefined ? undefined : loader.definedBy?.(entry.element);
+  const outdated = entry !== undefined && definedEntry !== undefined && definedEntry !== entry.entry;
+  const outdatedRef = useRef(outdated);
+  outdatedRef.current = outdated;
 
   useEffect(() => {
     const entry = entryRef.current;
     if (entry === undefined) return;
+    // Loading the new version is impossible without a page load; a version that failed stays failed.
+    if (outdatedRef.current) {
+      setStatus((status) => (status.kind === 'loading' ? { kind: 'failed', message: '' } : status));
+      return;
+    }
     let current = true;
     if (customElements.get(entry.element) === undefined) setStatus(LOADING);
     loader.load(entry, { timeoutMs: elementTimeoutMs, attempt }).then(
@@ -97,12 +107,30 @@ export function MicroFrontendRoute({ name }: { name: string }) {
   }, [reloadRegistry]);
 
   if (entry === undefined || context === undefined) return null;
+  if (status.kind === 'failed' && outdated)
+    return (
+      <ErrorPanel
+        title={entry.title}
+        message={`A new version of ${entry.title} was published. Reload the page to use it.`}
+        onRetry={() => void retry()}
+        busy={false}
+        action="reload"
+      />
+    );
   if (status.kind === 'failed')
     return (
       <ErrorPanel title={entry.title} message={status.message} onRetry={() => void retry()} busy={false} />
     );
   return (
     <div className="micro-frontend" aria-busy={status.kind === 'loading'}>
+      {outdated && (
+        <div className="banner" role="status">
+          <span>A new version of {entry.title} is available.</span>
+          <button type="button" onClick={() => window.location.reload()}>
+            Reload
+          </button>
+        </div>
+      )}
       {status.kind === 'loading' && (
         <p className="loading" role="status">
           Loading {entry.title}…
