@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 
 export { isUrl, ServiceEnvironment } from './service-environment.ts';
+export { redactCredentials, serviceLoggerOptions, type LogDestination } from './request-log.ts';
 export {
   PRIVATE_UMASK,
   PrivateFolderError,

@@ -3,6 +3,7 @@ import {
   PRIVATE_UMASK,
   privateFolderWarning,
   securePrivateFolder,
+  serviceLoggerOptions,
   stopOnSignals,
 } from '@atrium/service-runtime';
 import accountsApi, { openAccountsDatabase } from './app.ts';
@@ -16,7 +17,7 @@ process.umask(PRIVATE_UMASK);
 const config = loadConfig(process.env);
 // A first start may create the embedded PGlite database: seconds on a busy machine, more than
 // Fastify's 10 s default per plugin.
-const app = Fastify({ logger: { level: config.logLevel }, pluginTimeout: 60_000 });
+const app = Fastify({ logger: serviceLoggerOptions(config.logLevel), pluginTimeout: 60_000 });
 // The embedded database's folder: fixed (with a warning) before it opens, and again after, since
 // PGlite sets the modes of the files it creates itself.
 const dataDir = config.database.dataDir;

@@ -11,7 +11,13 @@ import hostPlugin from '@atrium/host/app';
 import paymentsPlugin from '@atrium/payments-api/app';
 import { loadConfig as loadPaymentsConfig } from '@atrium/payments-api/config';
 import { MfeStore } from '@atrium/host/store';
-import { combineReadiness, sendReadiness, type Readiness } from '@atrium/service-runtime';
+import {
+  combineReadiness,
+  sendReadiness,
+  serviceLoggerOptions,
+  type LogDestination,
+  type Readiness,
+} from '@atrium/service-runtime';
 import { builtFrontend } from './build-missing.ts';
 import type { EmbeddedConfig } from './config.ts';
 
@@ -39,6 +45,7 @@ export interface EmbeddedServer {
 export async function createEmbeddedServer(
   config: EmbeddedConfig,
   env: NodeJS.ProcessEnv,
+  options: { readonly logDestination?: LogDestination } = {},
 ): Promise<EmbeddedServer> {
   const issuer = `${config.publicUrl}/auth`;
   const shared = {
@@ -51,7 +58,7 @@ export async function createEmbeddedServer(
   const notes: string[] = [];
 
   const app = Fastify({
-    logger: { level: config.logLevel },
+    logger: serviceLoggerOptions(config.logLevel, options.logDestination),
     trustProxy: identity.trustProxy,
     requestIdHeader: 'x-request-id',
     // While closing, new requests get 503 and in-flight ones finish.

@@ -3,6 +3,7 @@ import {
   PRIVATE_UMASK,
   privateFolderWarning,
   securePrivateFolder,
+  serviceLoggerOptions,
   stopOnSignals,
 } from '@atrium/service-runtime';
 import hostPlugin from './app.ts';
@@ -13,7 +14,7 @@ process.umask(PRIVATE_UMASK);
 
 // The standalone host: only listens and shuts down; everything else is the plugin.
 const config = loadConfig(process.env);
-const app = Fastify({ logger: { level: config.logLevel }, trustProxy: config.trustProxy });
+const app = Fastify({ logger: serviceLoggerOptions(config.logLevel), trustProxy: config.trustProxy });
 // The published micro-frontends and the registry's state: fixed (with a warning) at start.
 const fixed = await securePrivateFolder(config.dataDir);
 if (fixed.length > 0) app.log.warn(privateFolderWarning(config.dataDir, fixed));

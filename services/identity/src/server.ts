@@ -4,6 +4,7 @@ import {
   PRIVATE_UMASK,
   privateFolderWarning,
   securePrivateFolder,
+  serviceLoggerOptions,
   stopOnSignals,
 } from '@atrium/service-runtime';
 import identityApp from './app.ts';
@@ -22,7 +23,7 @@ try {
 }
 
 const app = Fastify({
-  logger: { level: process.env['LOG_LEVEL'] ?? 'info' },
+  logger: serviceLoggerOptions(process.env['LOG_LEVEL'] ?? 'info'),
   trustProxy: config.trustProxy,
   requestIdHeader: 'x-request-id',
   return503OnClosing: true,

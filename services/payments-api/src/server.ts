@@ -3,6 +3,7 @@ import {
   PRIVATE_UMASK,
   privateFolderWarning,
   securePrivateFolder,
+  serviceLoggerOptions,
   stopOnSignals,
 } from '@atrium/service-runtime';
 import paymentsPlugin from './app.ts';
@@ -13,7 +14,7 @@ process.umask(PRIVATE_UMASK);
 
 // The standalone service: only listens and shuts down; everything else is the plugin.
 const config = loadConfig(process.env);
-const app = Fastify({ logger: { level: config.logLevel } });
+const app = Fastify({ logger: serviceLoggerOptions(config.logLevel) });
 // The signing key and the embedded tables' files: fixed (with a warning) at start.
 const fixed = await securePrivateFolder(config.dataDir);
 if (fixed.length > 0) app.log.warn(privateFolderWarning(config.dataDir, fixed));
