@@ -385,3 +385,27 @@ test("a page loaded before a shell redeploy still gets the old build's lazy chun
     await redeployed.close();
   }
 });
+
+test("the split topology's shell origin serves a third team's element, not those with an origin of their own", async () => {
+  await writeFakeMfe(join(dir, 'third-build'), { name: 'third' });
+  await store.publish(join(dir, 'third-build'));
+  const shellOrigin = Fastify();
+  await shellOrigin.register(hostPlugin, {
+    dataDir: join(dir, 'data'),
+    mfeOrigins: { accounts: 'http://localhost:8105' },
+    servedMfes: 'unassigned',
+    healthRoutes: false,
+  });
+  try {
+    const registry = await store.registry({ accounts: 'http://localhost:8105' });
+    const third = registry.microFrontends.find((m) => m.name === 'third')?.entry ?? '';
+    const accounts = new URL(registry.microFrontends.find((m) => m.name === 'accounts')?.entry ?? '')
+      .pathname;
+    assert.match(third, /^\/mfe\/third\//);
+    assert.equal((await shellOrigin.inject({ url: third })).statusCode, 200);
+    assert.equal((await shellOrigin.inject({ url: accounts })).statusCode, 404);
+  } finally {
+    await shellOrigin.close();
+    await store.retire('third');
+  }
+});

@@ -30,8 +30,11 @@ export interface HostOptions {
   readonly runtimeConfig?: ShellRuntimeConfig | undefined;
   /** Origins of micro-frontends served elsewhere, by name; others are served by this plugin. */
   readonly mfeOrigins?: MfeOrigins | undefined;
-  /** Names served under `/mfe/` here; undefined = all published ones. */
-  readonly servedMfes?: readonly string[] | undefined;
+  /**
+   * Names served under `/mfe/` here; undefined = all published ones; `unassigned` = those without
+   * an origin of their own in `mfeOrigins` (the split topology's shell origin).
+   */
+  readonly servedMfes?: readonly string[] | 'unassigned' | undefined;
   /**
    * Path prefixes that belong to other plugins of the same Fastify instance (`/auth`, `/graphql`,
    * `/api`): an unknown path below them is a 404, never the shell's index.html.
@@ -218,8 +221,13 @@ export default async function hostPlugin(app: FastifyInstance, options: HostOpti
   app.get('/mfe/*', async (request, reply) => {
     const path = (request.params as { '*': string })['*'];
     const name = path.split('/')[0] ?? '';
-    if (options.servedMfes !== undefined && !options.servedMfes.includes(name))
-      return sendProblem(reply, 'not_found');
+    // A name served from an origin of its own is not served here (its registry URLs point there);
+    // any other published name is, so a third team's element needs no topology change.
+    const served = options.servedMfes;
+    const servedHere =
+      served === undefined ||
+      (served === 'unassigned' ? mfeOrigins[name] === undefined : served.includes(name));
+    if (!servedHere) return sendProblem(reply, 'not_found');
     const file = await mfe.get(path, request.headers['accept-encoding']);
     if (file === undefined) return sendProblem(reply, 'not_found');
     // Published files are public and carry no credentials: `*` lets any shell origin load them

@@ -20,8 +20,8 @@ export interface HostConfig {
   readonly runtime: ShellRuntimeConfig;
   /** Micro-frontends served from another origin (split topology), by name. */
   readonly mfeOrigins: MfeOrigins;
-  /** Names this origin serves under `/mfe/`; undefined = all. */
-  readonly servedMfes: readonly string[] | undefined;
+  /** Names this origin serves under `/mfe/`; undefined = all; `unassigned` = those not in MFE_ORIGINS. */
+  readonly servedMfes: readonly string[] | 'unassigned' | undefined;
   readonly extraConnectSrc: readonly string[];
   readonly frameAncestors: readonly string[];
   readonly hsts: HstsMode;
@@ -140,7 +140,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): HostConfig {
   if (!['true', 'false'].includes(trustProxy)) problems.push('TRUST_PROXY: true or false');
   const serveShell = env['HOST_SERVE_SHELL'] ?? 'true';
   if (!['true', 'false'].includes(serveShell)) problems.push('HOST_SERVE_SHELL: true or false');
-  // `none`: an origin that serves the shell only (each micro-frontend has its own origin).
+  // `none`: an origin that serves the shell only; `unassigned`: the micro-frontends without an
+  // origin of their own in MFE_ORIGINS (one published after the topology was laid out).
   const served = list(env['HOST_SERVED_MFES']);
 
   read.check('host configuration');
@@ -156,7 +157,14 @@ export function loadConfig(env: NodeJS.ProcessEnv): HostConfig {
       api: { paymentsGraphql, paymentsGraphqlWs, accounts, identityAdmin },
     },
     mfeOrigins,
-    servedMfes: served.length === 0 ? undefined : served.includes('none') ? [] : served,
+    servedMfes:
+      served.length === 0
+        ? undefined
+        : served.includes('none')
+          ? []
+          : served.includes('unassigned')
+            ? 'unassigned'
+            : served,
     extraConnectSrc,
     frameAncestors,
     hsts,

@@ -146,8 +146,9 @@ export function splitProcesses(
         PAYMENTS_GRAPHQL_WS_URL: topology.paymentsApi.graphqlWs,
         ACCOUNTS_API_URL: topology.accountsApi.base,
         MFE_ORIGINS: mfeOrigins,
-        // The shell's origin serves no micro-frontend files: each has its own origin.
-        HOST_SERVED_MFES: 'none',
+        // The topology's micro-frontends have origins of their own and are not served here; one
+        // published later (a third team's) is served from the shell's origin.
+        HOST_SERVED_MFES: 'unassigned',
         HSTS: behindProxy ? 'auto' : 'off',
       },
     },
