@@ -116,6 +116,7 @@ export async function createEmbeddedServer(
     production: payments.production,
     corsOrigins: payments.corsOrigins,
     rateLimit: payments.rateLimit,
+    subscriptionLimits: payments.subscriptionLimits,
     graphqlPath: '/graphql',
     healthRoutes: { live: '/graphql/healthz', ready: '/graphql/readyz' },
   });

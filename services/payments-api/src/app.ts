@@ -38,6 +38,13 @@ import { PaginationCursor } from './pagination-cursor.ts';
 import { accountsApiDirectory } from './accounts-directory.ts';
 import { createPaymentBehaviour, PAYMENT_EXTENSION, paymentExtensionResolvers } from './payment-rules.ts';
 import { loadSecretKey } from './secret-key.ts';
+import {
+  admitSubscriptions,
+  DEFAULT_SUBSCRIPTION_LIMITS,
+  SubscriptionBudget,
+  subscriptionCheck,
+  type SubscriptionLimits,
+} from './subscription-limits.ts';
 import { createTenantRateLimit } from './tenant-rate-limit.ts';
 
 /** The annotated schema shipped with the service. */
@@ -70,6 +77,8 @@ export interface PaymentsOptions {
   /** Health routes; `false` when the embedding server has its own. */
   readonly healthRoutes?: { readonly live: string; readonly ready: string } | false | undefined;
   readonly limits?: Partial<GraphqlLimits> | undefined;
+  /** Subscriptions per graphql-ws connection and per tenant on this instance (defaults 20 and 1000). */
+  readonly subscriptionLimits?: Partial<SubscriptionLimits> | undefined;
   readonly rateLimit?: { readonly perSecond: number; readonly burst: number } | undefined;
   /** The annotated schema's text (default: schema/schema.graphql). */
   readonly schemaSdl?: string | undefined;
@@ -165,6 +174,10 @@ export default async function paymentsPlugin(app: FastifyInstance, options: Paym
     suggestions: !(options.production ?? false),
     ...options.limits,
   };
+  const subscriptions = new SubscriptionBudget({
+    ...DEFAULT_SUBSCRIPTION_LIMITS,
+    ...options.subscriptionLimits,
+  });
   const verified = isVerifier(options.verifier) ? options.verifier : createVerifier(options.verifier);
   let revocations = options.revocations;
   if (revocations !== undefined && !(revocations instanceof RevocationList)) {
@@ -245,6 +258,7 @@ export default async function paymentsPlugin(app: FastifyInstance, options: Paym
       behaviour: behaviours[model.name] ?? {},
       publish,
       idempotencySecret: secret,
+      subscriptions,
     });
     Object.assign(resolvers['Query'] as object, generated.Query);
     Object.assign(resolvers['Mutation'] as object, generated.Mutation);
@@ -342,6 +356,12 @@ export default async function paymentsPlugin(app: FastifyInstance, options: Paym
     revocations,
     log: app.log,
   });
+  admitSubscriptions({
+    server: sockets.websocketServer as unknown as Parameters<typeof admitSubscriptions>[0]['server'],
+    path: `${app.prefix}${path}`,
+    budget: subscriptions,
+    limits,
+  });
   app.addHook('onClose', async () => guard.close());
 
   const fanout = options.redisUrl === undefined ? undefined : createRedisFanout(options.redisUrl, app.log);
@@ -351,7 +371,6 @@ export default async function paymentsPlugin(app: FastifyInstance, options: Paym
     resolvers: resolvers as never,
     path,
     graphiql: false,
-    queryDepth: limits.maxDepth,
     allowBatchedQueries: true,
     additionalRouteOptions: { bodyLimit: limits.maxBodyBytes },
     validationRules: limitRules(limits, MAX_LIMIT),
@@ -388,8 +407,20 @@ export default async function paymentsPlugin(app: FastifyInstance, options: Paym
       },
     },
   } as never);
-  const graphql = (app as unknown as { graphql: { pubsub: typeof live.publisher } }).graphql;
+  const graphql = (
+    app as unknown as {
+      graphql: {
+        pubsub: typeof live.publisher;
+        addHook(name: 'preSubscriptionParsing', hook: ReturnType<typeof subscriptionCheck>): void;
+      };
+    }
+  ).graphql;
   live.publisher = graphql.pubsub;
+  // mercurius executes a graphql-ws subscription without validating it: the check does.
+  graphql.addHook(
+    'preSubscriptionParsing',
+    subscriptionCheck({ budget: subscriptions, limits, listMaximum: MAX_LIMIT }),
+  );
   if (fanout !== undefined)
     app.addHook('onClose', async () => {
       // Let closing sockets unsubscribe first: ioredis rejects commands on a closed connection.

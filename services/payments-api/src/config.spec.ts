@@ -52,4 +52,20 @@ describe('loadConfig', () => {
         ].every((name) => error.message.includes(name)),
     );
   });
+  it('bounds subscriptions per connection (20) and per tenant on an instance (1000) unless told', () => {
+    assert.deepEqual(loadConfig({}).subscriptionLimits, { perConnection: 20, perTenant: 1000 });
+    assert.deepEqual(
+      loadConfig({ PAYMENTS_SUBSCRIPTIONS_PER_CONNECTION: '5', PAYMENTS_SUBSCRIPTIONS_PER_TENANT: '50' })
+        .subscriptionLimits,
+      { perConnection: 5, perTenant: 50 },
+    );
+    assert.throws(
+      () =>
+        loadConfig({ PAYMENTS_SUBSCRIPTIONS_PER_CONNECTION: '0', PAYMENTS_SUBSCRIPTIONS_PER_TENANT: 'many' }),
+      (error: Error) =>
+        ['PAYMENTS_SUBSCRIPTIONS_PER_CONNECTION', 'PAYMENTS_SUBSCRIPTIONS_PER_TENANT'].every((name) =>
+          error.message.includes(name),
+        ),
+    );
+  });
 });

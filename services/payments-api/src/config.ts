@@ -22,6 +22,8 @@ export interface PaymentsConfig {
   readonly production: boolean;
   readonly corsOrigins: readonly string[];
   readonly rateLimit: { readonly perSecond: number; readonly burst: number };
+  /** Live subscriptions per graphql-ws connection and per tenant on one instance. */
+  readonly subscriptionLimits: { readonly perConnection: number; readonly perTenant: number };
   readonly logLevel: string;
 }
 
@@ -72,6 +74,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): PaymentsConfig {
     problems.push('ATRIUM_MODE: production or development');
   const perSecond = read.integer('PAYMENTS_RATE_LIMIT', 200, 0, 1_000_000);
   const burst = read.integer('PAYMENTS_RATE_BURST', 400, 1, 1_000_000);
+  const perConnection = read.integer('PAYMENTS_SUBSCRIPTIONS_PER_CONNECTION', 20, 1, 10_000);
+  const perTenant = read.integer('PAYMENTS_SUBSCRIPTIONS_PER_TENANT', 1000, 1, 1_000_000);
 
   read.check('payments-api configuration');
   return {
@@ -88,6 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): PaymentsConfig {
     production: mode === 'production',
     corsOrigins,
     rateLimit: { perSecond, burst },
+    subscriptionLimits: { perConnection, perTenant },
     logLevel: env['LOG_LEVEL'] ?? 'info',
   };
 }

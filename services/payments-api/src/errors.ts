@@ -63,6 +63,12 @@ export const PAYMENTS_ERRORS = {
     errorType: 'QueryTooComplex',
     message: 'The query exceeds the allowed size or complexity.',
   },
+  // graphql-ws: too many subscriptions on one connection, or for one tenant on one instance.
+  SUBSCRIPTION_LIMIT: {
+    status: 200,
+    errorType: 'LimitExceededException',
+    message: 'Too many subscriptions.',
+  },
   BATCH_TOO_LARGE: {
     status: 400,
     errorType: 'BadRequestException',
@@ -102,6 +108,11 @@ export class PaymentsError extends Error {
   readonly problems: readonly FieldProblem[];
   /** What the operator's log records about this refusal (who, what, why); not sent to the client. */
   readonly audit: Readonly<Record<string, unknown>> | undefined;
+  /**
+   * graphql-js copies an original error's `extensions` into the GraphQL error it wraps it in: the
+   * code then reaches clients on the paths that do not go through the error formatter (graphql-ws).
+   */
+  readonly extensions: { readonly code: PaymentsErrorCode };
 
   constructor(
     code: PaymentsErrorCode,
@@ -124,6 +135,7 @@ export class PaymentsError extends Error {
     this.data = options.data ?? null;
     this.problems = options.problems ?? [];
     this.audit = options.audit;
+    this.extensions = { code };
   }
 }
 

@@ -4,14 +4,23 @@ import {
   Lexer,
   NoSchemaIntrospectionCustomRule,
   Source,
+  specifiedRules,
   TokenKind,
+  validate,
   type ASTVisitor,
+  type DocumentNode,
   type FieldNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionNode,
   type ValidationContext,
   type ValidationRule,
 } from 'graphql';
 
-/** Protection AppSync leaves to a WAF, built in (all per operation document). */
+/**
+ * Protection AppSync leaves to a WAF, built in (all per operation document, whatever its transport:
+ * HTTP and graphql-ws are held to the same bounds).
+ */
 export interface GraphqlLimits {
   readonly maxDepth: number;
   readonly maxAliases: number;
@@ -19,6 +28,7 @@ export interface GraphqlLimits {
   /** Estimated fields resolved: a list field counts its `limit` (or the maximum) times its selection. */
   readonly maxCost: number;
   readonly maxBatch: number;
+  /** An HTTP body; a graphql-ws message (one operation) is held to the same bound. */
   readonly maxBodyBytes: number;
   readonly introspection: boolean;
   /** graphql's "Did you mean …" in error messages: each one names a field, argument or enum value. */
@@ -90,9 +100,54 @@ function costRule(max: number, listMaximum: number): ValidationRule {
   };
 }
 
-/** Validation rules added to GraphQL's own (depth is mercurius' `queryDepth`). */
+/**
+ * Refuses documents whose fields nest deeper than `max` (`{ a { b } }` is 2); a fragment counts
+ * where it is spread. A rule rather than mercurius' `queryDepth`, which only the HTTP path reports
+ * with a code: one rule, one error, on every transport.
+ */
+function depthRule(max: number): ValidationRule {
+  return (context: ValidationContext): ASTVisitor => {
+    const fragmentDepths = new Map<string, number>();
+    const depthOf = (selections: readonly SelectionNode[], spreading: Set<string>): number => {
+      let deepest = 0;
+      for (const selection of selections) {
+        if (selection.kind === Kind.FIELD) {
+          const below = selection.selectionSet ? depthOf(selection.selectionSet.selections, spreading) : 0;
+          deepest = Math.max(deepest, 1 + below);
+        } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+          deepest = Math.max(deepest, depthOf(selection.selectionSet.selections, spreading));
+        } else {
+          const name = selection.name.value;
+          let depth = fragmentDepths.get(name);
+          const fragment = context.getFragment(name);
+          // A cycle is NoFragmentCyclesRule's to report; here it only must not recurse for ever.
+          if (depth === undefined && fragment !== null && fragment !== undefined && !spreading.has(name)) {
+            spreading.add(name);
+            depth = depthOf(fragment.selectionSet.selections, spreading);
+            spreading.delete(name);
+            fragmentDepths.set(name, depth);
+          }
+          deepest = Math.max(deepest, depth ?? 0);
+        }
+      }
+      return deepest;
+    };
+    return {
+      OperationDefinition(node: OperationDefinitionNode) {
+        const depth = depthOf(node.selectionSet.selections, new Set());
+        if (depth > max) context.reportError(limitError(`The query has depth ${depth}, at most ${max}.`));
+      },
+    };
+  };
+}
+
+/** Validation rules added to GraphQL's own. */
 export function limitRules(limits: GraphqlLimits, listMaximum: number): ValidationRule[] {
-  const rules = [aliasRule(limits.maxAliases), costRule(limits.maxCost, listMaximum)];
+  const rules = [
+    depthRule(limits.maxDepth),
+    aliasRule(limits.maxAliases),
+    costRule(limits.maxCost, listMaximum),
+  ];
   if (!limits.introspection) rules.push(NoSchemaIntrospectionCustomRule);
   return rules;
 }
@@ -123,4 +178,26 @@ export function exceedsTokens(query: string, maxTokens: number): boolean {
  */
 export function withoutSuggestions(message: string): string {
   return message.replace(/\s*Did you mean [\s\S]*$/, '');
+}
+
+/**
+ * Validates a document as mercurius validates one that comes over HTTP: GraphQL's rules and the
+ * limits, suggestions hidden when the limits say so. For the transports mercurius does not validate
+ * (its graphql-ws path executes a subscription unvalidated). A limit's refusal comes first: it says
+ * why the rest was not worth reading.
+ */
+export function documentErrors(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  limits: GraphqlLimits,
+  listMaximum: number,
+): readonly GraphQLError[] {
+  const errors = validate(schema, document, [...specifiedRules, ...limitRules(limits, listMaximum)], {
+    hideSuggestions: !limits.suggestions,
+  });
+  return [...errors].sort(
+    (a, b) =>
+      Number(b.extensions['code'] === 'QUERY_TOO_COMPLEX') -
+      Number(a.extensions['code'] === 'QUERY_TOO_COMPLEX'),
+  );
 }

@@ -112,12 +112,14 @@ export function modelResolvers(options: {
   readonly publish: ChangePublisher;
   /** Secret that turns an idempotency key into a record id. */
   readonly idempotencySecret: Buffer;
+  /** Told when a subscription is refused or ends (the bounds on live subscriptions); none: unbounded. */
+  readonly subscriptions?: SubscriptionLedger | undefined;
 }): {
   Query: Record<string, Resolver>;
   Mutation: Record<string, Resolver>;
   Subscription: Record<string, unknown>;
 } {
-  const { model, store, behaviour, publish } = options;
+  const { model, store, behaviour, publish, subscriptions } = options;
   const names = modelNames(model);
   const owner = model.ownerField;
   const sortFields = new Map(sortableFields(model).map((f) => [constantCase(f), f]));
@@ -270,21 +272,33 @@ export function modelResolvers(options: {
       context: SubscriptionContext,
       info: GraphQLResolveInfo,
     ) => {
-      const caller = requireRead(context, info);
-      // Amplify's older clients pass the owner; it must be the caller's own tenant.
-      const given = args[owner];
-      if (given !== undefined && given !== null && given !== caller.tenantId)
-        throw unauthorized(info.fieldName, info.parentType.name);
+      const ticket = subscriptions?.track(context);
+      let caller: CallerContext;
+      let iterator: AsyncIterable<unknown>;
+      try {
+        caller = requireRead(context, info);
+        // Amplify's older clients pass the owner; it must be the caller's own tenant.
+        const given = args[owner];
+        if (given !== undefined && given !== null && given !== caller.tenantId)
+          throw unauthorized(info.fieldName, info.parentType.name);
+        iterator = await context.pubsub.subscribe(changeTopic(model.name, event, caller.tenantId));
+      } catch (error) {
+        ticket?.refused();
+        throw error;
+      }
       closeAtExpiry(context);
       const filter = args['filter'] as Filter | undefined;
-      const iterator = await context.pubsub.subscribe(changeTopic(model.name, event, caller.tenantId));
-      return filterIterator(iterator, (payload) => {
-        const record = (payload as { record?: ModelRecord }).record;
-        // Belt and braces: the topic is per tenant, and the record must say so too.
-        return (
-          record !== undefined && record[owner] === caller.tenantId && matchesFilter(model, record, filter)
-        );
-      });
+      return subscriptionEvents(
+        iterator,
+        (payload) => {
+          const record = (payload as { record?: ModelRecord }).record;
+          // Belt and braces: the topic is per tenant, and the record must say so too.
+          return (
+            record !== undefined && record[owner] === caller.tenantId && matchesFilter(model, record, filter)
+          );
+        },
+        () => ticket?.ended(),
+      );
     },
     resolve: (payload: { record: ModelRecord }) => payload.record,
     fieldName: field,
@@ -301,13 +315,64 @@ export function modelResolvers(options: {
 /** The subscription context mercurius builds, plus what our onConnect adds. */
 export interface SubscriptionContext extends RequestContext, LiveConnection {
   readonly pubsub: { subscribe(topic: string): Promise<AsyncIterable<unknown>> };
+  /** The graphql-ws operation id (mercurius sets it). */
+  readonly id?: unknown;
 }
 
-async function* filterIterator(
+/** Accounting of live subscriptions (subscription-limits.ts). */
+export interface SubscriptionLedger {
+  /** The operation a subscribe resolver starts serving. */
+  track(context: SubscriptionContext): SubscriptionTicket;
+}
+
+export interface SubscriptionTicket {
+  /** The subscribe resolver refused the operation. */
+  refused(): void;
+  /** The subscription ended: completed by the client, its connection closed, or its source ended. */
+  ended(): void;
+}
+
+/**
+ * The events of `source` that `keep` accepts; `end` runs once, as soon as the subscription ends for
+ * any reason. Not an async generator: a generator's `finally` runs only when its pending `next`
+ * settles, i.e. at the next event, so an idle subscription would never be counted as ended.
+ */
+function subscriptionEvents(
   source: AsyncIterable<unknown>,
   keep: (payload: unknown) => boolean,
-): AsyncGenerator<unknown> {
-  for await (const payload of source) if (keep(payload)) yield payload;
+  end: () => void,
+): AsyncIterableIterator<unknown> {
+  const iterator = source[Symbol.asyncIterator]();
+  let ended = false;
+  const finish = (): void => {
+    if (ended) return;
+    ended = true;
+    end();
+  };
+  const events: AsyncIterableIterator<unknown> = {
+    [Symbol.asyncIterator]: () => events,
+    async next() {
+      try {
+        for (;;) {
+          const step = await iterator.next();
+          if (step.done === true) {
+            finish();
+            return step;
+          }
+          if (keep(step.value)) return step;
+        }
+      } catch (error) {
+        finish();
+        throw error;
+      }
+    },
+    async return() {
+      finish();
+      await iterator.return?.();
+      return { done: true, value: undefined };
+    },
+  };
+  return events;
 }
 
 /** The record id an idempotency key maps to: same tenant + key → same id, unguessable otherwise. */

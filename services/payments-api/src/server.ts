@@ -29,6 +29,7 @@ await app.register(paymentsPlugin, {
   production: config.production,
   corsOrigins: config.corsOrigins,
   rateLimit: config.rateLimit,
+  subscriptionLimits: config.subscriptionLimits,
 });
 
 stopOnSignals(app);
