@@ -27,6 +27,11 @@ export class ElementHost {
     this.element = element;
   }
 
+  /** The element's shadow root, where its content and its dialogs render. */
+  shadowRoot(): ShadowRoot | undefined {
+    return this.element?.shadowRoot ?? undefined;
+  }
+
   hasAnyRole(...wanted: Role[]): boolean {
     return hasAnyRole(this.roles(), ...wanted);
   }
@@ -51,5 +56,11 @@ export class ElementHost {
 
   sessionExpired(): void {
     this.element?.dispatchEvent(elementEvent('atrium:session-expired', {}));
+  }
+
+  /** Tells the shell the element could not render, so it shows its error panel with Retry. */
+  renderError(error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    this.element?.dispatchEvent(elementEvent('atrium:render-error', { message }));
   }
 }

@@ -109,8 +109,16 @@ export class ElementRoot {
           void Promise.race([answers, patience]).then(() => {
             clearTimeout(waiting);
             pending = false;
-            if (build === builds && this.host.context() !== undefined && slot.length === 0)
-              slot.createComponent(this.definition.content);
+            if (build !== builds || this.host.context() === undefined || slot.length !== 0) return;
+            // A constructor or first render that throws would be an unhandled rejection here, and
+            // the page a heading over nothing: the shell is told instead (its panel offers Retry).
+            try {
+              slot.createComponent(this.definition.content).changeDetectorRef.detectChanges();
+            } catch (error) {
+              slot.clear();
+              console.error(error);
+              this.host.renderError(error);
+            }
           });
         } else if (!ready) {
           builds += 1;
