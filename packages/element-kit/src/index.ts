@@ -4,6 +4,7 @@ export { FETCH } from './api-fetch';
 export { defineElement } from './define-element';
 export type { ElementDefinition } from './element-definition';
 export { ElementHost } from './element-host';
+export { FocusReturn, type FocusTarget } from './focus-return';
 export { markFirstRender } from './first-render-mark';
 export { PrefetchedAnswer } from './prefetched-answer';
 export { ConfirmDialog, type ConfirmDialogData } from './confirm-dialog';

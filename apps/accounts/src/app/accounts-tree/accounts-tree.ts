@@ -16,7 +16,13 @@ import { MatTree, MatTreeModule } from '@angular/material/tree';
 import { AccountFormDialog, type AccountFormData } from '../account-form/account-form-dialog';
 import type { Account } from '../accounts-api/account';
 import { AccountsClient, ApiProblem } from '../accounts-api/accounts-client';
-import { ConfirmDialog, type ConfirmDialogData, ElementHost, markFirstRender } from '@atrium/element-kit';
+import {
+  ConfirmDialog,
+  type ConfirmDialogData,
+  ElementHost,
+  FocusReturn,
+  markFirstRender,
+} from '@atrium/element-kit';
 import { formatMoney } from '@atrium/money';
 import {
   groupAccounts,
@@ -38,6 +44,7 @@ export class AccountsTree {
   private readonly client = inject(AccountsClient);
   private readonly dialog = inject(MatDialog);
   private readonly host = inject(ElementHost);
+  private readonly focus = inject(FocusReturn);
 
   protected readonly state = signal<'loading' | 'ready' | 'error'>('loading');
   protected readonly error = signal('');
@@ -57,6 +64,8 @@ export class AccountsTree {
     node.kind === 'group' ? [...node.children] : [];
   protected readonly keyOf = (node: TreeNode): string =>
     node.kind === 'group' ? `group:${node.type}` : node.account.id;
+  /** Nodes are kept across reloads (a button keeps its focus) as long as their account is there. */
+  protected readonly trackNode = (_: number, node: TreeNode): string => this.keyOf(node);
   protected readonly isGroup = (_: number, node: TreeNode): boolean => node.kind === 'group';
 
   constructor() {
@@ -103,6 +112,8 @@ export class AccountsTree {
       .afterClosed()
       .subscribe((renamed) => {
         if (!renamed) return;
+        // The renamed account may move within its group: its Rename button keeps the focus.
+        this.focus.expect(`Rename ${renamed.nickname}`, 'Add account');
         this.host.notify(`Account renamed to ${renamed.nickname}`, 'success');
         void this.load();
       });
@@ -119,6 +130,11 @@ export class AccountsTree {
       .afterClosed()
       .subscribe(async (yes) => {
         if (!yes) return;
+        // Its node, and the Delete button focus went back to, are about to go.
+        this.focus.expect(
+          (root) => root.querySelector<HTMLElement>('button[aria-label^="Rename "]'),
+          'Add account',
+        );
         try {
           await this.client.delete(account);
           this.host.notify(`Account ${account.nickname} deleted`, 'success');
@@ -140,6 +156,7 @@ export class AccountsTree {
       this.accounts.set(arrived ?? (await this.client.listAll()));
       this.loaded.set(true);
       this.state.set('ready');
+      this.focus.restore();
       markFirstRender('atrium-accounts:data', this.injector);
       // Both groups start open; later reloads keep what the user opened or closed (expansionKey).
       if (!this.expandedOnce) {

@@ -17,7 +17,13 @@ import { MatPaginatorModule, type PageEvent } from '@angular/material/paginator'
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSortModule, type Sort } from '@angular/material/sort';
 import { MatTableModule } from '@angular/material/table';
-import { ConfirmDialog, type ConfirmDialogData, ElementHost, markFirstRender } from '@atrium/element-kit';
+import {
+  ConfirmDialog,
+  type ConfirmDialogData,
+  ElementHost,
+  FocusReturn,
+  markFirstRender,
+} from '@atrium/element-kit';
 import { formatMoney } from '@atrium/money';
 import { PaymentDetailsDialog } from '../payment-details/payment-details-dialog';
 import { PaymentFormDialog, type PaymentFormData } from '../payment-form/payment-form-dialog';
@@ -65,6 +71,7 @@ export class PaymentsTable {
   private readonly live = inject(PaymentsLive);
   private readonly dialog = inject(MatDialog);
   private readonly host = inject(ElementHost);
+  private readonly focus = inject(FocusReturn);
   private readonly injector = inject(Injector);
 
   protected readonly columns = ['from_account', 'to_account', 'amount', 'dueDate', 'status', 'actions'];
@@ -118,6 +125,9 @@ export class PaymentsTable {
       clearTimeout(this.filterTimer);
     });
   }
+
+  /** Rows are kept across reloads (a button keeps its focus) as long as their payment is there. */
+  protected readonly byId = (_: number, payment: Payment): string => payment.id;
 
   protected amountOf(payment: Payment): string {
     return formatMoney(payment.amount, payment.currency);
@@ -192,6 +202,7 @@ export class PaymentsTable {
       .afterClosed()
       .subscribe((updated) => {
         if (!updated) return;
+        this.focus.expect(`Edit payment to ${updated.to_account}`, 'New payment');
         this.host.notify('Payment updated', 'success');
         this.refresh();
       });
@@ -212,6 +223,11 @@ export class PaymentsTable {
       .afterClosed()
       .subscribe(async (yes) => {
         if (!yes) return;
+        // Its row, and the Delete button focus went back to, are about to go.
+        this.focus.expect(
+          (root) => root.querySelector<HTMLElement>('button[aria-label^="Details of payment to "]'),
+          'New payment',
+        );
         try {
           await this.client.delete(payment.id, payment._version);
           this.host.notify('Payment deleted', 'success');
@@ -223,6 +239,8 @@ export class PaymentsTable {
   }
 
   protected async confirm(payment: Payment): Promise<void> {
+    // A confirmed payment has no Confirm button: focus stays in its row.
+    this.focus.expect(`Details of payment to ${payment.to_account}`, 'New payment');
     try {
       await this.client.confirm(payment.id, payment._version);
       this.host.notify('Payment confirmed', 'success');
@@ -266,6 +284,7 @@ export class PaymentsTable {
     this.hasNext.set(page.nextToken !== null && page.nextToken !== undefined);
     this.payments.set(page.items);
     this.state.set('ready');
+    this.focus.restore();
     if (page.items.length > 0) markFirstRender('atrium-payments:data', this.injector);
   }
 
