@@ -157,8 +157,8 @@ function bytesOf(data: unknown): Buffer {
 /**
  * Judges each graphql-ws `subscribe` message before mercurius reads it, because mercurius parses a
  * message's query before any of its hooks runs (measured: a 900 KB document, 1.8 s and 160 MB):
- * a message over `maxBodyBytes` or a query over `maxTokens` is answered with an error message and
- * never parsed, an id already in progress closes the connection (4409, as graphql-ws specifies),
+ * a message over `maxBodyBytes`, a query over `maxTokens` or one that is not text is answered with
+ * an error message and never parsed, an id already in progress closes the connection (4409, as graphql-ws specifies),
  * and a connection at its subscription bound is answered with SUBSCRIPTION_LIMIT. The socket's
  * `emit` is wrapped (at `connection`, before any message) since `ws` offers no way to keep a
  * message from the listeners mercurius attaches.
@@ -174,7 +174,11 @@ export function admitSubscriptions(options: {
   options.server.on('connection', (socket, request) => {
     if (new URL(request.url ?? '/', 'http://localhost').pathname !== options.path) return;
     budget.open(socket);
-    const refuse = (id: unknown, code: PaymentsErrorCode, message: string): false => {
+    const refuse = (
+      id: unknown,
+      code: PaymentsErrorCode | 'GRAPHQL_VALIDATION_FAILED',
+      message: string,
+    ): false => {
       socket.send(JSON.stringify({ type: 'error', id, payload: [{ message, extensions: { code } }] }));
       return false;
     };
@@ -198,7 +202,10 @@ export function admitSubscriptions(options: {
       if (bytes.length > limits.maxBodyBytes)
         return refuse(id, 'BODY_TOO_LARGE', `A subscribe message has at most ${limits.maxBodyBytes} bytes.`);
       const query = (payload as { query?: unknown } | null | undefined)?.query;
-      if (typeof query === 'string' && exceedsTokens(query, limits.maxTokens))
+      // mercurius takes any other query as an already parsed document and runs no hook on it.
+      if (typeof query !== 'string')
+        return refuse(id, 'GRAPHQL_VALIDATION_FAILED', 'The query must be GraphQL text (a string).');
+      if (exceedsTokens(query, limits.maxTokens))
         return refuse(id, 'QUERY_TOO_COMPLEX', `The query has more than ${limits.maxTokens} tokens.`);
       if (budget.claim(socket, id, payload) === 'full')
         return refuse(
