@@ -1,6 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { demoCaller, startTestIssuer, type TestIssuer } from '@atrium/test-kit';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { demoCaller, eventually, startTestIssuer, type TestIssuer } from '@atrium/test-kit';
 import { startPayments, type PaymentsFixture } from './payments-fixture.ts';
 
 // With introspection off, error messages must not hand the schema out piece by piece either:
@@ -66,6 +68,33 @@ describe('error messages in production name nothing the caller did not write', (
       for (const schemaName of SCHEMA_NAMES.filter((n) => !written.includes(n)))
         assert.ok(!messages.includes(schemaName), `"${schemaName}" is not revealed: ${messages}`);
     });
+
+  it('a misspelled field in a graphql-ws subscription: no suggestion either', async () => {
+    const live = await startPayments(issuer, { production: true, listen: true });
+    const client = createClient({
+      url: `${live.url.replace(/^http/, 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${viewer}` },
+      retryAttempts: 0,
+    });
+    try {
+      const errors: { message: string; extensions?: { code?: string } }[] = [];
+      client.subscribe(
+        { query: 'subscription { onCreatePaymnt { id } }' },
+        {
+          next: () => undefined,
+          error: (e) => errors.push(...(e as typeof errors)),
+          complete: () => undefined,
+        },
+      );
+      assert.ok(await eventually(async () => errors.length > 0, 10_000), 'refused');
+      assert.equal(errors[0]?.extensions?.code, 'GRAPHQL_VALIDATION_FAILED');
+      assert.doesNotMatch(errors.map((e) => e.message).join('\n'), /did you mean|onCreatePayment\b/i);
+    } finally {
+      await client.dispose();
+      await live.close();
+    }
+  });
 
   it('development keeps the suggestions (they help whoever writes the queries)', async () => {
     const answer = await development.gql(viewer, '{ listPaymentz { items { id } } }');
