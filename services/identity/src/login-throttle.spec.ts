@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { eventually, OidcSession } from '@atrium/test-kit';
+import { eventually, OidcSession, startPostgresServer } from '@atrium/test-kit';
 import { startIdentity, type RunningIdentity } from './test-server.ts';
 
 /** One browser's sign-in form, posted as if from a given client address (TRUST_PROXY=true). */
@@ -141,5 +141,38 @@ describe('sign-in throttling', () => {
       for (let i = 0; i < 5; i++)
         assert.equal((await next('userTenantA', 'wrong-password', REAL_USER)).status, 401);
     });
+  });
+});
+
+describe('sign-in throttling on a PostgreSQL server shared by two instances', () => {
+  test('24 concurrent wrong passwords spread over both instances get at most 5 real checks', async () => {
+    const server = await startPostgresServer();
+    try {
+      const env = {
+        DATABASE_URL: server.url,
+        ATRIUM_DEMO: 'false',
+        TRUST_PROXY: 'true',
+        LOGIN_FIRST_DELAY_SECONDS: '600',
+      };
+      const one = await startIdentity(env);
+      const two = await startIdentity(env);
+      try {
+        const posts = [await loginForm(one), await loginForm(two)];
+        // The throttle counts names whether or not an account has them: no user is needed.
+        const answers = await Promise.all(
+          Array.from({ length: 24 }, (_, i) =>
+            (posts[i % 2] as (typeof posts)[0])('someoneTenantA', `wrong-password-${i}`, ATTACKER),
+          ),
+        );
+        const statuses = answers.map((a) => a.status);
+        assert.equal(statuses.filter((s) => s === 401).length, 5, JSON.stringify(statuses));
+        assert.equal(statuses.filter((s) => s === 429).length, 19, JSON.stringify(statuses));
+      } finally {
+        await one.stop();
+        await two.stop();
+      }
+    } finally {
+      await server.stop();
+    }
   });
 });

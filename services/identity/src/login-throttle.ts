@@ -142,16 +142,19 @@ export class LoginThrottle {
 
   /** Takes one counted failure back; the wait can only shorten to what the lower count allows. */
   async #giveBack(keys: readonly Key[]): Promise<void> {
-    if (keys.length === 0) return;
-    const { cte, params } = this.#rules(keys);
-    await this.#db.query(
-      `with ${cte}
-       update login_throttle t set
-         failures = greatest(t.failures - 1, 0),
-         next_attempt_at = least(t.next_attempt_at, now() + ${LoginThrottle.#delay('greatest(t.failures - 1, 0)')})
-       from rules r where r.key = t.key`,
-      [...params, this.#policy.firstDelaySeconds],
-    );
+    // One key per statement: each row lock is released at once, so no order of locks can deadlock
+    // with a concurrent reservation (which locks its keys in the order #keys lists them).
+    for (const key of keys) {
+      const { cte, params } = this.#rules([key]);
+      await this.#db.query(
+        `with ${cte}
+         update login_throttle t set
+           failures = greatest(t.failures - 1, 0),
+           next_attempt_at = least(t.next_attempt_at, now() + ${LoginThrottle.#delay('greatest(t.failures - 1, 0)')})
+         from rules r where r.key = t.key`,
+        [...params, this.#policy.firstDelaySeconds],
+      );
+    }
   }
 
   /** Deletes the keys quiet for longer than the throttle remembers. */

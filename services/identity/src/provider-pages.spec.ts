@@ -100,11 +100,12 @@ describe('discovery', () => {
     });
     try {
       const url = `http://127.0.0.1:${proxied.config.port}/auth/.well-known/openid-configuration`;
-      for (const headers of [
+      const forged: Array<Record<string, string>> = [
         { host: 'evil.example' },
         { host: 'evil.example', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'http' },
         { 'x-forwarded-host': 'evil.example:8443' },
-      ]) {
+      ];
+      for (const headers of forged) {
         const response = await get(url, headers);
         assert.equal(response.status, 200);
         assert.doesNotMatch(response.body, /evil\.example/, JSON.stringify(headers));
