@@ -5,7 +5,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { makeTempDir } from '@atrium/test-kit';
-import { MfeStore } from '../services/host/src/mfe-store.ts';
+import { MfeStore } from '@atrium/host/store';
 
 const run = promisify(execFile);
 const repo = new URL('../', import.meta.url).pathname;
