@@ -1,12 +1,17 @@
 import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '@atrium/test-kit';
 import { NODE } from './src/node-runtime.ts';
+import { grantE2ePublisher } from './src/publisher.ts';
 import { selectedTopologies, topologyRuns, type TopologyName, type TopologyRun } from './src/topology.ts';
 
 // The same scenarios against both topologies, one Playwright project each: `embedded` (one process,
 // one origin) and `split` (every service and micro-frontend on its own origin). Each gets its own
 // server on free ports and a fresh temp data folder, started here and stopped when the run ends.
+// Workers inherit the runner's choice of topologies through the environment; only the runner grants.
+const inRunner = process.env['ATRIUM_E2E_TOPOLOGIES'] === undefined;
 const runs = await topologyRuns();
+// A team's publisher client for the registry tests, granted before the servers open the databases.
+if (inRunner) for (const name of selectedTopologies(process.argv)) grantE2ePublisher(runs[name].dataDir);
 
 const node = JSON.stringify(NODE);
 
