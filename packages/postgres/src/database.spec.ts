@@ -1,8 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { eventually, makeTempDir, startPostgresServer, type RunningServer } from '@atrium/test-kit';
 import { isDatabaseUnavailable } from './database-availability.ts';
 import { DatabaseLockedError, openDatabase, type Database } from './database.ts';
@@ -15,6 +17,7 @@ async function migrationsDir(files: Record<string, string>): Promise<URL> {
   return pathToFileURL(`${dir}/`);
 }
 
+const run = promisify(execFile);
 let server: RunningServer | undefined;
 
 for (const engine of ['embedded', 'server'] as const) {
@@ -141,6 +144,62 @@ describe('server connection lost while a transaction holds it', () => {
   });
 });
 
+// A process that opens the embedded database as PID 1 of a new PID namespace (as node or `npm
+// start` is in a container), to "hold" it or to "read" it once.
+const CHILD = `
+const [dataDir, mode, module] = process.argv.slice(1);
+const { openDatabase, DatabaseLockedError } = await import(module);
+try {
+  const db = await openDatabase({ dataDir });
+  if (mode === 'hold') {
+    await db.exec('create table kept (n int); insert into kept values (7);');
+    console.log('open as pid ' + process.pid);
+    setInterval(() => {}, 60_000);
+  } else {
+    const { rows } = await db.query('select n from kept');
+    console.log('read as pid ' + process.pid + ': ' + rows[0].n);
+    await db.close();
+  }
+} catch (error) {
+  console.error(error.message);
+  process.exit(error instanceof DatabaseLockedError ? 2 : 1);
+}`;
+
+function inPidNamespace(dataDir: string, mode: 'hold' | 'read') {
+  const module = new URL('./database.ts', import.meta.url).href;
+  const child = spawn(
+    'unshare',
+    [
+      '--pid',
+      '--fork',
+      '--mount-proc',
+      process.execPath,
+      '--input-type=module',
+      '-e',
+      CHILD,
+      dataDir,
+      mode,
+      module,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<{ code: number | null; output: string }>((resolve) =>
+    child.on('exit', (code) => resolve({ code, output })),
+  );
+  return {
+    output: () => output,
+    exited,
+    /** The namespace's PID 1 as this namespace numbers it: unshare's forked child. */
+    async innerPid(): Promise<number> {
+      const { stdout } = await run('ps', ['-o', 'pid=', '--ppid', String(child.pid)]);
+      return Number(stdout.trim());
+    },
+  };
+}
+
 describe('embedded data folder', () => {
   test('is locked against a second open while in use, and free again after close', async () => {
     const dataDir = join(await makeTempDir('pglite'), 'db');
@@ -152,6 +211,26 @@ describe('embedded data folder', () => {
     const { rows } = await second.query<{ n: number }>('select n from kept');
     assert.deepEqual(rows, [{ n: 7 }]);
     await second.close();
+  });
+
+  test('a holder killed with -9 in a container does not lock out the next PID 1; a live one still does', async () => {
+    const dataDir = join(await makeTempDir('pglite'), 'db');
+    const holder = inPidNamespace(dataDir, 'hold');
+    try {
+      const opened = await eventually(async () => holder.output().includes('open as pid 1'), 120_000);
+      assert.ok(opened, `the first holder opened the database as PID 1:\n${holder.output()}`);
+
+      const refused = await inPidNamespace(dataDir, 'read').exited;
+      assert.equal(refused.code, 2, refused.output);
+      assert.match(refused.output, /in use by process 1\b/, 'the clear message, naming the holder');
+    } finally {
+      // kill -9 of PID 1 ends its namespace: nothing of the holder runs any more.
+      process.kill(await holder.innerPid(), 'SIGKILL');
+      await holder.exited;
+    }
+    const reopened = await inPidNamespace(dataDir, 'read').exited;
+    assert.equal(reopened.code, 0, reopened.output);
+    assert.match(reopened.output, /read as pid 1: 7/, 'PID 1 again, and the data is there');
   });
 
   test('takes over the lock of a process that no longer exists', async () => {

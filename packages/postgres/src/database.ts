@@ -1,7 +1,6 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { lockOwner, tryLockExclusively } from '@atrium/service-runtime';
 import { isDatabaseUnavailable, withDeadline } from './database-availability.ts';
 
 export interface QueryResult<R> {
@@ -63,45 +62,31 @@ async function applyOptions(tx: Queryable, options: TransactionOptions | undefin
 
 /** Thrown when another live process has the embedded database's folder open. */
 export class DatabaseLockedError extends Error {
-  constructor(dataDir: string, pid: number) {
+  constructor(dataDir: string, owner: string) {
     super(
-      `the embedded database in ${dataDir} is in use by process ${pid}: stop that process first, ` +
+      `the embedded database in ${dataDir} is in use by ${owner}: stop that process first, ` +
         'or point every process at one PostgreSQL server with DATABASE_URL',
     );
     this.name = 'DatabaseLockedError';
   }
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * PGlite is one process's database: a second process opening the same folder would corrupt it.
- * A lock file beside the folder names the owner; a stale one (dead process) is taken over.
+ * The lock beside the folder is one the kernel releases with its holder (kill -9 included), so a
+ * crashed holder never blocks the next start, whatever PID that start gets.
  */
 function lockDataDir(dataDir: string): () => void {
-  const lockFile = `${dataDir}.lock`;
-  mkdirSync(dirname(lockFile), { recursive: true });
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
-      return () => rmSync(lockFile, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const owner = Number(readFileSync(lockFile, 'utf8'));
-      if (owner === process.pid || (Number.isInteger(owner) && owner > 0 && processAlive(owner))) {
-        throw new DatabaseLockedError(dataDir, owner);
-      }
-      rmSync(lockFile, { force: true });
-    }
+  const path = `${dataDir}.lock`;
+  const lock = tryLockExclusively(path);
+  if (lock === undefined) {
+    const owner = lockOwner(path);
+    throw new DatabaseLockedError(
+      dataDir,
+      owner === undefined ? 'another process' : `process ${owner.pid} on ${owner.host}`,
+    );
   }
-  throw new Error(`could not lock ${dataDir}`);
+  return () => lock.release();
 }
 
 async function openEmbedded(options: DatabaseOptions): Promise<Database> {

@@ -3,6 +3,13 @@ import type { FastifyInstance } from 'fastify';
 export { isUrl, ServiceEnvironment } from './service-environment.ts';
 export { redactCredentials, serviceLoggerOptions, type LogDestination } from './request-log.ts';
 export {
+  lockOwner,
+  tryLockExclusively,
+  withProcessLock,
+  type LockOwner,
+  type ProcessLock,
+} from './process-lock.ts';
+export {
   PRIVATE_UMASK,
   PrivateFolderError,
   privateFolderWarning,
