@@ -54,3 +54,20 @@ test('production mode never seeds demo users and wants https', () => {
 test('a PostgreSQL server is never seeded with demo users', () => {
   assert.equal(loadConfig({ DATABASE_URL: 'postgres://u@h/db' }).seedDemo, false);
 });
+
+test('sign-in throttling defaults, and the old lockout variable refused with its replacement named', () => {
+  const { loginThrottle } = loadConfig({ ATRIUM_DATA_DIR: '/tmp/x' });
+  assert.deepEqual(loginThrottle, {
+    firstDelaySeconds: 1,
+    perAccountAndAddress: { freeFailures: 5, maxDelaySeconds: 900 },
+    perAccount: { freeFailures: 20, maxDelaySeconds: 30 },
+    perAddress: { freeFailures: 50, maxDelaySeconds: 30 },
+  });
+  assert.throws(
+    () => loadConfig({ ATRIUM_DATA_DIR: '/tmp/x', LOGIN_LOCKOUT_SECONDS: '900' }),
+    (error: ConfigError) =>
+      error.problems.some(
+        (p) => p.startsWith('LOGIN_LOCKOUT_SECONDS') && p.includes('LOGIN_MAX_DELAY_SECONDS'),
+      ),
+  );
+});
