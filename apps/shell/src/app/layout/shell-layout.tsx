@@ -2,13 +2,14 @@ import { useEffect, useRef, useState } from 'react';
 import { Outlet, useLocation } from 'react-router';
 import { navigationFor } from '../../lib/navigation.ts';
 import { useNarrowScreen } from '../../lib/narrow-screen.ts';
+import { pageTitle } from '../../lib/page-title.ts';
 import { NavigationList } from './navigation-list.tsx';
 import { useShell } from '../shell-context.tsx';
 import { TopBar } from './top-bar.tsx';
 
 /** The articles' layout: top bar, navigation drawer, and the routed page. */
 export function ShellLayout() {
-  const { session, registry, registryError, reloadRegistry } = useShell();
+  const { config, session, registry, registryError, reloadRegistry } = useShell();
   const [drawerOpen, setDrawerOpen] = useState(false);
   const location = useLocation();
   const items = navigationFor(session.user, registry);
@@ -18,6 +19,11 @@ export function ShellLayout() {
   const modal = narrow && drawerOpen;
   const drawerRef = useRef<HTMLElement>(null);
   const toggleRef = useRef<HTMLButtonElement>(null);
+
+  const title = pageTitle(location.pathname, items, config.productName, session.user.tenant?.name);
+  useEffect(() => {
+    document.title = title;
+  }, [title]);
 
   // On narrow screens the drawer closes after a choice.
   useEffect(() => setDrawerOpen(false), [location.pathname]);
