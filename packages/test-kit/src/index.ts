@@ -22,3 +22,4 @@ export {
   type LoginOptions,
   type LoginPage,
 } from './oidc-login.ts';
+export { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';

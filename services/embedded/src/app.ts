@@ -109,7 +109,6 @@ export async function createEmbeddedServer(
     verifier: payments.verifier,
     revocations,
     storage: payments.storage,
-    tablePrefix: payments.tablePrefix,
     dataDir: payments.dataDir,
     redisUrl: payments.redisUrl,
     accountsApi: payments.accountsApiUrl === undefined ? undefined : { url: payments.accountsApiUrl },

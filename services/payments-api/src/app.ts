@@ -14,7 +14,6 @@ import {
   type VerifierConfig,
 } from '@atrium/auth';
 import { callerAuthentication, isWebSocketHandshake, type Authenticated } from './caller-authentication.ts';
-import { ensureTable, openDynamo, type DynamoEngine, type DynamoTarget } from './dynamo-engine.ts';
 import { PaymentsError, PAYMENTS_ERRORS, type PaymentsErrorCode } from './errors.ts';
 import {
   DEFAULT_LIMITS,
@@ -32,8 +31,8 @@ import {
   type ModelBehaviour,
   type RequestContext,
 } from './model-resolvers.ts';
-import { ModelStore } from './model-store.ts';
-import { generateSchemaSdl, sortableFields } from './model-transformer.ts';
+import type { ModelStore, StoreEngine } from './model/store.ts';
+import { generateSchemaSdl } from './model-transformer.ts';
 import { PaginationCursor } from './pagination-cursor.ts';
 import { accountsApiDirectory } from './accounts-directory.ts';
 import { createPaymentBehaviour, PAYMENT_EXTENSION, paymentExtensionResolvers } from './payment-rules.ts';
@@ -45,6 +44,7 @@ import {
   subscriptionCheck,
   type SubscriptionLimits,
 } from './subscription-limits.ts';
+import { openStores, type StorageTarget } from './store/open-store.ts';
 import { createTenantRateLimit } from './tenant-rate-limit.ts';
 
 /** The annotated schema shipped with the service. */
@@ -60,9 +60,8 @@ export interface PaymentsOptions {
    * graphql-ws connections are closed (4403); without it a revoked token works until it expires.
    */
   readonly revocations?: RevocationList | Omit<RevocationListOptions, 'log'> | undefined;
-  /** The DynamoDB API; the plugin opens it (and closes it on app close). */
-  readonly storage: DynamoTarget;
-  readonly tablePrefix?: string | undefined;
+  /** Where the records are: PostgreSQL (default) or DynamoDB; the plugin opens it (and closes it on app close). */
+  readonly storage: StorageTarget;
   /** Folder for the signing key (`secret.key`). */
   readonly dataDir: string;
   /** The signing key itself, instead of the file in `dataDir` (tests, or a secret store). */
@@ -82,9 +81,8 @@ export interface PaymentsOptions {
   readonly rateLimit?: { readonly perSecond: number; readonly burst: number } | undefined;
   /** The annotated schema's text (default: schema/schema.graphql). */
   readonly schemaSdl?: string | undefined;
-  /** Called once with the stores and the DynamoDB client (benchmarks' bare routes, the embedded seeder). */
-  readonly onStores?:
-    ((stores: ReadonlyMap<string, ModelStore>, client: DynamoEngine['client']) => void) | undefined;
+  /** Called once with the opened stores (benchmarks' bare routes, the embedded seeder). */
+  readonly onStores?: ((engine: StoreEngine) => void) | undefined;
   /**
    * The accounts API's collection URL: `from_account` must then be one of the caller's tenant's
    * accounts (ADR 0005); free text when undefined.
@@ -202,26 +200,10 @@ export default async function paymentsPlugin(app: FastifyInstance, options: Paym
   const rateLimitReady = rateLimit.ready();
   const corsOrigins = new Set(options.corsOrigins ?? []);
 
-  const engine: DynamoEngine = await openDynamo(options.storage);
+  const engine = await openStores(options.storage, annotated.models, cursor);
   app.addHook('onClose', async () => engine.close());
-  const tablePrefix = options.tablePrefix ?? 'atrium-';
-  const stores = new Map<string, ModelStore>();
-  for (const model of annotated.models) {
-    const layout = {
-      tableName: `${tablePrefix}${model.name.charAt(0).toLowerCase()}${model.name.slice(1)}s`,
-      sortKeys: sortableFields(model).map((attribute) => ({
-        attribute,
-        type: model.fields.find((f) => f.name === attribute && (f.type === 'Float' || f.type === 'Int'))
-          ? ('N' as const)
-          : ('S' as const),
-      })),
-      projected: ModelStore.projectedAttributes(model),
-    };
-    await ensureTable(engine.client, layout);
-    stores.set(model.name, new ModelStore(engine.client, model, layout, cursor));
-  }
-
-  options.onStores?.(stores, engine.client);
+  const stores = engine.stores;
+  options.onStores?.(engine);
 
   // Set once mercurius is registered; resolvers only run after that.
   const live: {
@@ -435,7 +417,7 @@ export default async function paymentsPlugin(app: FastifyInstance, options: Paym
       {
         name: 'database',
         required: true,
-        probe: async () => paymentStore?.get('__readiness__', '__readiness__'),
+        probe: () => engine.ping(),
       },
     ];
     // Without Redis the API still serves (per-instance rate limit, live updates to this instance's

@@ -3,32 +3,67 @@ import assert from 'node:assert/strict';
 import { loadConfig } from './config.ts';
 
 describe('loadConfig', () => {
-  it('defaults to embedded dynalite under the data folder, access tokens, audience atrium-api', () => {
+  it('defaults to embedded PostgreSQL under the data folder, access tokens, audience atrium-api', () => {
     const config = loadConfig({ ATRIUM_DATA_DIR: '/tmp/atrium-x' });
-    assert.deepEqual(config.storage, {
-      kind: 'embedded',
-      dataDir: '/tmp/atrium-x/payments/dynamodb',
-      region: 'eu-west-1',
-    });
+    assert.equal(config.storage.kind, 'postgres');
+    assert.equal(config.storage.kind === 'postgres' ? config.storage.url : 'x', undefined);
+    assert.equal(config.storage.dataDir, '/tmp/atrium-x/payments');
     assert.equal(config.verifier.audience, 'atrium-api');
     assert.equal(config.verifier.tokenUse, 'access');
     assert.equal(config.production, false);
     assert.equal(config.redisUrl, undefined);
     assert.equal(config.accountsApiUrl, undefined);
   });
-  it('points the same code at a real endpoint, and reads production mode', () => {
+  it('takes a PostgreSQL server from PAYMENTS_DATABASE_URL, else DATABASE_URL', () => {
+    const own = loadConfig({
+      PAYMENTS_DATABASE_URL: 'postgres://p@db/payments',
+      DATABASE_URL: 'postgres://x@db/x',
+    });
+    assert.deepEqual(own.storage.kind === 'postgres' && [own.storage.url, own.storage.dataDir], [
+      'postgres://p@db/payments',
+      undefined,
+    ]);
+    const shared = loadConfig({ DATABASE_URL: 'postgres://x@db/x' });
+    assert.equal(shared.storage.kind === 'postgres' && shared.storage.url, 'postgres://x@db/x');
+  });
+  it('points the same code at DynamoDB, with tables managed by the operator when told, and reads production mode', () => {
     const config = loadConfig({
+      PAYMENTS_STORE: 'dynamodb',
       DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000',
+      DYNAMODB_MANAGE_TABLES: 'false',
       AWS_REGION: 'us-east-1',
       NODE_ENV: 'production',
       REDIS_URL: 'redis://127.0.0.1:6379',
       ACCOUNTS_API_URL: 'http://127.0.0.1:8081/api/accounts',
     });
-    assert.equal(config.storage.kind, 'endpoint');
-    assert.equal(config.storage.kind === 'endpoint' ? config.storage.endpoint : '', 'http://127.0.0.1:8000');
+    assert.deepEqual(config.storage, {
+      kind: 'dynamodb',
+      endpoint: 'http://127.0.0.1:8000',
+      region: 'us-east-1',
+      credentials: undefined,
+      tablePrefix: 'atrium-',
+      manageTables: false,
+    });
+    assert.equal(loadConfig({ DYNAMODB_ENDPOINT: 'aws' }).storage.kind, 'dynamodb');
     assert.equal(config.production, true);
     assert.equal(config.redisUrl, 'redis://127.0.0.1:6379');
     assert.equal(config.accountsApiUrl, 'http://127.0.0.1:8081/api/accounts');
+  });
+  it('refuses the retired embedded DynamoDB engine and unknown stores, naming the variable', () => {
+    for (const [env, name] of [
+      [{ DYNAMODB_ENDPOINT: 'embedded' }, 'DYNAMODB_ENDPOINT'],
+      [{ PAYMENTS_STORE: 'dynalite' }, 'PAYMENTS_STORE'],
+      [{ PAYMENTS_STORE: 'dynamodb' }, 'DYNAMODB_ENDPOINT'],
+      [
+        { PAYMENTS_STORE: 'dynamodb', DYNAMODB_ENDPOINT: 'aws', DYNAMODB_MANAGE_TABLES: 'no' },
+        'DYNAMODB_MANAGE_TABLES',
+      ],
+      [{ PAYMENTS_DATABASE_URL: 'mysql://x' }, 'PAYMENTS_DATABASE_URL'],
+    ] as const)
+      assert.throws(
+        () => loadConfig(env),
+        (error: Error) => error.message.includes(name),
+      );
   });
   it('names every bad variable in one error', () => {
     assert.throws(

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
 import type { VerifierConfig } from '@atrium/auth';
 import { isUrl, ServiceEnvironment } from '@atrium/service-runtime';
-import type { DynamoTarget } from './dynamo-engine.ts';
+import type { StorageTarget } from './store/open-store.ts';
 
 /** The standalone service's configuration (the embedded server builds the plugin options itself). */
 export interface PaymentsConfig {
@@ -12,8 +12,7 @@ export interface PaymentsConfig {
   readonly verifier: VerifierConfig;
   /** The issuer's revocation list and how often it is polled. */
   readonly revocations: { readonly url: string; readonly intervalMs: number };
-  readonly storage: DynamoTarget;
-  readonly tablePrefix: string;
+  readonly storage: StorageTarget;
   /** Folder of the service's own files: the signing key of nextTokens and idempotency ids. */
   readonly dataDir: string;
   readonly redisUrl: string | undefined;
@@ -40,32 +39,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): PaymentsConfig {
 
   const dataRoot = resolve(env['ATRIUM_DATA_DIR'] ?? join(repoRoot, '.atrium'));
   const dataDir = resolve(env['PAYMENTS_DATA_DIR'] ?? join(dataRoot, 'payments'));
-  const region = env['AWS_REGION'] ?? 'eu-west-1';
-  const endpoint = env['DYNAMODB_ENDPOINT'];
-  let storage: DynamoTarget;
-  if (endpoint === undefined || endpoint === '' || endpoint === 'embedded') {
-    storage = { kind: 'embedded', dataDir: join(dataDir, 'dynamodb'), region };
-  } else {
-    // `aws` = Amazon DynamoDB at the SDK's default endpoint for the region.
-    if (endpoint !== 'aws' && !isUrl(endpoint, ['http:', 'https:']))
-      problems.push('DYNAMODB_ENDPOINT: embedded, aws or an http(s) URL');
-    const accessKeyId = env['AWS_ACCESS_KEY_ID'];
-    const secretAccessKey = env['AWS_SECRET_ACCESS_KEY'];
-    if ((accessKeyId === undefined) !== (secretAccessKey === undefined))
-      problems.push('AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY: both or neither');
-    storage = {
-      kind: 'endpoint',
-      endpoint: endpoint === 'aws' ? undefined : endpoint,
-      region,
-      credentials:
-        accessKeyId !== undefined && secretAccessKey !== undefined
-          ? { accessKeyId, secretAccessKey }
-          : undefined,
-    };
-  }
-  const tablePrefix = env['PAYMENTS_TABLE_PREFIX'] ?? 'atrium-';
-  if (!/^[A-Za-z0-9_.-]{0,200}$/.test(tablePrefix))
-    problems.push('PAYMENTS_TABLE_PREFIX: letters, digits, _ . -');
+  const storage = storageTarget(env, read, dataDir);
   const redisUrl = read.optionalUrl('REDIS_URL', ['redis:', 'rediss:'], 'a redis(s):// URL');
   const accountsApiUrl = read.optionalUrl('ACCOUNTS_API_URL');
   const corsOrigins = read.origins('CORS_ORIGINS');
@@ -85,7 +59,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): PaymentsConfig {
     verifier,
     revocations,
     storage,
-    tablePrefix,
     dataDir,
     redisUrl,
     accountsApiUrl,
@@ -94,5 +67,68 @@ export function loadConfig(env: NodeJS.ProcessEnv): PaymentsConfig {
     rateLimit: { perSecond, burst },
     subscriptionLimits: { perConnection, perTenant },
     logLevel: env['LOG_LEVEL'] ?? 'info',
+  };
+}
+
+const POSTGRES = ['postgres:', 'postgresql:'];
+
+/**
+ * `PAYMENTS_STORE`: `postgres` (default; embedded PGlite under the data folder, or the server at
+ * PAYMENTS_DATABASE_URL / DATABASE_URL) or `dynamodb` (DYNAMODB_ENDPOINT; the default when only that
+ * is set, as before ADR 0106).
+ */
+function storageTarget(env: NodeJS.ProcessEnv, read: ServiceEnvironment, dataDir: string): StorageTarget {
+  const problems = read.problems;
+  const endpoint = env['DYNAMODB_ENDPOINT'] === '' ? undefined : env['DYNAMODB_ENDPOINT'];
+  if (endpoint === 'embedded')
+    problems.push(
+      'DYNAMODB_ENDPOINT: the embedded DynamoDB engine (dynalite) was removed; unset it (payments are on PostgreSQL by default) or give aws or a URL',
+    );
+  const store = env['PAYMENTS_STORE'] || (endpoint === undefined ? 'postgres' : 'dynamodb');
+  if (store === 'dynamodb') {
+    if (endpoint === undefined)
+      problems.push('DYNAMODB_ENDPOINT: required with PAYMENTS_STORE=dynamodb (aws or a URL)');
+    // `aws` = Amazon DynamoDB at the SDK's default endpoint for the region.
+    else if (endpoint !== 'aws' && endpoint !== 'embedded' && !isUrl(endpoint, ['http:', 'https:']))
+      problems.push('DYNAMODB_ENDPOINT: aws or an http(s) URL');
+    const accessKeyId = env['AWS_ACCESS_KEY_ID'];
+    const secretAccessKey = env['AWS_SECRET_ACCESS_KEY'];
+    if ((accessKeyId === undefined) !== (secretAccessKey === undefined))
+      problems.push('AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY: both or neither');
+    const tablePrefix = env['PAYMENTS_TABLE_PREFIX'] ?? 'atrium-';
+    if (!/^[A-Za-z0-9_.-]{0,200}$/.test(tablePrefix))
+      problems.push('PAYMENTS_TABLE_PREFIX: letters, digits, _ . -');
+    const manage = env['DYNAMODB_MANAGE_TABLES'] ?? 'true';
+    if (manage !== 'true' && manage !== 'false') problems.push('DYNAMODB_MANAGE_TABLES: true or false');
+    return {
+      kind: 'dynamodb',
+      endpoint: endpoint === 'aws' ? undefined : endpoint,
+      region: env['AWS_REGION'] ?? 'eu-west-1',
+      credentials:
+        accessKeyId !== undefined && secretAccessKey !== undefined
+          ? { accessKeyId, secretAccessKey }
+          : undefined,
+      tablePrefix,
+      manageTables: manage !== 'false',
+    };
+  }
+  if (store !== 'postgres') problems.push('PAYMENTS_STORE: postgres or dynamodb');
+  const url =
+    read.optionalUrl('PAYMENTS_DATABASE_URL', POSTGRES, 'a postgres:// URL') ??
+    read.optionalUrl('DATABASE_URL', POSTGRES, 'a postgres:// URL');
+  const migrationUrl =
+    read.optionalUrl('PAYMENTS_DATABASE_MIGRATION_URL', POSTGRES, 'a postgres:// URL') ??
+    read.optionalUrl('DATABASE_MIGRATION_URL', POSTGRES, 'a postgres:// URL');
+  if (migrationUrl !== undefined && url === undefined)
+    problems.push('PAYMENTS_DATABASE_MIGRATION_URL: only with PAYMENTS_DATABASE_URL or DATABASE_URL');
+  return {
+    kind: 'postgres',
+    url,
+    migrationUrl,
+    // PGlite keeps its files in `<PAYMENTS_DATA_DIR>/pgdata`.
+    dataDir: url === undefined ? dataDir : undefined,
+    poolSize: read.integer('DATABASE_POOL_SIZE', 10, 1, 1000),
+    connectTimeoutMs: read.integer('DATABASE_CONNECT_TIMEOUT_MS', 2_000, 100, 60_000),
+    statementTimeoutMs: read.integer('DATABASE_STATEMENT_TIMEOUT_MS', 4_000, 100, 600_000),
   };
 }

@@ -5,7 +5,7 @@ import type { CallerContext } from '@atrium/auth';
 import { PaymentsError, unauthorized, validationFailed, type FieldProblem } from './errors.ts';
 import type { ModelDefinition } from './model-definition.ts';
 import { matchesFilter, type Filter, type ModelRecord } from './model-filter.ts';
-import { MAX_EXAMINED, type Actor, type ModelStore, type StoredRecord } from './model-store.ts';
+import type { Actor, ModelStore, StoredRecord } from './model/store.ts';
 import { constantCase, modelNames, sortableFields } from './model-transformer.ts';
 import { canRead, canWrite } from './tenant-roles.ts';
 import { closeAtExpiry, type LiveConnection } from './live-updates.ts';
@@ -48,6 +48,15 @@ export interface ModelBehaviour {
 }
 
 export const DEFAULT_LIMIT = 20;
+/** The longest record id: DynamoDB keys and the PostgreSQL column both hold it. */
+export const MAX_ID_LENGTH = 128;
+
+/** The id of a record to change; one no record can have is NOT_FOUND, as a missing one is. */
+function knownId(value: unknown): string {
+  const id = String(value);
+  if (id.length > MAX_ID_LENGTH) throw new PaymentsError('NOT_FOUND');
+  return id;
+}
 export const MAX_LIMIT = 100;
 
 type Resolver = (
@@ -94,6 +103,21 @@ function normalizeGeneric(model: ModelDefinition, input: Record<string, unknown>
   }
   if (problems.length > 0) throw validationFailed(problems);
   return out;
+}
+
+/**
+ * The filter without a top-level `{ <owner>: { eq: <caller's tenant> } }`: the seed's clients send it
+ * on every list, and it is redundant (every list is the caller's tenant's), so the list costs what an
+ * unfiltered one does (and pages with the same tokens). Any other owner condition stays.
+ */
+function withoutOwnTenant(filter: Filter | null | undefined, owner: string, tenantId: string): Filter | null {
+  if (filter === null || filter === undefined) return null;
+  const condition = filter[owner] as Record<string, unknown> | null | undefined;
+  if (condition === null || condition === undefined) return filter;
+  const operators = Object.entries(condition).filter(([, v]) => v !== undefined && v !== null);
+  if (operators.length !== 1 || operators[0]?.[0] !== 'eq' || operators[0][1] !== tenantId) return filter;
+  const rest = Object.fromEntries(Object.entries(filter).filter(([k]) => k !== owner));
+  return Object.keys(rest).length === 0 ? null : rest;
 }
 
 /** Strips what a client may never set: managed fields and automatic ones. */
@@ -157,7 +181,10 @@ export function modelResolvers(options: {
   const Query: Record<string, Resolver> = {
     [names.get]: async (_root, args, context, info) => {
       const caller = requireRead(context, info);
-      return (await store.get(caller.tenantId, String(args['id']))) ?? null;
+      const id = String(args['id']);
+      // No record has a longer id (creates refuse it): not an engine's question.
+      if (id.length > MAX_ID_LENGTH) return null;
+      return (await store.get(caller.tenantId, id)) ?? null;
     },
     [names.list]: async (_root, args, context, info) => {
       const caller = requireRead(context, info);
@@ -167,7 +194,7 @@ export function modelResolvers(options: {
         throw new PaymentsError('LIMIT_TOO_LARGE');
       const sortField = sortFields.get(String(args['sortField'] ?? 'CREATED_AT')) ?? 'createdAt';
       return store.list(caller.tenantId, {
-        filter: args['filter'] as Filter | null | undefined,
+        filter: withoutOwnTenant(args['filter'] as Filter | null | undefined, owner, caller.tenantId),
         limit,
         nextToken: args['nextToken'] as string | null | undefined,
         sortField,
@@ -177,7 +204,9 @@ export function modelResolvers(options: {
     },
     [names.audit]: async (_root, args, context, info) => {
       const caller = requireRead(context, info);
-      const stored = await store.stored(caller.tenantId, String(args[names.auditIdArgument]));
+      const id = String(args[names.auditIdArgument]);
+      if (id.length > MAX_ID_LENGTH) return null;
+      const stored = await store.stored(caller.tenantId, id);
       return stored === undefined ? null : stored.history;
     },
   };
@@ -207,7 +236,7 @@ export function modelResolvers(options: {
           : idempotencyKey !== undefined
             ? derivedId(options.idempotencySecret, caller.tenantId, idempotencyKey)
             : randomUUID();
-      if (id.length > 128)
+      if (id.length > MAX_ID_LENGTH)
         throw validationFailed([
           { field: 'id', code: 'ID_TOO_LONG', message: 'id must be at most 128 characters' },
         ]);
@@ -229,7 +258,7 @@ export function modelResolvers(options: {
       const version = typeof input['_version'] === 'number' ? input['_version'] : undefined;
       const updated = await store.change(
         caller.tenantId,
-        String(input['id']),
+        knownId(input['id']),
         version,
         'UPDATE',
         actorOf(caller),
@@ -250,7 +279,7 @@ export function modelResolvers(options: {
       const version = typeof input['_version'] === 'number' ? input['_version'] : undefined;
       const deleted = await store.change(
         caller.tenantId,
-        String(input['id']),
+        knownId(input['id']),
         version,
         'DELETE',
         actorOf(caller),
@@ -380,5 +409,3 @@ export function derivedId(secret: Buffer, tenantId: string, key: string): string
   const hex = createHmac('sha256', secret).update(`${tenantId}\u0000${key}`).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
-
-export { MAX_EXAMINED };

@@ -10,7 +10,7 @@ import {
   type ModelBehaviour,
   type RequestContext,
 } from './model-resolvers.ts';
-import type { ModelStore, StoredRecord } from './model-store.ts';
+import type { ModelStore, StoredRecord } from './model/store.ts';
 import { canConfirm } from './tenant-roles.ts';
 
 /**

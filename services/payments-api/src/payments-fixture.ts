@@ -1,10 +1,96 @@
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { makeTempDir, type TestIssuer } from '@atrium/test-kit';
+import { openDatabase } from '@atrium/postgres';
+import {
+  makeTempDir,
+  startDynamoDbLocal,
+  startPostgresServer,
+  type DynamoDbLocal,
+  type PostgresServer,
+  type TestIssuer,
+} from '@atrium/test-kit';
 import paymentsPlugin, { type PaymentsOptions } from './app.ts';
+import type { StorageTarget } from './store/open-store.ts';
 
-/** A running payments service for tests: the real plugin on real dynalite (in memory). */
+/**
+ * The adapter every spec of this service runs on: `postgres` (embedded PGlite, the default),
+ * `postgres-server` (a throwaway PostgreSQL server, the service logging in as its restricted role)
+ * or `dynamodb` (Amazon DynamoDB Local; DYNAMODB_TEST_ENDPOINT reuses a running one). `npm test`
+ * runs the suite on each (ADR 0106).
+ */
+export type TestStore = 'postgres' | 'postgres-server' | 'dynamodb';
+export const TEST_STORE: TestStore = ((): TestStore => {
+  const given = process.env['PAYMENTS_TEST_STORE'] ?? 'postgres';
+  if (given !== 'postgres' && given !== 'postgres-server' && given !== 'dynamodb')
+    throw new Error('PAYMENTS_TEST_STORE: postgres, postgres-server or dynamodb');
+  return given;
+})();
+
+// One engine per test process, started on first use; each fixture gets its own tables or database.
+let dynamo: Promise<DynamoDbLocal | { endpoint: string }> | undefined;
+let postgres: Promise<PostgresServer> | undefined;
+
+/** A fresh, empty store of the suite's adapter, and how to drop it. */
+export async function testStorage(): Promise<{ storage: StorageTarget; drop(): Promise<void> }> {
+  const name = `t${randomBytes(6).toString('hex')}`;
+  if (TEST_STORE === 'dynamodb') {
+    const given = process.env['DYNAMODB_TEST_ENDPOINT'];
+    dynamo ??=
+      given === undefined || given === '' ? startDynamoDbLocal() : Promise.resolve({ endpoint: given });
+    const { endpoint } = await dynamo;
+    return {
+      storage: {
+        kind: 'dynamodb',
+        endpoint,
+        region: 'eu-west-1',
+        // DynamoDB Local checks that a request is signed, not by whom.
+        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+        tablePrefix: `${name}-`,
+        manageTables: true,
+      },
+      drop: async () => {},
+    };
+  }
+  if (TEST_STORE === 'postgres-server') {
+    if (postgres === undefined) {
+      postgres = startPostgresServer();
+      const started = postgres;
+      // The server outlives every fixture of this test process; it goes when the process does.
+      process.once('beforeExit', () => void started.then((server) => server.stop()));
+    }
+    const server = await postgres;
+    const admin = await openDatabase({ url: server.url, poolSize: 1 });
+    await admin.query(`create database ${name}`);
+    await admin.close();
+    const ownerUrl = server.url.replace(/\/postgres$/, `/${name}`);
+    // As an operator would: migrations as the owner, the service logging in as its own role.
+    const serviceUrl = ownerUrl.replace('postgres://postgres@', 'postgres://atrium_payments@');
+    const owner = await openDatabase({ url: ownerUrl, poolSize: 1 });
+    await owner.exec(`do $$ begin
+        if not exists (select 1 from pg_roles where rolname = 'atrium_payments') then
+          create role atrium_payments login nosuperuser nobypassrls noinherit;
+        end if; end $$;
+      alter role atrium_payments login;`);
+    await owner.close();
+    return {
+      storage: {
+        kind: 'postgres',
+        url: serviceUrl,
+        migrationUrl: ownerUrl,
+        dataDir: undefined,
+        deriveMissingTables: true,
+      },
+      drop: async () => {},
+    };
+  }
+  return {
+    storage: { kind: 'postgres', url: undefined, dataDir: undefined, deriveMissingTables: true },
+    drop: async () => {},
+  };
+}
+
+/** A running payments service for tests: the real plugin on the suite's adapter (TEST_STORE). */
 export interface PaymentsFixture {
   readonly app: FastifyInstance;
   /** `http://127.0.0.1:<port>` when started with `listen`. */
@@ -40,10 +126,15 @@ export async function startPayments(
 ): Promise<PaymentsFixture> {
   const dataDir = await makeTempDir('payments');
   const { listen, logStream, ...options } = overrides;
-  const app = Fastify({ logger: logStream === undefined ? false : { level: 'info', stream: logStream } });
+  const test = options.storage === undefined ? await testStorage() : undefined;
+  const app = Fastify({
+    logger: logStream === undefined ? false : { level: 'info', stream: logStream },
+    // Opening an engine and migrating it takes seconds on a loaded machine.
+    pluginTimeout: 120_000,
+  });
   await app.register(paymentsPlugin, {
     verifier: issuer.verifierConfig(),
-    storage: { kind: 'embedded', dataDir: undefined, region: 'eu-west-1' },
+    storage: test?.storage as StorageTarget,
     dataDir,
     secretKey: randomBytes(32),
     rateLimit: { perSecond: 0, burst: 1 },
@@ -69,6 +160,7 @@ export async function startPayments(
     },
     async close() {
       await app.close();
+      await test?.drop();
       await rm(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,35 +1,46 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
-import { createRequire } from 'node:module';
 import {
   demoCaller,
   eventually,
-  freePort,
+  startDynamoDbLocal,
+  startPostgresServer,
   startRedisServer,
   startTestIssuer,
   type RunningServer,
   type TestIssuer,
 } from '@atrium/test-kit';
-import { startPayments, type PaymentsFixture } from './payments-fixture.ts';
+import { startPayments, TEST_STORE, type PaymentsFixture } from './payments-fixture.ts';
+import type { StorageTarget } from './store/open-store.ts';
 
-const require = createRequire(import.meta.url);
 const LIST = '{ listPayments(limit: 1) { nextToken } }';
 
-/** A DynamoDB API (dynalite) on its own port, so the test can take the database away. */
-async function startDynalite(port: number): Promise<{ stop(): Promise<void> }> {
-  const dynalite = require('dynalite') as (options: Record<string, unknown>) => Server;
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
+/** The suite's adapter on an engine of its own, so the test can take the database away. */
+async function startOwnDatabase(): Promise<{ storage: StorageTarget; stop(): Promise<void> }> {
+  if (TEST_STORE === 'dynamodb') {
+    const local = await startDynamoDbLocal();
+    return {
+      storage: {
+        kind: 'dynamodb',
+        endpoint: local.endpoint,
+        region: 'eu-west-1',
+        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+        tablePrefix: 'readiness-',
+        manageTables: true,
+      },
+      stop: () => local.stop(),
+    };
+  }
+  const server = await startPostgresServer();
   return {
-    async stop() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
+    storage: {
+      kind: 'postgres',
+      url: server.url,
+      dataDir: undefined,
+      connectTimeoutMs: 500,
+      statementTimeoutMs: 1_000,
     },
+    stop: () => server.stop(),
   };
 }
 
@@ -42,18 +53,13 @@ describe('payments /readyz reports each dependency', () => {
 
   before(async () => {
     redis = await startRedisServer();
-    const dynamoPort = await freePort();
-    database = await startDynalite(dynamoPort);
+    const own = await startOwnDatabase();
+    database = own;
     issuer = await startTestIssuer();
     api = await startPayments(issuer, {
       redisUrl: redis.url,
       rateLimit: { perSecond: 100, burst: 100 },
-      storage: {
-        kind: 'endpoint',
-        endpoint: `http://127.0.0.1:${dynamoPort}`,
-        region: 'eu-west-1',
-        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-      },
+      storage: own.storage,
     });
   });
   after(async () => {

@@ -14,7 +14,7 @@ process.umask(PRIVATE_UMASK);
 
 // The standalone service: only listens and shuts down; everything else is the plugin.
 const config = loadConfig(process.env);
-const app = Fastify({ logger: serviceLoggerOptions(config.logLevel) });
+const app = Fastify({ logger: serviceLoggerOptions(config.logLevel), pluginTimeout: 60_000 });
 // The signing key and the embedded tables' files: fixed (with a warning) at start.
 const fixed = await securePrivateFolder(config.dataDir);
 if (fixed.length > 0) app.log.warn(privateFolderWarning(config.dataDir, fixed));
@@ -22,7 +22,6 @@ await app.register(paymentsPlugin, {
   verifier: config.verifier,
   revocations: config.revocations,
   storage: config.storage,
-  tablePrefix: config.tablePrefix,
   dataDir: config.dataDir,
   redisUrl: config.redisUrl,
   accountsApi: config.accountsApiUrl === undefined ? undefined : { url: config.accountsApiUrl },

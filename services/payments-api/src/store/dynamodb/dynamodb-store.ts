@@ -6,60 +6,26 @@ import {
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { indexName, type TableLayout } from './dynamo-engine.ts';
-import { PaymentsError } from './errors.ts';
-import type { ModelDefinition, ModelField } from './model-definition.ts';
-import { matchesFilter, type Filter, type ModelRecord } from './model-filter.ts';
-import { PaginationCursor } from './pagination-cursor.ts';
+import { PaymentsError } from '../../errors.ts';
+import type { ModelDefinition, ModelField } from '../../model-definition.ts';
+import { matchesFilter, type ModelRecord } from '../../model-filter.ts';
+import { PaginationCursor } from '../../pagination-cursor.ts';
+import {
+  auditEntry,
+  MAX_HISTORY,
+  type Actor,
+  type AuditEntry,
+  type AuditOperation,
+  type ChangeFn,
+  type IdempotencyRecord,
+  type ListRequest,
+  type ModelStore,
+  type Page,
+  type StoredRecord,
+} from '../../model/store.ts';
+import { indexName, type TableLayout } from './dynamodb-tables.ts';
 
-/** Who makes a change, from the verified token. */
-export interface Actor {
-  readonly userId: string;
-  readonly username: string;
-}
-
-export type AuditOperation = 'CREATE' | 'UPDATE' | 'DELETE' | 'CONFIRM';
-
-/** One audit record, kept inside the record's own item (ADR 0102). */
-export interface AuditEntry {
-  readonly at: string;
-  readonly actor: string;
-  readonly actorId: string;
-  readonly tenantId: string;
-  readonly operation: AuditOperation;
-  readonly version: number;
-  readonly before: string | null;
-  readonly after: string | null;
-}
-
-/** A record as stored, with what the API never shows directly. */
-export interface StoredRecord {
-  readonly record: ModelRecord;
-  readonly createdById: string;
-  readonly version: number;
-  readonly deleted: boolean;
-  readonly history: readonly AuditEntry[];
-  readonly idempotencyKey: string | undefined;
-  readonly inputHash: string | undefined;
-}
-
-export interface ListRequest {
-  readonly filter: Filter | null | undefined;
-  readonly limit: number;
-  readonly nextToken: string | null | undefined;
-  /** A field name from `sortableFields(model)`. */
-  readonly sortField: string;
-  readonly descending: boolean;
-}
-
-export interface Page {
-  readonly items: readonly ModelRecord[];
-  readonly nextToken: string | null;
-}
-
-/** Audit entries one item may hold: DynamoDB items are at most 400 KB. */
-export const MAX_HISTORY = 250;
-/** Items a single list request may examine while filling a filtered page. */
+/** Items a single list request may examine while filling a filtered page (DynamoDB filters after reading). */
 export const MAX_EXAMINED = 5000;
 
 const META = ['createdAt', 'updatedAt', '_version', '_createdById'] as const;
@@ -84,12 +50,13 @@ function unmarshalValue(field: ModelField | undefined, value: AttributeValue | u
 }
 
 /**
- * One model's records in its DynamoDB table. Every key starts with the tenant id and every read is
+ * The DynamoDB adapter of the store port: one model's records in its DynamoDB table. Every key starts with the tenant id and every read is
  * a GetItem or a Query on the tenant's partition: nothing here can reach another tenant's data.
  * Each change is ONE conditional PutItem of the whole item — record, version, audit history and
- * idempotency marker together — so they are atomic without transactions (ADR 0102).
+ * idempotency marker together — so they are atomic without transactions (ADR 0102): no change spans items, so none needs
+ * TransactWriteItems.
  */
-export class ModelStore {
+export class DynamoModelStore implements ModelStore {
   readonly model: ModelDefinition;
   readonly layout: TableLayout;
   readonly #client: DynamoDBClient;
@@ -221,6 +188,13 @@ export class ModelStore {
     return Item;
   }
 
+  #startKey(token: string, tenantId: string, queryHash: string): Record<string, AttributeValue> {
+    const key = this.#cursor.decode(token, tenantId, queryHash) as Record<string, AttributeValue>;
+    // Defence in depth: even a validly signed key must stay in the caller's partition.
+    if (key['pk']?.S !== tenantId) throw new PaymentsError('BAD_NEXT_TOKEN');
+    return key;
+  }
+
   /** The live record, or undefined (absent, deleted, or another tenant's: indistinguishable). */
   async get(tenantId: string, id: string): Promise<ModelRecord | undefined> {
     const item = await this.#getRaw(tenantId, id, false);
@@ -249,7 +223,7 @@ export class ModelStore {
     let startKey =
       request.nextToken === null || request.nextToken === undefined || request.nextToken === ''
         ? undefined
-        : this.#cursor.decode(request.nextToken, tenantId, queryHash);
+        : this.#startKey(request.nextToken, tenantId, queryHash);
     const filtered =
       request.filter !== null && request.filter !== undefined && Object.keys(request.filter).length > 0;
     const found: { record: ModelRecord; key: Record<string, AttributeValue> }[] = [];
@@ -304,26 +278,6 @@ export class ModelStore {
     return { items: page.map((f) => f.record), nextToken };
   }
 
-  #entry(
-    tenantId: string,
-    actor: Actor,
-    operation: AuditOperation,
-    version: number,
-    before: ModelRecord | null,
-    after: ModelRecord | null,
-  ): AuditEntry {
-    return {
-      at: new Date().toISOString(),
-      actor: actor.username,
-      actorId: actor.userId,
-      tenantId,
-      operation,
-      version,
-      before: before === null ? null : JSON.stringify(before),
-      after: after === null ? null : JSON.stringify(after),
-    };
-  }
-
   /**
    * Creates a record with its first audit entry in one conditional write. A retry with the same
    * idempotency key and the same input hash answers the stored record (`replayed`); a different
@@ -333,7 +287,7 @@ export class ModelStore {
     tenantId: string,
     record: ModelRecord,
     actor: Actor,
-    idempotency: { readonly key: string | undefined; readonly inputHash: string },
+    idempotency: IdempotencyRecord,
   ): Promise<{ record: ModelRecord; replayed: boolean }> {
     const now = new Date().toISOString();
     const full: ModelRecord = {
@@ -348,7 +302,7 @@ export class ModelStore {
       createdById: actor.userId,
       version: 1,
       deleted: false,
-      history: [this.#entry(tenantId, actor, 'CREATE', 1, null, full)],
+      history: [auditEntry(tenantId, actor, 'CREATE', 1, null, full)],
       idempotencyKey: idempotency.key,
       inputHash: idempotency.inputHash,
     };
@@ -387,7 +341,7 @@ export class ModelStore {
     operation: AuditOperation,
     actor: Actor,
     // May be async (a behaviour asking another service); it runs again when a concurrent write wins.
-    change: (current: StoredRecord) => ModelRecord | 'delete' | Promise<ModelRecord | 'delete'>,
+    change: ChangeFn,
   ): Promise<ModelRecord> {
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const current = await this.stored(tenantId, id);
@@ -416,7 +370,7 @@ export class ModelStore {
         deleted: deleting,
         history: [
           ...current.history,
-          this.#entry(tenantId, actor, operation, version, current.record, deleting ? null : next),
+          auditEntry(tenantId, actor, operation, version, current.record, deleting ? null : next),
         ],
       };
       try {

@@ -1,79 +1,12 @@
-import { mkdir } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import { createRequire } from 'node:module';
+import type {
+  DynamoDBClient} from '@aws-sdk/client-dynamodb';
 import {
   CreateTableCommand,
   DescribeTableCommand,
-  DynamoDBClient,
   ResourceNotFoundException,
   UpdateTableCommand,
   type GlobalSecondaryIndex,
 } from '@aws-sdk/client-dynamodb';
-
-const require = createRequire(import.meta.url);
-
-/** Where the DynamoDB API is: a real endpoint (AWS, Alternator, dynalite elsewhere) or our own dynalite. */
-export type DynamoTarget =
-  | {
-      readonly kind: 'endpoint';
-      /** undefined = the AWS SDK's default endpoint for the region (Amazon DynamoDB). */
-      readonly endpoint: string | undefined;
-      readonly region: string;
-      /** undefined = the SDK's default credential chain. */
-      readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string } | undefined;
-    }
-  | { readonly kind: 'embedded'; readonly dataDir: string | undefined; readonly region: string };
-
-/** A DynamoDB API client and whatever must be closed with it. */
-export interface DynamoEngine {
-  readonly client: DynamoDBClient;
-  readonly endpoint: string | undefined;
-  close(): Promise<void>;
-}
-
-/**
- * Opens the DynamoDB API. Embedded: dynalite in this process, on a loopback port, with its LevelDB
- * data under `dataDir` (in memory when undefined — tests and benchmarks only).
- */
-export async function openDynamo(target: DynamoTarget): Promise<DynamoEngine> {
-  if (target.kind === 'endpoint') {
-    const client = new DynamoDBClient({
-      region: target.region,
-      ...(target.endpoint === undefined ? {} : { endpoint: target.endpoint }),
-      ...(target.credentials === undefined ? {} : { credentials: target.credentials }),
-    });
-    return { client, endpoint: target.endpoint, close: async () => client.destroy() };
-  }
-  if (target.dataDir !== undefined) await mkdir(target.dataDir, { recursive: true });
-  const dynalite = require('dynalite') as (options: Record<string, unknown>) => Server;
-  const server = dynalite({
-    ...(target.dataDir === undefined ? {} : { path: target.dataDir }),
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('dynalite: no address');
-  const endpoint = `http://127.0.0.1:${address.port}`;
-  const client = new DynamoDBClient({
-    region: target.region,
-    endpoint,
-    // dynalite does not check signatures; the SDK still needs something to sign with.
-    credentials: { accessKeyId: 'embedded', secretAccessKey: 'embedded' },
-  });
-  return {
-    client,
-    endpoint,
-    async close() {
-      client.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
 
 /** The layout of one model's table: `pk` = tenant id, `sk` = record id, one sparse GSI per sort field. */
 export interface TableLayout {
