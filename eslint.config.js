@@ -68,6 +68,12 @@ export default tseslint.config(
               regex: '^(\\.\\./)+(apps|services)/',
               message: 'Cross-workspace imports go through the package name.',
             },
+            {
+              // A snackbar of an element's own overlapped the shell's notification area.
+              group: ['@angular/material/snack-bar'],
+              message:
+                "Elements notify through the shell (ElementHost.notify, the contract's atrium:notify): one stack of notifications.",
+            },
           ],
         },
       ],

@@ -73,3 +73,11 @@ test('a service may not import the element kit', async () => {
   );
   assert.ok(ids.includes('import-x/no-restricted-paths'), ids.join());
 });
+
+test("an element may not open Material's own snackbar: it notifies through the shell", async () => {
+  const ids = await ruleIds(
+    'apps/payments/src/app/x.ts',
+    "import { MatSnackBar } from '@angular/material/snack-bar';\nvoid MatSnackBar;\n",
+  );
+  assert.ok(ids.includes('no-restricted-imports'), ids.join());
+});
