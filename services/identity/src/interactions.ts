@@ -59,8 +59,9 @@ export async function interactionRoutes(app: FastifyInstance, deps: InteractionD
     const interaction = await provider.interactionDetails(request.raw, reply.raw).catch(absentUnlessOutage);
     if (interaction === undefined || interaction.uid !== request.params.uid) return expired(reply);
     if (interaction.prompt.name === 'login') {
-      const hint =
-        typeof interaction.params['login_hint'] === 'string' ? interaction.params['login_hint'] : '';
+      // A hint that could not be a username (control characters, a NUL byte) is not echoed.
+      const given = interaction.params['login_hint'];
+      const hint = typeof given === 'string' && USERNAME.test(given) ? given : '';
       return htmlReply(
         reply,
         200,

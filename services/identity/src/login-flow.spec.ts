@@ -235,6 +235,10 @@ describe('the login page', () => {
     assert.equal(huge.page?.status, 413);
     // The form still works: nothing was counted against the real name.
     assert.ok((await rp.submit(page, 'userTenantA', 'demo-password')).callback);
+    // A sign-in hint that could not be a username is not echoed into the form either.
+    const hinted = await (await session()).start({ login_hint: 'user\u0007Tenant\u001bA' });
+    assert.equal(hinted.page.status, 200);
+    assert.match(hinted.page.html, /id="username"[^>]* value=""/);
   });
 });
 

@@ -1,4 +1,4 @@
-import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import type { Database, Queryable } from '@atrium/postgres';
 
 interface PayloadRow {
@@ -20,6 +20,14 @@ export function postgresAdapter(db: Database): new (model: string) => Adapter {
     }
 
     async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
+      // PostgreSQL text and jsonb cannot hold U+0000, and only a request parameter can bring one
+      // (an interaction keeps its authorization request): refuse that request, not fail as a 500.
+      let nul = false;
+      const json = JSON.stringify(payload, (key, value: unknown) => {
+        if (key.includes('\0') || (typeof value === 'string' && value.includes('\0'))) nul = true;
+        return value;
+      });
+      if (nul) throw new errors.InvalidRequest('parameters must not contain NUL characters');
       await db.query(
         `insert into oidc_payloads (model, id, payload, grant_id, user_code, uid, account_id, expires_at)
          values ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -29,7 +37,7 @@ export function postgresAdapter(db: Database): new (model: string) => Adapter {
         [
           this.model,
           id,
-          JSON.stringify(payload),
+          json,
           payload.grantId ?? null,
           payload.userCode ?? null,
           payload.uid ?? null,
@@ -40,6 +48,8 @@ export function postgresAdapter(db: Database): new (model: string) => Adapter {
     }
 
     async #findWhere(column: 'id' | 'uid' | 'user_code', value: string): Promise<AdapterPayload | undefined> {
+      // No stored id holds U+0000 (PostgreSQL text cannot): a parameter with one finds nothing.
+      if (value.includes('\0')) return undefined;
       const { rows } = await db.query<PayloadRow>(
         `select payload, consumed_at, expires_at from oidc_payloads
          where model = $1 and ${column} = $2 and (expires_at is null or expires_at > now())`,

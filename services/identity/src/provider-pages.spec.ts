@@ -122,3 +122,31 @@ describe('discovery', () => {
     }
   });
 });
+
+describe('bad input to the provider', () => {
+  test('a NUL byte in a parameter is a 4xx, never a server error', async () => {
+    const authorize = (extra: string) =>
+      fetch(
+        `${identity.issuer}/auth?client_id=atrium-shell&response_type=code&scope=openid&redirect_uri=${encodeURIComponent(identity.redirectUri)}&code_challenge=abcdefghijklmnopqrstuvwxyzabcdefghijklmnopq&code_challenge_method=S256${extra}`,
+        { redirect: 'manual' },
+      );
+    // Once the client and its redirect URI are known, OAuth errors go back to the client.
+    const hinted = await authorize('&login_hint=user%00TenantA');
+    assert.equal(hinted.status, 303);
+    assert.match(hinted.headers.get('location') ?? '', /error=invalid_request/);
+    const unknownClient = await fetch(`${identity.issuer}/auth?client_id=atrium%00shell&response_type=code`);
+    assert.equal(unknownClient.status, 400);
+    for (const body of [
+      'grant_type=authorization_code&client_id=atrium-shell&code=ab%00cd&redirect_uri=x&code_verifier=abcdefghijklmnopqrstuvwxyzabcdefghijklmnopq',
+      'grant_type=refresh_token&client_id=atrium-shell&refresh_token=ab%00cd',
+    ]) {
+      const token = await fetch(`${identity.issuer}/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+      });
+      assert.equal(token.status, 400, body);
+      assert.equal(((await token.json()) as { error: string }).error, 'invalid_grant');
+    }
+  });
+});
