@@ -150,6 +150,8 @@ export async function createEmbeddedServer(
     },
     reservedPrefixes: ['/auth', '/graphql', '/api'],
     healthRoutes: false,
+    // Outside production a developer may point one element at a local dev server (docs/micro-frontends.md).
+    devOverrides: !identity.production,
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
