@@ -4,6 +4,11 @@
  */
 export interface ShellRuntimeConfig {
   readonly productName: string;
+  /**
+   * A deployment in development mode: a developer may point one micro-frontend at a dev server
+   * on their own machine, in their own browser (`?mfe-override=<name>=<url>`). Never in production.
+   */
+  readonly development?: boolean;
   readonly oidc: {
     readonly issuer: string;
     readonly clientId: string;

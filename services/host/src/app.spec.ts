@@ -409,3 +409,35 @@ test("the split topology's shell origin serves a third team's element, not those
     await store.retire('third');
   }
 });
+
+test("development mode: a browser's override cookie widens its own CSP by loopback origins only; otherwise it is ignored", async () => {
+  const dev = Fastify();
+  await dev.register(hostPlugin, {
+    dataDir: join(dir, 'data'),
+    shellDir: join(dir, 'shell'),
+    runtimeConfig: runtime,
+    devOverrides: true,
+  });
+  const cookie = `atrium-mfe-overrides=${encodeURIComponent('http://localhost:5173 https://evil.example http://127.0.0.1:4300')}`;
+  const directive = (csp: string, name: string) =>
+    csp.match(new RegExp(`${name} ([^;]*)`))?.[1]?.split(' ') ?? [];
+  try {
+    assert.equal(JSON.parse((await dev.inject({ url: '/config.json' })).body).development, true);
+    const widened = String(
+      (await dev.inject({ url: '/reports', headers: { cookie } })).headers['content-security-policy'],
+    );
+    assert.ok(directive(widened, 'script-src').includes('http://localhost:5173'), widened);
+    assert.ok(directive(widened, 'script-src').includes('http://127.0.0.1:4300'), widened);
+    assert.ok(directive(widened, 'connect-src').includes('ws://localhost:5173'), widened);
+    assert.ok(!widened.includes('evil.example'), widened);
+    // Another browser (no cookie) keeps the shared policy.
+    const plain = String((await dev.inject({ url: '/reports' })).headers['content-security-policy']);
+    assert.ok(!plain.includes('localhost:5173'), plain);
+  } finally {
+    await dev.close();
+  }
+  // Not in development mode: the same cookie changes nothing, and the shell is not told it may override.
+  const production = String((await get('/reports', { cookie })).headers['content-security-policy']);
+  assert.ok(!production.includes('localhost:5173'), production);
+  assert.equal(JSON.parse((await get('/config.json')).body).development, undefined);
+});

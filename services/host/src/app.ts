@@ -49,6 +49,12 @@ export interface HostOptions {
   /** A store shared with the caller (e.g. the embedded server publishing builds on first start). */
   readonly store?: MfeStore | undefined;
   /**
+   * Development mode: `/config.json` says `development: true`, and a page whose request carries the
+   * shell's `atrium-mfe-overrides` cookie gets those origins (loopback only) in its CSP, so a
+   * developer's dev server can serve one element in their browser. Never set it in production.
+   */
+  readonly devOverrides?: boolean | undefined;
+  /**
    * The publish API at `/api/registry` and how it checks tokens. Default: on with the shell's
    * runtime configuration, trusting its issuer (`<issuer>/jwks`) for the audience `atrium-api`;
    * `false` turns it off (an origin that only serves micro-frontends has none).
@@ -62,6 +68,26 @@ const REVALIDATE = 'no-cache';
 const HASHED_ASSET = /^\/assets\/.+-[A-Za-z0-9_-]{8,}\.[a-z0-9]+$/;
 
 const DEFAULT_RESERVED = ['/auth', '/graphql', '/api'];
+
+/** The shell's override cookie (apps/shell dev-overrides.ts): loopback origins only, at most 5. */
+function devOverrideOrigins(cookieHeader: string | undefined): string[] {
+  const raw = (cookieHeader ?? '')
+    .split(';')
+    .map((part) => part.trim())
+    .find((part) => part.startsWith('atrium-mfe-overrides='))
+    ?.slice('atrium-mfe-overrides='.length);
+  if (raw === undefined) return [];
+  let value: string;
+  try {
+    value = decodeURIComponent(raw);
+  } catch {
+    return [];
+  }
+  return value
+    .split(' ')
+    .filter((origin) => /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?$/.test(origin))
+    .slice(0, 5);
+}
 
 function isReserved(path: string, prefixes: readonly string[]): boolean {
   return prefixes.some(
@@ -128,20 +154,37 @@ export default async function hostPlugin(app: FastifyInstance, options: HostOpti
   }
   const platformHeaders = headersFor([]);
   let policy = { key: '', ...platformHeaders };
-  async function currentHeaders(): Promise<{ page: Record<string, string>; silent: Record<string, string> }> {
+  async function currentHeaders(
+    request: FastifyRequest,
+  ): Promise<{ page: Record<string, string>; silent: Record<string, string> }> {
     const apiUrls = (await store.current()).flatMap((version) => Object.values(version.api ?? {}));
     const key = apiUrls.join(' ');
     if (key !== policy.key) policy = { key, ...headersFor(apiUrls) };
-    return policy;
+    const devOrigins = devOverrides ? devOverrideOrigins(request.headers.cookie) : [];
+    if (devOrigins.length === 0) return policy;
+    // This browser's own dev servers: its policy only, never the shared one.
+    const page = securityHeaders(
+      contentSecurityPolicy({
+        ...cspSources,
+        mfeOrigins: [...cspSources.mfeOrigins, ...devOrigins],
+        connect: [...cspSources.connect, ...apiUrls, ...devOrigins.map((o) => o.replace(/^http/, 'ws'))],
+      }),
+    );
+    if (frameAncestors.length > 0) delete page['x-frame-options'];
+    return { page, silent: policy.silent };
   }
-  const runtimeJson = runtime === undefined ? undefined : JSON.stringify(runtime);
+  const devOverrides = options.devOverrides === true;
+  const runtimeJson =
+    runtime === undefined
+      ? undefined
+      : JSON.stringify(devOverrides ? { ...runtime, development: true } : runtime);
   const runtimeEtag =
     runtimeJson === undefined
       ? ''
       : `"${createHash('sha256').update(runtimeJson).digest('base64url').slice(0, 27)}"`;
 
   app.addHook('onSend', async (request, reply, payload) => {
-    const { page, silent } = await currentHeaders().catch(() => platformHeaders);
+    const { page, silent } = await currentHeaders(request).catch(() => platformHeaders);
     reply.headers(request.url.split('?')[0] === SILENT_CALLBACK_PATH ? silent : page);
     if (hsts === 'always' || (hsts === 'auto' && request.protocol === 'https')) {
       reply.header('strict-transport-security', HSTS_VALUE);

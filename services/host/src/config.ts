@@ -27,6 +27,8 @@ export interface HostConfig {
   readonly hsts: HstsMode;
   readonly trustProxy: boolean;
   readonly logLevel: string;
+  /** Development mode (not `NODE_ENV`/`ATRIUM_MODE` production): developers may override an element locally. */
+  readonly devOverrides: boolean;
   /** How the publish API checks tokens: the issuer's, for `OIDC_AUDIENCE` (default `atrium-api`). */
   readonly publishVerifier: { readonly issuer: string; readonly audience: string; readonly jwksUri?: string };
 }
@@ -170,6 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): HostConfig {
     hsts,
     trustProxy: trustProxy === 'true',
     logLevel: env['LOG_LEVEL'] ?? 'info',
+    devOverrides: !(env['NODE_ENV'] === 'production' || env['ATRIUM_MODE'] === 'production'),
     publishVerifier: { issuer, audience, ...(jwksUri === undefined ? {} : { jwksUri }) },
   };
 }

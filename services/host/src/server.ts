@@ -27,6 +27,7 @@ await app.register(hostPlugin, {
   extraConnectSrc: config.extraConnectSrc,
   frameAncestors: config.frameAncestors,
   hsts: config.hsts,
+  devOverrides: config.devOverrides,
   publishApi: config.shellDir === undefined ? false : { verifier: config.publishVerifier },
 });
 

@@ -3,6 +3,7 @@ import { CALLBACK_PATH, ELEMENT_LOAD_TIMEOUT_MS, loadRuntimeConfig } from '../co
 import { createUserManager, oidcSession, safeReturnPath, signInSilently } from '../lib/auth/session.ts';
 import { preloadElementFor, scriptElementLoader } from '../lib/element-loader.ts';
 import { fetchRegistry } from '../lib/registry.ts';
+import { applyDevOverrides, readDevOverrides, takeDevOverrideFromUrl } from '../lib/dev-overrides.ts';
 import type { ShellServices } from './shell-context.tsx';
 
 /** What the page shows before the shell itself: a redirect in progress, or a fatal start-up error. */
@@ -17,14 +18,34 @@ export type BootResult =
  */
 export async function bootstrap(): Promise<BootResult> {
   const path = window.location.pathname;
-  const registryRequest = fetchRegistry().catch(() => undefined);
+  const configRequest = loadRuntimeConfig();
+  const overrides = readDevOverrides(window.localStorage);
+  const registryRequest = fetchRegistry()
+    // A developer's overrides apply once the deployment says it is in development mode (a tag
+    // loaded from the published build could never be replaced by the dev server's afterwards).
+    .then(async (registry) =>
+      overrides.size > 0 && (await configRequest.catch(() => undefined))?.development === true
+        ? applyDevOverrides(registry, overrides)
+        : registry,
+    )
+    .catch(() => undefined);
   // Whatever the sign-in takes, the page ends on this route (or, via the login, back on it with
   // the code already in the HTTP cache): its element loads from the first moment.
   void registryRequest.then((registry) => {
     if (registry !== undefined)
       preloadElementFor(registry.microFrontends, path, scriptElementLoader, ELEMENT_LOAD_TIMEOUT_MS);
   });
-  const config = await loadRuntimeConfig();
+  const config = await configRequest;
+  if (config.development === true) {
+    const clean = takeDevOverrideFromUrl(window.location.href, window.localStorage, (cookie) => {
+      document.cookie = cookie;
+    });
+    // A new document, so the host's CSP for it includes the dev server's origin.
+    if (clean !== undefined) {
+      window.location.replace(clean);
+      return { kind: 'redirecting' };
+    }
+  }
   const manager = createUserManager(config, window.location.origin);
   let user = await manager.getUser();
   if (path !== CALLBACK_PATH && user === null) user = await signInSilently(manager);
@@ -55,7 +76,8 @@ export async function bootstrap(): Promise<BootResult> {
       config,
       session,
       loader: scriptElementLoader,
-      fetchRegistry: () => fetchRegistry(),
+      fetchRegistry: async () =>
+        config.development === true ? applyDevOverrides(await fetchRegistry(), overrides) : fetchRegistry(),
       initialRegistry,
       elementTimeoutMs: ELEMENT_LOAD_TIMEOUT_MS,
     },

@@ -39,6 +39,7 @@ export async function loadRuntimeConfig(fetchImpl: typeof fetch = fetch): Promis
   if (missing.length > 0) throw new Error(`${CONFIG_URL} lacks ${missing.join(', ')}`);
   return {
     productName: isString(value.productName) ? value.productName : 'Atrium',
+    development: value.development === true,
     oidc: { scope: 'openid profile email offline_access', ...value.oidc } as RuntimeConfig['oidc'],
     api: value.api as RuntimeConfig['api'],
   };

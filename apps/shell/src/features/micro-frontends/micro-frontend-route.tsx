@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useLocation, useNavigate } from 'react-router';
 import type { ElementContext } from '@atrium/contracts';
 import { ElementLoadError } from '../../lib/element-loader.ts';
+import { DEV_OVERRIDE_VERSION } from '../../lib/dev-overrides.ts';
 import { useShell } from '../../app/shell-context.tsx';
 import { ElementHost } from './element-host.tsx';
 import { ErrorPanel } from './error-panel.tsx';
@@ -123,6 +124,12 @@ export function MicroFrontendRoute({ name }: { name: string }) {
     );
   return (
     <div className="micro-frontend" aria-busy={status.kind === 'loading'}>
+      {entry.version === DEV_OVERRIDE_VERSION && (
+        <p className="banner" role="status">
+          {entry.title} comes from your development server {new URL(entry.entry).origin}, in this browser only
+          (?mfe-override={entry.name}= ends it).
+        </p>
+      )}
       {outdated && (
         <div className="banner" role="status">
           <span>A new version of {entry.title} is available.</span>
