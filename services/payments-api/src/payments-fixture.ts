@@ -84,9 +84,11 @@ export async function testStorage(): Promise<{ storage: StorageTarget; drop(): P
       drop: async () => {},
     };
   }
+  // In memory, opened here so that several plugins (a restart) can share it.
+  const database = await openDatabase();
   return {
-    storage: { kind: 'postgres', url: undefined, dataDir: undefined, deriveMissingTables: true },
-    drop: async () => {},
+    storage: { kind: 'postgres', url: undefined, dataDir: undefined, deriveMissingTables: true, database },
+    drop: () => database.close(),
   };
 }
 

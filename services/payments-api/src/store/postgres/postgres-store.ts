@@ -185,13 +185,14 @@ export class PostgresModelStore implements ModelStore {
     const filter = filterSql(t, request.filter, params);
     if (filter !== 'true') where.push(`(${filter})`);
     const direction = request.descending ? 'desc' : 'asc';
+    // Qualified: a bare name in ORDER BY would be the output alias (`amount` read as text).
     const sortText = sort.type === 'timestamptz' ? isoText(sort.column) : `${sort.column}::text`;
     const limit = params.add(request.limit + 1);
     const { rows } = await this.#inTenant(tenantId, (tx) =>
       tx.query<Row>(
         `select ${this.#select}, ${sortText} as "_sort" from ${t.table}
           where ${where.join(' and ')}
-          order by ${sort.column} ${direction}, id ${direction} limit ${limit}`,
+          order by ${t.table}.${sort.column} ${direction}, ${t.table}.id ${direction} limit ${limit}`,
         params.values,
       ),
     );
