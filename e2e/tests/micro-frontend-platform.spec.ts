@@ -4,6 +4,7 @@
 // the route (render error → Retry, a version already defined → Reload); a shell redeploy under an
 // open page.
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:http';
 import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -206,5 +207,49 @@ test('a page open across a shell redeploy still opens Administration (its old la
     await expect(page.getByRole('heading', { name: 'Administration' })).toBeVisible();
   } finally {
     for (const file of moved) await rename(join(aside, file), join(assets, file));
+  }
+});
+
+test('a developer points one element at a dev server on their machine, in their browser only', async ({
+  page,
+  browser,
+  request,
+}) => {
+  expect((await teamCli(request, 'publish', 'reports', await reportsBuild('1.0.0'))).code).toBe(0);
+  // The developer's dev server (Vite's, say): a module script answered with CORS, on loopback.
+  const devServer = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/javascript', 'access-control-allow-origin': '*' });
+    res.end(`customElements.define('team-reports', class extends HTMLElement {
+      connectedCallback() { this.textContent = 'Reports from the dev server for ' + this.context.tenant.name; }
+    });`);
+  });
+  await new Promise<void>((resolve) => devServer.listen(0, '127.0.0.1', resolve));
+  const address = devServer.address();
+  const origin = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+  try {
+    await loginAt(page, '/accounts', 'userTenantA');
+    await page.goto(`/reports?mfe-override=reports=${origin}/src/reports-element.ts`);
+    await expect(page).toHaveURL(/\/reports$/);
+    await expect(page.getByText('Reports from the dev server for Tenant A')).toBeVisible();
+    await expect(
+      page.getByRole('status').filter({ hasText: 'comes from your development server' }),
+    ).toContainText(origin);
+    // Another browser gets the published version and the shared policy.
+    const other = await browser.newContext();
+    try {
+      const otherPage = await other.newPage();
+      await loginAt(otherPage, '/reports', 'userTenantA');
+      await expect(otherPage.getByText('Reports 1.0.0 for Tenant A')).toBeVisible();
+      const response = await otherPage.request.get('/reports');
+      expect(response.headers()['content-security-policy']).not.toContain(origin);
+    } finally {
+      await other.close();
+    }
+    // Ending the override brings the published version back.
+    await page.goto('/reports?mfe-override=reports=');
+    await expect(page.getByText('Reports 1.0.0 for Tenant A')).toBeVisible();
+  } finally {
+    await new Promise((resolve) => devServer.close(resolve));
+    await teamCli(request, 'retire', 'reports');
   }
 });
