@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { PostgresFaults } from '@atrium/test-kit';
+import { eventually, type PostgresFaults } from '@atrium/test-kit';
 import { PREFIX, startAccountsFixture, type AccountsFixture } from './accounts-fixture.ts';
 
 // Against the real server harness: stop PostgreSQL under a running service, then start it again.
@@ -83,5 +83,32 @@ describe('database down (PostgreSQL server stopped and restarted)', () => {
       payload: { nickname: 'After' },
     });
     assert.equal(patch.statusCode, 200);
+  });
+
+  test('a hung server (SIGSTOP) costs a request at most the deadline: 503 + Retry-After, then it heals', async () => {
+    await outage.freeze();
+    try {
+      for (const request of [
+        { method: 'GET' as const, url: PREFIX },
+        { method: 'PATCH' as const, url: `${PREFIX}/${accountId}`, payload: { nickname: 'Hung' } },
+        { method: 'GET' as const, url: `${PREFIX}/readyz` },
+      ]) {
+        const started = performance.now();
+        const response = await f.app.inject({ ...request, headers: { ...admin, 'if-match': '"2"' } });
+        const elapsed = performance.now() - started;
+        assert.equal(response.statusCode, 503, `${request.method} ${request.url}: ${response.body}`);
+        assert.equal(response.headers['retry-after'], '5');
+        assert.ok(elapsed < 5_000, `${request.method} ${request.url} answered in ${Math.round(elapsed)} ms`);
+      }
+    } finally {
+      await outage.thaw();
+    }
+    const ready = await eventually(
+      async () => (await f.app.inject({ url: `${PREFIX}/readyz` })).statusCode === 200,
+      30_000,
+    );
+    assert.ok(ready, 'ready again without a restart');
+    const list = await f.app.inject({ url: PREFIX, headers: admin });
+    assert.equal(list.statusCode, 200);
   });
 });
