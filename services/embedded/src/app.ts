@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { RevocationList } from '@atrium/auth';
+import { RevocationList, createVerifier, withRevocations } from '@atrium/auth';
 import identityApp from '@atrium/identity/app';
 import { loadConfig as loadIdentityConfig, type IdentityConfig } from '@atrium/identity/config';
 import accountsApi, { openAccountsDatabase } from '@atrium/accounts-api/app';
@@ -152,6 +152,13 @@ export async function createEmbeddedServer(
     healthRoutes: false,
     // Outside production a developer may point one element at a local dev server (docs/micro-frontends.md).
     devOverrides: !identity.production,
+    // Publish API tokens: the issuer's keys over loopback like the APIs', and its revocations.
+    publishApi: {
+      verifier: withRevocations(
+        createVerifier({ issuer, audience: identity.audience, jwksUri: loopbackJwks }),
+        revocations,
+      ),
+    },
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
