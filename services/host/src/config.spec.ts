@@ -58,3 +58,11 @@ test('split settings: micro-frontend origins, an origin without the shell', () =
   assert.equal(config.shellDir, undefined);
   assert.deepEqual(config.servedMfes, ['payments']);
 });
+
+test('the publish API trusts the issuer for OIDC_AUDIENCE; empty optional values as in .env.example are defaults', () => {
+  const config = loadConfig({ OIDC_JWKS_URI: '', ATRIUM_MODE: '', OIDC_AUDIENCE: 'atrium-api' });
+  assert.deepEqual(config.publishVerifier, { issuer: 'http://localhost:8090/auth', audience: 'atrium-api' });
+  assert.equal(config.devOverrides, true);
+  assert.equal(loadConfig({ ATRIUM_MODE: 'production' }).devOverrides, false);
+  assert.throws(() => loadConfig({ OIDC_JWKS_URI: 'not a url' }), /OIDC_JWKS_URI/);
+});

@@ -115,7 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): HostConfig {
   );
   const audience = env['OIDC_AUDIENCE'] ?? 'atrium-api';
   if (audience === '') problems.push('OIDC_AUDIENCE: required');
-  const jwksUri = env['OIDC_JWKS_URI'];
+  const jwksUri = env['OIDC_JWKS_URI'] === '' ? undefined : env['OIDC_JWKS_URI'];
   if (jwksUri !== undefined && !isUrl(jwksUri, ['http:', 'https:']))
     problems.push('OIDC_JWKS_URI: an http(s) URL');
   const clientId = env['OIDC_CLIENT_ID'] ?? 'atrium-shell';
