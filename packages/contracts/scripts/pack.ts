@@ -10,7 +10,10 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../', import.meta.url));
 // Staged outside the work tree: nothing is left in the repository, even by a failed run.
 const stage = await mkdtemp(join(tmpdir(), 'atrium-contracts-pack-'));
-const destination = process.env['INIT_CWD'] ?? process.cwd();
+// `-- --into <folder>` or, by default, where npm was started.
+const into = process.argv.indexOf('--into');
+const destination =
+  into > 0 && process.argv[into + 1] ? process.argv[into + 1]! : (process.env['INIT_CWD'] ?? process.cwd());
 const tsc = fileURLToPath(new URL('../../../node_modules/typescript/bin/tsc', import.meta.url));
 
 execFileSync(

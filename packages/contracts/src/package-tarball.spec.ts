@@ -12,12 +12,16 @@ const repo = new URL('../../../', import.meta.url).pathname;
 test('npm run pack builds a tarball that a project outside the repository installs, imports and type-checks', async () => {
   const outside = await mkdtemp(join(tmpdir(), 'atrium-contracts-consumer-'));
   try {
-    const packed = await run('npm', ['run', '--silent', 'pack', '-w', '@atrium/contracts'], {
-      cwd: repo,
-      env: { ...process.env, INIT_CWD: outside },
-    });
+    // npm sets INIT_CWD itself: the destination is given explicitly, so nothing lands in the repository.
+    const packed = await run(
+      'npm',
+      ['run', '--silent', 'pack', '-w', '@atrium/contracts', '--', '--into', outside],
+      {
+        cwd: repo,
+      },
+    );
     const tarball = packed.stdout.trim().split('\n').at(-1) ?? '';
-    assert.match(tarball, /atrium-contracts-0\.1\.0\.tgz$/);
+    assert.equal(tarball, join(outside, 'atrium-contracts-0.1.0.tgz'));
     await writeFile(
       join(outside, 'package.json'),
       JSON.stringify({ name: 'reports', type: 'module', private: true }),
