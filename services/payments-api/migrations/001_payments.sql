@@ -40,7 +40,8 @@ create table payments (
   primary key (tenant_id, id)
 );
 -- Keyset pagination: one index per sort field, led by the tenant; tombstones are not in them.
-create index payments_by_created_at on payments (tenant_id, created_at, id) where not deleted and created_at is not null;
+-- created_at is NOT NULL: no `is not null` predicate, which PostgreSQL 17+ drops from such queries.
+create index payments_by_created_at on payments (tenant_id, created_at, id) where not deleted;
 create index payments_by_amount on payments (tenant_id, amount, id) where not deleted and amount is not null;
 create index payments_by_due_date on payments (tenant_id, due_date, id) where not deleted and due_date is not null;
 -- Append-only: the service role may insert and read audit rows, never change them.

@@ -97,7 +97,10 @@ export function modelTableSql(model: ModelDefinition, role: string): string {
     .map((c) => `  ${c.column} ${SQL_TYPE[c.type]},`);
   const indexes = sortableFields(model).map((f) => {
     const s = sortColumn(t, f).column;
-    return `create index ${t.table}_by_${s} on ${t.table} (${o}, ${s}, id) where not deleted and ${s} is not null;`;
+    // A NOT NULL column gets no `is not null` predicate: PostgreSQL 17+ drops that clause from
+    // queries on such a column, and the index would then never match them.
+    const sparse = f === 'createdAt' || f === 'updatedAt' ? '' : ` and ${s} is not null`;
+    return `create index ${t.table}_by_${s} on ${t.table} (${o}, ${s}, id) where not deleted${sparse};`;
   });
   const rls = (table: string, grants: string) => `alter table ${table} enable row level security;
 alter table ${table} force row level security;
