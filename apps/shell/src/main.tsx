@@ -1,9 +1,14 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { pickLocale } from '@atrium/contracts';
 import '@atrium/design-tokens/tokens.css';
 import './app/shell.css';
 import { App } from './app/app.tsx';
 import { bootstrap } from './app/bootstrap.ts';
+
+// The page's one locale (labels, numbers, dates; the elements pick the same): its language is the
+// document's, for screen readers and the browser's own controls.
+document.documentElement.lang = pickLocale(navigator.languages);
 
 const container = document.getElementById('root');
 if (container === null) throw new Error('#root is missing from index.html');

@@ -2,3 +2,4 @@ export * from './element-context.ts';
 export * from './element-events.ts';
 export * from './registry.ts';
 export * from './runtime-config.ts';
+export * from './locale.ts';

@@ -2,6 +2,7 @@ import { Injectable, computed, signal } from '@angular/core';
 import {
   elementEvent,
   hasAnyRole,
+  pickLocale,
   type ElementContext,
   type NotifyDetail,
   type Role,
@@ -19,6 +20,8 @@ export class ElementHost {
   readonly path = signal('');
   readonly roles = computed<readonly Role[]>(() => this.context()?.user.roles ?? []);
   readonly username = computed(() => this.context()?.user.username ?? '');
+  /** The page's one locale for labels, numbers and dates (the shell picks it the same way). */
+  readonly locale = pickLocale(navigator.languages);
 
   private element: HTMLElement | undefined;
 

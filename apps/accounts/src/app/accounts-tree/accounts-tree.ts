@@ -73,7 +73,7 @@ export class AccountsTree {
   }
 
   protected money(amount: string, currency: string): string {
-    return formatMoney(amount, currency);
+    return formatMoney(amount, currency, this.host.locale);
   }
 
   protected group(node: TreeNode): GroupNode {

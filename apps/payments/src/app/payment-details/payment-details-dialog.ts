@@ -2,6 +2,7 @@ import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/cor
 import { MatButtonModule } from '@angular/material/button';
 import { MAT_DIALOG_DATA, MatDialogModule } from '@angular/material/dialog';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { ElementHost } from '@atrium/element-kit';
 import { formatMoney } from '@atrium/money';
 import type { AuditRecord, Payment } from '../payments-api/payment';
 import { PaymentsClient } from '../payments-api/payments-client';
@@ -18,6 +19,7 @@ import { formatDueDate, formatTimestamp } from '../payment-dates';
 export class PaymentDetailsDialog {
   private readonly data = inject<{ id: string }>(MAT_DIALOG_DATA);
   private readonly client = inject(PaymentsClient);
+  private readonly locale = inject(ElementHost).locale;
 
   protected readonly payment = signal<Payment | undefined>(undefined);
   protected readonly audit = signal<readonly AuditRecord[]>([]);
@@ -28,15 +30,15 @@ export class PaymentDetailsDialog {
   }
 
   protected amountOf(payment: Payment): string {
-    return formatMoney(payment.amount, payment.currency);
+    return formatMoney(payment.amount, payment.currency, this.locale);
   }
 
   protected when(iso: string): string {
-    return formatTimestamp(iso);
+    return formatTimestamp(iso, this.locale);
   }
 
   protected day(iso: string): string {
-    return formatDueDate(iso);
+    return formatDueDate(iso, this.locale);
   }
 
   private async load(): Promise<void> {

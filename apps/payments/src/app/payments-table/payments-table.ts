@@ -130,11 +130,11 @@ export class PaymentsTable {
   protected readonly byId = (_: number, payment: Payment): string => payment.id;
 
   protected amountOf(payment: Payment): string {
-    return formatMoney(payment.amount, payment.currency);
+    return formatMoney(payment.amount, payment.currency, this.host.locale);
   }
 
   protected dueDateOf(payment: Payment): string {
-    return formatDueDate(payment.dueDate);
+    return formatDueDate(payment.dueDate, this.host.locale);
   }
 
   protected statusOf(payment: Payment): string {

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useShell } from '../../app/shell-context.tsx';
+import { pickLocale } from '@atrium/contracts';
 import type { AdminApi, Tenant } from './admin-api.ts';
 
 /** The operator's list of tenants and the form that creates one. */
@@ -64,7 +65,9 @@ export function TenantsSection({ api, onCreated }: { api: AdminApi; onCreated: (
               <tr key={tenant.id}>
                 <td data-label="ID">{tenant.id}</td>
                 <td data-label="Name">{tenant.name}</td>
-                <td data-label="Created">{new Date(tenant.createdAt).toLocaleDateString()}</td>
+                <td data-label="Created">
+                  {new Date(tenant.createdAt).toLocaleDateString(pickLocale(navigator.languages))}
+                </td>
               </tr>
             ))}
           </tbody>
