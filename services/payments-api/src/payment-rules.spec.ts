@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { demoCaller, freePort, startTestIssuer, type TestIssuer } from '@atrium/test-kit';
 import { startPayments, type GqlResponse, type PaymentsFixture } from './payments-fixture.ts';
 
-// The account-reference rule (ADR 0005) through the real service on dynalite. The membership check
+// The account-reference rule (ADR 0005) through the real service on the suite's store. The membership check
 // against the real accounts API is in services/embedded (the one place both services meet).
 
 const CREATE = `mutation($input: CreatePaymentInput!) { createPayment(input: $input) { id from_account to_account _version } }`;
