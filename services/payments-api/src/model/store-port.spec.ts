@@ -76,7 +76,7 @@ describe(`the store port on ${TEST_STORE}`, () => {
     ).models[0];
     assert.ok(model);
     // Every record, as the API shows it (Float as exact text, as the evaluator sees stored records).
-    const records = created.map((r) => ({ ...r, amount: String(r['amount']) }));
+    const records: ModelRecord[] = created.map((r) => ({ ...r, amount: String(r['amount']) }));
     const filters: Filter[] = [
       { amount: { gt: 10 } },
       { amount: { between: [0.1, 10.5] } },
@@ -100,7 +100,7 @@ describe(`the store port on ${TEST_STORE}`, () => {
       { status: { eq: 'UNCONFIRMED' }, to_account: { beginsWith: 'DK5000900000' } },
     ];
     for (const filter of filters) {
-      const expected = records
+      const expected: unknown[] = records
         .filter((r) => matchesFilter(model, r, filter))
         .map((r) => r['id'])
         .sort();
