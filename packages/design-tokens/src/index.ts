@@ -1,2 +1,3 @@
 export { tokens, type Tokens, type ColorScheme } from './tokens.ts';
 export { tokensCss } from './css.ts';
+export { brandMarkSvg } from './brand-mark.ts';

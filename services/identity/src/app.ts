@@ -10,7 +10,7 @@ import { refuseDemoCredentials, seedDemoIdentity } from './demo-data.ts';
 import { outagePage, reportingOutages, RETRY_AFTER_SECONDS } from './database-outage.ts';
 import { IdentityError, problem } from './errors.ts';
 import { interactionRoutes } from './interactions.ts';
-import { LOGIN_CSS } from './login-page.ts';
+import { loginAssetRoutes } from './login-assets.ts';
 import { LoginThrottle } from './login-throttle.ts';
 import { sweepExpired } from './oidc-adapter.ts';
 import { pageSecurityHeaders } from './page-security-headers.ts';
@@ -134,9 +134,7 @@ export default async function identityApp(app: FastifyInstance, options: Identit
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', readinessHandler([{ name: 'database', required: true, probe: async () => db.ping() }]));
-  app.get('/assets/login.css', async (_request, reply) =>
-    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=300').send(LOGIN_CSS),
-  );
+  loginAssetRoutes(app);
 
   // Login pages: no script at all, styles from one file, never framed.
   const pageHeaders = pageSecurityHeaders(config);

@@ -170,7 +170,8 @@ describe('the login page', () => {
     assert.doesNotMatch(csp, /unsafe-inline/);
     // With no-referrer, Chromium posts the form with `Origin: null`, which the CSRF check refuses.
     assert.equal(response.headers.get('referrer-policy'), 'same-origin');
-    const css = await fetch(`${identity.issuer}/assets/login.css`);
+    const stylesheet = /<link rel="stylesheet" href="([^"]+)"/.exec(page.html)?.[1] ?? '';
+    const css = await fetch(new URL(stylesheet, identity.issuer));
     assert.equal(css.status, 200);
     assert.match(await css.text(), /--atrium-color-primary/);
   });
