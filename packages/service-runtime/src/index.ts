@@ -1,7 +1,9 @@
+import net from 'node:net';
 import type { FastifyInstance } from 'fastify';
 
 export { isUrl, ServiceEnvironment } from './service-environment.ts';
 export { redactCredentials, serviceLoggerOptions, type LogDestination } from './request-log.ts';
+export { readableLog, usesReadableLogs } from './readable-log.ts';
 export {
   lockOwner,
   tryLockExclusively,
@@ -38,12 +40,34 @@ export interface StopOptions {
 }
 
 /**
- * On the first SIGINT/SIGTERM: stop accepting connections, finish in-flight requests, run the
- * app's onClose hooks (which close the stores), then exit 0 — or 1 when closing fails or hangs.
+ * How long, after the listener closes, a kept-alive connection that looks idle is still served: a
+ * request the client wrote just before the signal may not have been read yet.
+ */
+export const DRAIN_LINGER_MS = 500;
+
+/**
+ * On the first SIGINT/SIGTERM, in dependency order: stop accepting connections; answer every request
+ * already received (each with `Connection: close`), and the calls they make to sibling services in
+ * the same process, which are still served; then close the app: its preClose hooks (WebSocket
+ * subscribers get 1001 from their plugin) and onClose hooks (the stores). Exit 0, or 1 when closing
+ * fails or takes longer than the grace period.
  */
 export function stopOnSignals(app: FastifyInstance, options: StopOptions = {}): void {
   const exit = options.exit ?? ((code: number) => process.exit(code));
+  const server = app.server;
   let closing = false;
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+  // Counted on the listener itself: Fastify's own closing state would answer 503 to the sibling calls.
+  server.prependListener('request', (_request, response) => {
+    inFlight += 1;
+    // Whoever still sends on a kept-alive connection while draining reconnects elsewhere afterwards.
+    if (closing) response.setHeader('connection', 'close');
+    response.once('close', () => {
+      inFlight -= 1;
+      if (inFlight === 0) drained?.();
+    });
+  });
   for (const signal of options.signals ?? (['SIGINT', 'SIGTERM'] as const)) {
     process.once(signal, () => {
       if (closing) return;
@@ -55,24 +79,39 @@ export function stopOnSignals(app: FastifyInstance, options: StopOptions = {}): 
         exit(1);
       }, options.graceMs ?? 10_000);
       deadline.unref();
-      // server.close() ends the connections idle at that moment only; a keep-alive connection whose
-      // request was in flight goes idle later and would hold the process for the keep-alive timeout.
-      const sweeper = setInterval(() => app.server.closeIdleConnections(), 50);
-      sweeper.unref();
-      app.close().then(
-        () => {
-          clearInterval(sweeper);
-          clearTimeout(deadline);
-          app.log.info('stopped');
-          exit(0);
-        },
-        (error: unknown) => {
-          clearInterval(sweeper);
-          clearTimeout(deadline);
-          app.log.error({ err: error }, 'shutdown failed');
-          exit(1);
-        },
-      );
+      // Not server.close(): that also drops the kept-alive connections idle at this instant, and
+      // with them a request a client wrote just before the signal.
+      if (server.listening) net.Server.prototype.close.call(server);
+      let sweeper: NodeJS.Timeout | undefined;
+      const lingered = new Promise<void>((resolve) => setTimeout(resolve, DRAIN_LINGER_MS).unref());
+      const idle = new Promise<void>((resolve) => {
+        drained = resolve;
+        if (inFlight === 0) resolve();
+      });
+      lingered
+        .then(() => {
+          // A kept-alive connection whose request was in flight goes idle later and would hold the
+          // process for the keep-alive timeout.
+          server.closeIdleConnections();
+          sweeper = setInterval(() => server.closeIdleConnections(), 50);
+          sweeper.unref();
+          return idle;
+        })
+        .then(() => app.close())
+        .then(
+          () => {
+            clearInterval(sweeper);
+            clearTimeout(deadline);
+            app.log.info('stopped');
+            exit(0);
+          },
+          (error: unknown) => {
+            clearInterval(sweeper);
+            clearTimeout(deadline);
+            app.log.error({ err: error }, 'shutdown failed');
+            exit(1);
+          },
+        );
     });
   }
 }

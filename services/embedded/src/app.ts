@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { RevocationList, createVerifier, withRevocations } from '@atrium/auth';
@@ -71,10 +73,23 @@ export async function createEmbeddedServer(
 
   await app.register(identityApp, { prefix: '/auth', config: identity });
 
-  // The APIs verify tokens against the issuer's JWKS over loopback: the public URL may not be
-  // reachable from inside (a proxy in front, no hairpin routing).
-  const loopbackJwks = `http://127.0.0.1:${config.port}/auth/jwks`;
-  const loopbackRevocations = `http://127.0.0.1:${config.port}/auth/revocations`;
+  // The services' calls to each other (the APIs fetch the issuer's JWKS and revocations, payments
+  // ask the accounts API) go over loopback, not the public URL, which may not be reachable from
+  // inside (a proxy in front, no hairpin routing); and to a listener of their own, the same app
+  // behind a second port, so that on SIGTERM the public one stops taking requests while the
+  // requests it already took can still make their sibling calls. This one closes last, with the app.
+  const internal = createServer((request, response) => app.routing(request, response));
+  await new Promise<void>((resolve, reject) => {
+    internal.once('error', reject);
+    internal.listen(0, '127.0.0.1', () => resolve());
+  });
+  app.addHook('onClose', async () => {
+    internal.closeAllConnections();
+    await new Promise((resolve) => internal.close(resolve));
+  });
+  const internalUrl = `http://127.0.0.1:${(internal.address() as AddressInfo).port}`;
+  const loopbackJwks = `${internalUrl}/auth/jwks`;
+  const loopbackRevocations = `${internalUrl}/auth/revocations`;
   const accounts = loadAccountsConfig({
     ...shared,
     OIDC_ISSUER: issuer,
@@ -98,12 +113,12 @@ export async function createEmbeddedServer(
     healthRoutes: { live: '/healthz', ready: '/readyz' },
   });
   // Payments check that a from-account is the caller's tenant's by asking the accounts API above,
-  // over loopback for the same reason as the JWKS, with the caller's own token.
+  // over the internal listener, with the caller's own token.
   const payments = loadPaymentsConfig({
     ...shared,
     OIDC_ISSUER: issuer,
     OIDC_JWKS_URI: loopbackJwks,
-    ACCOUNTS_API_URL: `http://127.0.0.1:${config.port}/api/accounts`,
+    ACCOUNTS_API_URL: `${internalUrl}/api/accounts`,
   });
   await app.register(paymentsPlugin, {
     verifier: payments.verifier,

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GraphQLError, GraphQLScalarType, Kind, type ExecutionResult } from 'graphql';
 import fastifyWebsocket from '@fastify/websocket';
+import type { WebSocketServer } from 'ws';
 import mercurius from 'mercurius';
 import { readinessHandler, type DependencyCheck } from '@atrium/service-runtime';
 import {
@@ -329,7 +330,16 @@ export default async function paymentsPlugin(app: FastifyInstance, options: Paym
   // that every graphql-ws connection, subscribing or not, can be closed when its token expires.
   const sockets = app as unknown as { websocketServer?: Parameters<typeof guardConnections>[0]['server'] };
   if (sockets.websocketServer === undefined)
-    await app.register(fastifyWebsocket, { options: { maxPayload: 1_048_576 } });
+    await app.register(fastifyWebsocket, {
+      options: { maxPayload: 1_048_576 },
+      // The plugin's default closes without a code (1005): 1001 tells clients the server is going
+      // away, so they reconnect (to another instance) instead of reporting an error.
+      preClose(this: FastifyInstance, done: () => void) {
+        const server = (this as unknown as { websocketServer: WebSocketServer }).websocketServer;
+        for (const client of server.clients) client.close(1001, 'server shutting down');
+        server.close(() => done());
+      },
+    });
   if (sockets.websocketServer === undefined) throw new Error('payments: no WebSocket server registered');
   const guard = guardConnections({
     server: sockets.websocketServer,
