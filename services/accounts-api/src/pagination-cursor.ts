@@ -59,6 +59,8 @@ function holdsType(value: string, type: (typeof SORT_VALUE_TYPES)[SortKey]): boo
       return DECIMAL.test(value);
     case 'timestamptz':
       return isTimestamp(value);
+    default:
+      return false;
   }
 }
 
