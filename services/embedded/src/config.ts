@@ -8,6 +8,12 @@ export interface EmbeddedConfig {
   readonly publicUrl: string;
   readonly dataDir: string;
   readonly logLevel: string;
+  /** LOG_FORMAT: `pretty` or `json`, or `auto` (readable on a terminal outside CI and production). */
+  readonly logFormat: 'auto' | 'pretty' | 'json';
+  /** CI is set (any value but `false`): logs stay JSON in auto mode. */
+  readonly ci: boolean;
+  /** NODE_ENV=production: logs stay JSON in auto mode. */
+  readonly production: boolean;
   /** Skip building missing front-end bundles (CI and tests that built them already). */
   readonly skipBuild: boolean;
 }
@@ -38,6 +44,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): EmbeddedConfig {
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
   const logLevel = env['LOG_LEVEL'] ?? 'info';
   if (!levels.includes(logLevel)) problems.push(`LOG_LEVEL: one of ${levels.join(', ')}`);
+  const logFormat = env['LOG_FORMAT'] ?? 'auto';
+  if (logFormat !== 'auto' && logFormat !== 'pretty' && logFormat !== 'json')
+    problems.push('LOG_FORMAT: one of auto, pretty, json');
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
@@ -45,6 +54,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): EmbeddedConfig {
     publicUrl,
     dataDir: isAbsolute(dataDir) ? dataDir : resolve(REPO_ROOT, dataDir),
     logLevel,
+    logFormat: logFormat as EmbeddedConfig['logFormat'],
+    ci: env['CI'] !== undefined && env['CI'] !== '' && env['CI'] !== 'false',
+    production: env['NODE_ENV'] === 'production',
     skipBuild: env['ATRIUM_SKIP_BUILD'] === 'true',
   };
 }

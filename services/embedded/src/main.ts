@@ -2,8 +2,10 @@
 import {
   PRIVATE_UMASK,
   privateFolderWarning,
+  readableLog,
   securePrivateFolder,
   stopOnSignals,
+  usesReadableLogs,
 } from '@atrium/service-runtime';
 import { ConfigError, loadConfig } from './config.ts';
 import { buildMissing } from './build-missing.ts';
@@ -27,7 +29,18 @@ let server;
 try {
   const fixed = await securePrivateFolder(config.dataDir);
   if (fixed.length > 0) console.warn(`atrium: ${privateFolderWarning(config.dataDir, fixed)}`);
-  server = await createEmbeddedServer(config, process.env);
+  // A person at a terminal reads lines, not JSON (requests only at debug); CI, production and a
+  // pipe keep JSON for the machines that read it.
+  const readable = usesReadableLogs(config.logFormat, {
+    terminal: process.stdout.isTTY === true,
+    ci: config.ci,
+    production: config.production,
+  });
+  server = await createEmbeddedServer(
+    config,
+    process.env,
+    readable ? { logDestination: readableLog(process.stdout, config.logLevel) } : {},
+  );
   // PGlite sets the modes of the database files it creates itself (0666), whatever the umask.
   await securePrivateFolder(config.dataDir);
 } catch (error) {
