@@ -56,6 +56,22 @@ for (const screen of SCREENS) {
     await expectFullyShown(page.getByRole('region', { name: 'Totals by currency' }).getByText(/DKK/));
     await expect.poll(() => horizontalOverflow(page)).toEqual([]);
     await shot(page, 'accounts');
+    // The account dialogs fit too, their buttons on screen.
+    await page.getByRole('button', { name: 'Add account' }).click();
+    const add = page.getByRole('dialog', { name: 'Add account' });
+    await expect(add.getByRole('button', { name: 'Cancel' })).toBeVisible();
+    await expect.poll(() => horizontalOverflow(page)).toEqual([]);
+    await expectFullyShown(add.getByRole('button', { name: 'Cancel' }));
+    await shot(page, 'add-account');
+    await add.getByRole('button', { name: 'Cancel' }).click();
+    await expect(add).toHaveCount(0);
+    await tree.getByRole('button', { name: 'Delete Payroll' }).click();
+    const question = page.getByRole('dialog', { name: 'Delete account?' });
+    await expect(question.getByRole('button', { name: 'Cancel' })).toBeVisible();
+    await expect.poll(() => horizontalOverflow(page)).toEqual([]);
+    await expectFullyShown(question.getByRole('button', { name: 'Delete' }));
+    await question.getByRole('button', { name: 'Cancel' }).click();
+    await expect(question).toHaveCount(0);
 
     const navigation = page.getByRole('navigation', { name: 'Main' });
     const toggle = banner.getByRole('button', { name: 'Navigation' });
