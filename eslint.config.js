@@ -5,6 +5,13 @@ import importX from 'eslint-plugin-import-x';
 
 const apps = ['shell', 'accounts', 'payments'];
 
+// Flat config replaces a rule's options per block, so every block that sets no-restricted-imports
+// carries these: without them a service could reach into another service's source unseen.
+const crossWorkspaceImports = {
+  regex: '^(\\.\\./)+(apps|services)/',
+  message: 'Cross-workspace imports go through the package name.',
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -64,10 +71,7 @@ export default tseslint.config(
               group: ['@atrium/shell', '@atrium/accounts', '@atrium/payments'],
               message: 'Apps are not libraries.',
             },
-            {
-              regex: '^(\\.\\./)+(apps|services)/',
-              message: 'Cross-workspace imports go through the package name.',
-            },
+            crossWorkspaceImports,
             {
               // A snackbar of an element's own overlapped the shell's notification area.
               group: ['@angular/material/snack-bar'],
@@ -94,6 +98,7 @@ export default tseslint.config(
               group: ['@atrium/element-kit', '@atrium/element-kit/*'],
               message: 'Services never import UI packages.',
             },
+            crossWorkspaceImports,
           ],
         },
       ],

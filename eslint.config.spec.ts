@@ -81,3 +81,16 @@ test("an element may not open Material's own snackbar: it notifies through the s
   );
   assert.ok(ids.includes('no-restricted-imports'), ids.join());
 });
+
+test("a service may not reach into another service's source: it goes through the package name", async () => {
+  const ids = await ruleIds(
+    'services/payments-api/src/x.ts',
+    "import { x } from '../../../services/accounts-api/src/account-repository.ts';\nvoid x;\n",
+  );
+  assert.ok(ids.includes('no-restricted-imports'), ids.join());
+  const fromBench = await ruleIds(
+    'bench/accounts/x.ts',
+    "import { x } from '../../services/accounts-api/src/account-repository.ts';\nvoid x;\n",
+  );
+  assert.ok(fromBench.includes('no-restricted-imports'), fromBench.join());
+});
