@@ -240,3 +240,29 @@ describe('embedded data folder', () => {
     await db.close();
   });
 });
+
+describe('embedded in-memory clone', () => {
+  test('copies schema and rows, and the two are independent afterwards; a data folder offers none', async () => {
+    const original = await openDatabase();
+    try {
+      await original.exec('create table t (n int); insert into t values (1);');
+      const copy = await original.clone?.();
+      assert.ok(copy !== undefined);
+      try {
+        await copy.exec('insert into t values (2);');
+        await original.exec('insert into t values (3);');
+        const rows = async (db: Database) =>
+          (await db.query<{ n: number }>('select n from t order by n')).rows;
+        assert.deepEqual(await rows(copy), [{ n: 1 }, { n: 2 }]);
+        assert.deepEqual(await rows(original), [{ n: 1 }, { n: 3 }]);
+      } finally {
+        await copy.close();
+      }
+    } finally {
+      await original.close();
+    }
+    const onDisk = await openDatabase({ dataDir: join(await makeTempDir('pglite'), 'db') });
+    assert.equal(onDisk.clone, undefined);
+    await onDisk.close();
+  });
+});
