@@ -86,6 +86,13 @@ export const PAYMENTS_ERRORS = {
     message:
       'The accounts service could not confirm the from-account just now; nothing was saved. Try again in a moment.',
   },
+  // Retryable: a write may or may not have landed; a create retried with its idempotency key lands once.
+  DATABASE_UNAVAILABLE: {
+    status: 200,
+    errorType: 'ServiceUnavailable',
+    message:
+      'The payments database did not answer just now. Try again in a moment (a create with the same idempotency key).',
+  },
   INTERNAL: { status: 500, errorType: 'InternalFailure', message: 'An internal error occurred.' },
 } as const;
 

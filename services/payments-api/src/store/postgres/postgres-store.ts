@@ -1,4 +1,4 @@
-import type { Database, Queryable } from '@atrium/postgres';
+import { isDatabaseUnavailable, type Database, type Queryable } from '@atrium/postgres';
 import { PaymentsError } from '../../errors.ts';
 import type { ModelDefinition } from '../../model-definition.ts';
 import type { ModelRecord } from '../../model-filter.ts';
@@ -79,8 +79,14 @@ export class PostgresModelStore implements ModelStore {
       where ${t.owner.column} = $1 and id = $2 and version = $3 and not deleted`;
   }
 
-  #inTenant<T>(tenantId: string, fn: (tx: Queryable) => Promise<T>): Promise<T> {
-    return this.#db.transaction(fn, { role: SERVICE_ROLE, settings: { [TENANT_SETTING]: tenantId } });
+  async #inTenant<T>(tenantId: string, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    try {
+      return await this.#db.transaction(fn, { role: SERVICE_ROLE, settings: { [TENANT_SETTING]: tenantId } });
+    } catch (error) {
+      // Refused, lost or past the pool's deadlines: the caller's to retry, the operator's to see (logged).
+      if (isDatabaseUnavailable(error)) throw new PaymentsError('DATABASE_UNAVAILABLE', { cause: error });
+      throw error;
+    }
   }
 
   /** The values of the model's own columns (not owner, not id), in the statements' order. */
