@@ -3,3 +3,4 @@ export * from './element-events.ts';
 export * from './registry.ts';
 export * from './runtime-config.ts';
 export * from './locale.ts';
+export * from './label-catalogue.ts';
