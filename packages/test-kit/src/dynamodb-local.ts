@@ -47,6 +47,8 @@ export async function startDynamoDbLocal(options: { dbPath?: string } = {}): Pro
     join(emulator, 'DynamoDBLocal.jar'),
     '-port',
     String(port),
+    // Telemetry would call AWS from a test run: tests talk to loopback only.
+    '-disableTelemetry',
     ...(options.dbPath === undefined ? ['-inMemory'] : ['-dbPath', options.dbPath]),
   ];
   // The JVM writes its temp files (SQLite's native library) under cwd: keep them out of the repository.
