@@ -1,14 +1,14 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { pickLocale } from '@atrium/contracts';
 import '@atrium/design-tokens/tokens.css';
 import './app/shell.css';
 import { App } from './app/app.tsx';
 import { bootstrap } from './app/bootstrap.ts';
+import { label, pageLocale } from './lib/shell-labels.ts';
 
 // The page's one locale (labels, numbers, dates; the elements pick the same): its language is the
 // document's, for screen readers and the browser's own controls.
-document.documentElement.lang = pickLocale(navigator.languages);
+document.documentElement.lang = pageLocale();
 
 const container = document.getElementById('root');
 if (container === null) throw new Error('#root is missing from index.html');
@@ -25,17 +25,17 @@ bootstrap().then(
     else
       root.render(
         <p className="boot-status" role="status">
-          Signing in…
+          {label('signingIn')}
         </p>,
       );
   },
   (error: unknown) => {
     root.render(
       <section className="boot-status" role="alert">
-        <h1>Atrium could not start</h1>
+        <h1>{label('couldNotStart')}</h1>
         <p>{(error as Error).message}</p>
         <button type="button" onClick={() => window.location.reload()}>
-          Try again
+          {label('tryAgain')}
         </button>
       </section>,
     );

@@ -3,7 +3,7 @@
  * is complete: numbers and dates follow the locale of the labels, never the browser's on its own
  * (a Danish browser showed "125,50 kr." beside English labels).
  */
-export const LABEL_LANGUAGES = ['en'] as const;
+export const LABEL_LANGUAGES = ['en', 'da'] as const;
 
 export type LabelLanguage = (typeof LABEL_LANGUAGES)[number];
 

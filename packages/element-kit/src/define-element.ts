@@ -2,9 +2,11 @@ import { OverlayContainer } from '@angular/cdk/overlay';
 import { provideZonelessChangeDetection } from '@angular/core';
 import { createCustomElement } from '@angular/elements';
 import { MAT_DIALOG_DEFAULT_OPTIONS, MatDialogConfig } from '@angular/material/dialog';
+import { MatPaginatorIntl } from '@angular/material/paginator';
 import { createApplication } from '@angular/platform-browser';
 import { ELEMENT_DEFINITION, type ElementDefinition } from './element-definition';
 import { ElementRoot } from './element-root';
+import { LocalizedPaginatorIntl } from './kit-labels';
 import { ShadowOverlayContainer } from './shadow-overlay-container';
 import { keepStylesInShadowRoots } from './shadow-styles';
 
@@ -34,6 +36,7 @@ export async function defineElement(definition: ElementDefinition): Promise<void
       { provide: OverlayContainer, useClass: ShadowOverlayContainer },
       { provide: MAT_DIALOG_DEFAULT_OPTIONS, useFactory: dialogDefaults },
       { provide: ELEMENT_DEFINITION, useValue: definition },
+      { provide: MatPaginatorIntl, useClass: LocalizedPaginatorIntl },
     ],
   });
   keepStylesInShadowRoots(app.injector);

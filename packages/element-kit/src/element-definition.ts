@@ -7,8 +7,11 @@ import { InjectionToken, type Injector, type Type } from '@angular/core';
 export interface ElementDefinition {
   /** The custom element's tag, as the registry names it (e.g. `atrium-payments`). */
   readonly tag: string;
-  /** The element's heading, which also names its region for assistive technology. */
-  readonly title: string;
+  /**
+   * The element's heading, which also names its region for assistive technology; a function of the
+   * page's locale (ElementHost.locale) when the element has labels in several languages.
+   */
+  readonly title: string | ((locale: string) => string);
   /** The feature component shown once the shell has handed over its context. */
   readonly content: Type<unknown>;
   /**

@@ -2,7 +2,10 @@ import { Injectable, computed, signal } from '@angular/core';
 import {
   elementEvent,
   hasAnyRole,
+  labelsFor,
   pickLocale,
+  type LabelCatalogue,
+  type Labels,
   type ElementContext,
   type NotifyDetail,
   type Role,
@@ -22,6 +25,11 @@ export class ElementHost {
   readonly username = computed(() => this.context()?.user.username ?? '');
   /** The page's one locale for labels, numbers and dates (the shell picks it the same way). */
   readonly locale = pickLocale(navigator.languages);
+
+  /** A feature's labels in the page's locale (English for a key its language lacks). */
+  labels<Key extends string>(catalogue: LabelCatalogue<Key>): Labels<Key> {
+    return labelsFor(catalogue, this.locale);
+  }
 
   private element: HTMLElement | undefined;
 

@@ -18,6 +18,7 @@ import { SHELL_EVENTS, type ElementContext, type RouteChangeDetail } from '@atri
 import { ELEMENT_DEFINITION } from './element-definition';
 import { ElementHost } from './element-host';
 import { markFirstRender } from './first-render-mark';
+import { KIT_LABELS } from './kit-labels';
 import { ShadowOverlayContainer } from './shadow-overlay-container';
 
 /** How long the feature's view waits for its prefetched answers before it shows its own loading state. */
@@ -33,10 +34,10 @@ const PREFETCH_WAIT_MS = 300;
   encapsulation: ViewEncapsulation.ShadowDom,
   template: `
     <section aria-labelledby="element-title">
-      <h1 id="element-title">{{ definition.title }}</h1>
+      <h1 id="element-title">{{ title }}</h1>
       <ng-container #content />
       @if (!host.context()) {
-        <p role="status">Waiting for the shell…</p>
+        <p role="status">{{ label('waitingForShell') }}</p>
       }
     </section>
   `,
@@ -51,6 +52,11 @@ export class ElementRoot {
 
   protected readonly definition = inject(ELEMENT_DEFINITION);
   protected readonly host = inject(ElementHost);
+  protected readonly label = this.host.labels(KIT_LABELS);
+  protected readonly title =
+    typeof this.definition.title === 'string'
+      ? this.definition.title
+      : this.definition.title(this.host.locale);
   private readonly content = viewChild('content', { read: ViewContainerRef });
   private started = false;
 

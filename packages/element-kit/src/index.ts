@@ -8,3 +8,4 @@ export { FocusReturn, type FocusTarget } from './focus-return';
 export { markFirstRender } from './first-render-mark';
 export { PrefetchedAnswer } from './prefetched-answer';
 export { ConfirmDialog, type ConfirmDialogData } from './confirm-dialog';
+export { KIT_LABELS, LocalizedPaginatorIntl } from './kit-labels';

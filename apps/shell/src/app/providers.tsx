@@ -3,6 +3,7 @@ import type { NotifyDetail, Registry } from '@atrium/contracts';
 import { useColorScheme } from '../lib/color-scheme.ts';
 import { ShellContext, type ShellServices, type ShellState } from './shell-context.tsx';
 import { Notifications, type ShownNotification } from './layout/notifications.tsx';
+import { label } from '../lib/shell-labels.ts';
 
 const NOTIFICATION_MS = 6000;
 
@@ -10,7 +11,7 @@ const NOTIFICATION_MS = 6000;
 export function ShellProviders({ services, children }: { services: ShellServices; children: ReactNode }) {
   const [registry, setRegistry] = useState<Registry | undefined>(services.initialRegistry);
   const [registryError, setRegistryError] = useState<string | undefined>(
-    services.initialRegistry === undefined ? 'The micro-frontend registry could not be loaded.' : undefined,
+    services.initialRegistry === undefined ? label('registryFailed') : undefined,
   );
   const [notifications, setNotifications] = useState<ShownNotification[]>([]);
   const nextId = useRef(0);
@@ -25,7 +26,7 @@ export function ShellProviders({ services, children }: { services: ShellServices
       setRegistryError(undefined);
       return fresh;
     } catch (error) {
-      setRegistryError(`The micro-frontend registry could not be loaded: ${(error as Error).message}`);
+      setRegistryError(label('registryFailedBecause', { reason: (error as Error).message }));
       return undefined;
     }
   }, [services]);

@@ -1,4 +1,5 @@
 import { Component, type ReactNode } from 'react';
+import { label } from '../lib/shell-labels.ts';
 
 interface State {
   readonly error: Error | undefined;
@@ -21,10 +22,10 @@ export class RouteErrorBoundary extends Component<{ children: ReactNode; resetKe
     if (this.state.error === undefined) return this.props.children;
     return (
       <section className="error-panel" role="alert">
-        <h1>This page failed</h1>
+        <h1>{label('pageFailed')}</h1>
         <p>{this.state.error.message}</p>
         <button type="button" className="primary" onClick={() => this.setState({ error: undefined })}>
-          Retry
+          {label('retry')}
         </button>
       </section>
     );

@@ -9,6 +9,7 @@ import { ShellLayout } from './layout/shell-layout.tsx';
 import { lazyPage } from './lazy-page.ts';
 import { RouteErrorBoundary } from './route-error-boundary.tsx';
 import { useShell } from './shell-context.tsx';
+import { label } from '../lib/shell-labels.ts';
 
 // Administration is a separate chunk: most users never open it. After a shell redeploy the
 // host still serves the old chunk (ShellArchive); should it be gone anyway, the page reloads once.
@@ -58,7 +59,7 @@ export function AppRoutes() {
             path="/admin/*"
             element={
               <RouteErrorBoundary resetKey={top}>
-                <Suspense fallback={<p role="status">Loading administration…</p>}>
+                <Suspense fallback={<p role="status">{label('loadingAdministration')}</p>}>
                   <AdminPage />
                 </Suspense>
               </RouteErrorBoundary>

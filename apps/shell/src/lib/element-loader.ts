@@ -1,4 +1,5 @@
 import type { RegistryEntry } from '@atrium/contracts';
+import { label } from './shell-labels.ts';
 
 /** Why an element could not be shown; each gets its own message in the route's error panel. */
 export type LoadFailure = 'missing' | 'integrity-or-network' | 'timeout' | 'threw' | 'not-defined';
@@ -45,12 +46,22 @@ async function loadScript(entry: RegistryEntry, url: URL, timeoutMs: number): Pr
   const failed = new Promise<never>((_, reject) => {
     const timer = window.setTimeout(
       () =>
-        reject(new ElementLoadError('timeout', `${entry.title} did not start within ${timeoutMs / 1000} s`)),
+        reject(
+          new ElementLoadError(
+            'timeout',
+            label('didNotStart', { title: entry.title, seconds: timeoutMs / 1000 }),
+          ),
+        ),
       timeoutMs,
     );
     const onError = (event: ErrorEvent): void => {
       if (event.filename.startsWith(folder))
-        reject(new ElementLoadError('threw', `${entry.title} failed while starting: ${event.message}`));
+        reject(
+          new ElementLoadError(
+            'threw',
+            label('failedWhileStarting', { title: entry.title, message: event.message }),
+          ),
+        );
     };
     window.addEventListener('error', onError);
     script.addEventListener('error', () => {
@@ -61,8 +72,8 @@ async function loadScript(entry: RegistryEntry, url: URL, timeoutMs: number): Pr
         .then((exists) =>
           reject(
             exists
-              ? new ElementLoadError('integrity-or-network', `${entry.title} failed its integrity check`)
-              : new ElementLoadError('missing', `${entry.title} could not be downloaded`),
+              ? new ElementLoadError('integrity-or-network', label('failedIntegrity', { title: entry.title }))
+              : new ElementLoadError('missing', label('notDownloaded', { title: entry.title })),
           ),
         );
     });

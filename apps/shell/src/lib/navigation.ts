@@ -1,6 +1,7 @@
 import { hasAnyRole, type Registry } from '@atrium/contracts';
 import type { SignedInUser } from './auth/signed-in-user.ts';
 import { visibleEntries } from './registry.ts';
+import { label } from './shell-labels.ts';
 
 export interface NavItem {
   readonly to: string;
@@ -28,6 +29,6 @@ export function navigationFor(user: SignedInUser, registry: Registry | undefined
   const items: NavItem[] = [...entries]
     .sort((a, b) => (a.order ?? UNORDERED) - (b.order ?? UNORDERED) || a.title.localeCompare(b.title))
     .map((entry) => ({ to: entry.route, label: entry.title, group: entry.group, icon: entry.icon }));
-  if (canAdminister(user)) items.push({ to: '/admin', label: 'Administration' });
+  if (canAdminister(user)) items.push({ to: '/admin', label: label('administration') });
   return items;
 }

@@ -1,4 +1,5 @@
 import type { NavItem } from './navigation.ts';
+import { label } from './shell-labels.ts';
 
 /** The document title's separator ("Payments – Tenant A – Atrium"): an en dash between spaces. */
 const SEPARATOR = ' – ';
@@ -17,8 +18,8 @@ export function pageTitle(
 ): string {
   const page =
     pathname === '/'
-      ? 'Home'
+      ? label('home')
       : (items.find((item) => pathname === item.to || pathname.startsWith(`${item.to}/`))?.label ??
-        'Page not found');
+        label('pageNotFound'));
   return [page, tenantName, productName].filter((part) => part !== undefined).join(SEPARATOR);
 }

@@ -15,6 +15,8 @@ import {
   errorMessage,
 } from './account-rules';
 import { normalizeAccountNumber } from '@atrium/account-number';
+import { ElementHost } from '@atrium/element-kit';
+import { ACCOUNTS_LABELS, type AccountsLabel } from '../accounts-labels';
 
 export interface AccountFormData {
   /** The account to rename; absent to add one. */
@@ -22,12 +24,12 @@ export interface AccountFormData {
 }
 
 const LABELS = {
-  nickname: 'Nickname',
-  account_number: 'Account number',
-  type: 'Type',
-  currency: 'Currency',
-  balance: 'Opening balance',
-} as const;
+  nickname: 'nickname',
+  account_number: 'accountNumber',
+  type: 'type',
+  currency: 'currency',
+  balance: 'openingBalance',
+} as const satisfies Record<string, AccountsLabel>;
 
 /** An admin adds an account, or renames one; closes with the saved account. */
 @Component({
@@ -59,6 +61,7 @@ export class AccountFormDialog {
   private readonly data = inject<AccountFormData>(MAT_DIALOG_DATA);
   private readonly dialogRef = inject<MatDialogRef<AccountFormDialog, Account>>(MatDialogRef);
   private readonly client = inject(AccountsClient);
+  protected readonly t = inject(ElementHost).labels(ACCOUNTS_LABELS);
 
   protected readonly renaming = this.data.account !== undefined;
   protected readonly saving = signal(false);
@@ -87,7 +90,7 @@ export class AccountFormDialog {
   }
 
   protected error(name: keyof typeof LABELS): string {
-    return errorMessage(LABELS[name], this.form.controls[name].errors);
+    return errorMessage(this.t(LABELS[name]), this.form.controls[name].errors, this.t);
   }
 
   protected async save(): Promise<void> {
@@ -117,7 +120,7 @@ export class AccountFormDialog {
 
   private showProblem(e: unknown): void {
     if (!(e instanceof ApiProblem)) {
-      this.formError.set('The account could not be saved.');
+      this.formError.set(this.t('notSaved'));
       return;
     }
     let placed = false;

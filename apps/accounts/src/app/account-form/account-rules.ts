@@ -1,6 +1,8 @@
 import type { AbstractControl, ValidationErrors, ValidatorFn } from '@angular/forms';
 import { checkAccountNumber } from '@atrium/account-number';
+import type { Labels } from '@atrium/contracts';
 import { currencyMinorUnits, fractionDigits, isCurrencyCode } from '@atrium/money';
+import type { AccountsLabel } from '../accounts-labels';
 
 /** The server's bounds (services/accounts-api), repeated so the dialog says the same thing first. */
 export const RULES = {
@@ -45,22 +47,26 @@ export function balanceValidator(currency: () => string): ValidatorFn {
   };
 }
 
-/** The message shown under a field for its first error, worded as the server words it. */
-export function errorMessage(label: string, errors: ValidationErrors | null): string {
+/**
+ * The message shown under a field for its first error, in the page's language (`t`), worded in
+ * English as the server words it. The account-number check's and the server's own messages stay English.
+ */
+export function errorMessage(
+  field: string,
+  errors: ValidationErrors | null,
+  t: Labels<AccountsLabel>,
+): string {
   if (!errors) return '';
-  if (errors['required']) return `${label} is required`;
-  if (errors['maxlength']) return `${label} must be at most ${errors['maxlength'].requiredLength} characters`;
+  if (errors['required']) return t('required', { field });
+  if (errors['maxlength']) return t('tooLong', { field, max: errors['maxlength'].requiredLength });
   if (errors['accountNumber']) return String(errors['accountNumber']);
-  if (errors['currency']) return 'Currency must be an ISO 4217 code like DKK or EUR';
-  if (errors['balanceFormat']) return 'Balance must be a number like 1250.50';
-  if (errors['balanceTooLarge'])
-    return `Balance must have at most ${RULES.balanceMaxIntegerDigits} digits before the decimal point`;
+  if (errors['currency']) return t('currencyCode');
+  if (errors['balanceFormat']) return t('balanceFormat');
+  if (errors['balanceTooLarge']) return t('balanceTooLarge', { digits: RULES.balanceMaxIntegerDigits });
   if (errors['balanceMinorUnits']) {
     const { minor, currency } = errors['balanceMinorUnits'] as { minor: number; currency: string };
-    return minor === 0
-      ? `${currency} amounts have no decimals`
-      : `${currency} amounts have at most ${minor} decimals`;
+    return minor === 0 ? t('noDecimals', { currency }) : t('atMostDecimals', { currency, minor });
   }
   if (errors['server']) return String(errors['server']);
-  return `${label} is not valid`;
+  return t('invalid', { field });
 }

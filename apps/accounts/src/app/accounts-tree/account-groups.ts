@@ -10,7 +10,6 @@ export interface CurrencyTotal {
 export interface GroupNode {
   readonly kind: 'group';
   readonly type: AccountType;
-  readonly label: string;
   readonly totals: readonly CurrencyTotal[];
   readonly children: readonly AccountNode[];
 }
@@ -22,10 +21,8 @@ export interface AccountNode {
 
 export type TreeNode = GroupNode | AccountNode;
 
-const GROUPS: readonly { type: AccountType; label: string }[] = [
-  { type: 'domestic', label: 'Domestic' },
-  { type: 'international', label: 'International' },
-];
+/** The groups in the order the tree shows them (the view labels them in the page's language). */
+const GROUPS: readonly AccountType[] = ['domestic', 'international'];
 
 /** Exact per-currency totals of some accounts, currencies in alphabetical order. */
 export function totalsByCurrency(accounts: readonly Account[]): CurrencyTotal[] {
@@ -39,14 +36,13 @@ export function totalsByCurrency(accounts: readonly Account[]): CurrencyTotal[] 
 
 /** The articles' tree: Domestic and International at the root, the accounts as leaves. */
 export function groupAccounts(accounts: readonly Account[]): GroupNode[] {
-  return GROUPS.map(({ type, label }) => {
+  return GROUPS.map((type) => {
     const members = accounts
       .filter((account) => account.type === type)
       .sort((a, b) => a.nickname.localeCompare(b.nickname));
     return {
       kind: 'group',
       type,
-      label,
       totals: totalsByCurrency(members),
       children: members.map((account) => ({ kind: 'account', account })),
     };

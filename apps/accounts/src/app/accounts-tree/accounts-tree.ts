@@ -31,6 +31,7 @@ import {
   type GroupNode,
   type TreeNode,
 } from './account-groups';
+import { ACCOUNTS_LABELS } from '../accounts-labels';
 
 /** The tenant's accounts as the articles' tree, with totals; admins add, rename and delete. */
 @Component({
@@ -45,6 +46,7 @@ export class AccountsTree {
   private readonly dialog = inject(MatDialog);
   private readonly host = inject(ElementHost);
   private readonly focus = inject(FocusReturn);
+  protected readonly t = this.host.labels(ACCOUNTS_LABELS);
 
   protected readonly state = signal<'loading' | 'ready' | 'error'>('loading');
   protected readonly error = signal('');
@@ -98,7 +100,7 @@ export class AccountsTree {
       .afterClosed()
       .subscribe((added) => {
         if (!added) return;
-        this.host.notify(`Account ${added.nickname} added`, 'success');
+        this.host.notify(this.t('added', { nickname: added.nickname }), 'success');
         void this.load();
       });
   }
@@ -113,36 +115,34 @@ export class AccountsTree {
       .subscribe((renamed) => {
         if (!renamed) return;
         // The renamed account may move within its group: its Rename button keeps the focus.
-        this.focus.expect(`Rename ${renamed.nickname}`, 'Add account');
-        this.host.notify(`Account renamed to ${renamed.nickname}`, 'success');
+        this.focus.expect(this.t('renameOf', { nickname: renamed.nickname }), this.t('addAccount'));
+        this.host.notify(this.t('renamed', { nickname: renamed.nickname }), 'success');
         void this.load();
       });
   }
 
   protected remove(account: Account): void {
     const data: ConfirmDialogData = {
-      title: 'Delete account?',
-      message: `${account.nickname} (${account.account_number}) will be deleted.`,
-      action: 'Delete',
+      title: this.t('deleteQuestion'),
+      message: this.t('deleteExplained', { nickname: account.nickname, number: account.account_number }),
+      action: this.t('delete'),
     };
     this.dialog
       .open<ConfirmDialog, ConfirmDialogData, boolean>(ConfirmDialog, { data })
       .afterClosed()
       .subscribe(async (yes) => {
         if (!yes) return;
-        // Its node, and the Delete button focus went back to, are about to go.
+        // Its node, and the Delete button focus went back to, are about to go: focus the first
+        // remaining account's Rename button (the first action of every leaf).
         this.focus.expect(
-          (root) => root.querySelector<HTMLElement>('button[aria-label^="Rename "]'),
-          'Add account',
+          (root) => root.querySelector<HTMLElement>('.leaf .actions button'),
+          this.t('addAccount'),
         );
         try {
           await this.client.delete(account);
-          this.host.notify(`Account ${account.nickname} deleted`, 'success');
+          this.host.notify(this.t('deleted', { nickname: account.nickname }), 'success');
         } catch (e) {
-          this.host.notify(
-            e instanceof ApiProblem ? e.message : 'The account could not be deleted.',
-            'error',
-          );
+          this.host.notify(e instanceof ApiProblem ? e.message : this.t('notDeleted'), 'error');
         }
         void this.load();
       });
@@ -173,7 +173,7 @@ export class AccountsTree {
         );
       }
     } catch (e) {
-      this.error.set(e instanceof ApiProblem ? e.message : 'Something went wrong.');
+      this.error.set(e instanceof ApiProblem ? e.message : this.t('somethingWrong'));
       this.state.set('error');
     }
   }

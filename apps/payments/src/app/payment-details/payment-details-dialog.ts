@@ -6,6 +6,7 @@ import { ElementHost } from '@atrium/element-kit';
 import { formatMoney } from '@atrium/money';
 import type { AuditRecord, Payment } from '../payments-api/payment';
 import { PaymentsClient } from '../payments-api/payments-client';
+import { PAYMENTS_LABELS } from '../payments-labels';
 import { formatDueDate, formatTimestamp } from '../payment-dates';
 
 /** A payment with its audit trail; opened from the table or a deep link (/payments/<id>). */
@@ -19,7 +20,9 @@ import { formatDueDate, formatTimestamp } from '../payment-dates';
 export class PaymentDetailsDialog {
   private readonly data = inject<{ id: string }>(MAT_DIALOG_DATA);
   private readonly client = inject(PaymentsClient);
-  private readonly locale = inject(ElementHost).locale;
+  private readonly host = inject(ElementHost);
+  private readonly locale = this.host.locale;
+  protected readonly t = this.host.labels(PAYMENTS_LABELS);
 
   protected readonly payment = signal<Payment | undefined>(undefined);
   protected readonly audit = signal<readonly AuditRecord[]>([]);

@@ -10,12 +10,14 @@ import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/materia
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
+import { labelsFor } from '@atrium/contracts';
 import { ElementHost } from '@atrium/element-kit';
 import { AccountsLookup, type AccountChoice } from '../accounts-lookup/accounts-lookup';
 import { parseDecimal } from '@atrium/money';
 import { GraphqlRequestError } from '../payments-api/graphql-request';
 import type { Payment, PaymentDraft, PaymentType } from '../payments-api/payment';
 import { PaymentsClient } from '../payments-api/payments-client';
+import { PAYMENTS_LABELS, type PaymentsLabel } from '../payments-labels';
 import {
   RULES,
   accountReferenceValidator,
@@ -33,15 +35,18 @@ export interface PaymentFormData {
   readonly payment?: Payment;
 }
 
-const FIELD_LABELS: Record<string, string> = {
-  from_account: 'From account',
-  to_account: 'To account',
-  amount: 'Amount',
-  currency: 'Currency',
-  type: 'Type',
-  message: 'Message',
-  dueDate: 'Due date',
-};
+const FIELD_LABELS = {
+  from_account: 'fromAccount',
+  to_account: 'toAccount',
+  amount: 'amount',
+  currency: 'currency',
+  type: 'type',
+  message: 'message',
+  dueDate: 'dueDate',
+} as const satisfies Record<string, PaymentsLabel>;
+
+/** The shared reference check words its refusal as the server does, in English, with English names. */
+const english = labelsFor(PAYMENTS_LABELS, 'en');
 
 /** Create or edit a payment; closes with the saved payment. */
 @Component({
@@ -63,6 +68,8 @@ export class PaymentFormDialog {
   private readonly dialogRef = inject<MatDialogRef<PaymentFormDialog, Payment>>(MatDialogRef);
   private readonly client = inject(PaymentsClient);
   private readonly accountsLookup = inject(AccountsLookup);
+  private readonly host = inject(ElementHost);
+  protected readonly t = this.host.labels(PAYMENTS_LABELS);
 
   protected readonly editing = this.data.payment !== undefined;
   protected readonly rules = RULES;
@@ -72,7 +79,7 @@ export class PaymentFormDialog {
    * the field the dialog focuses first stays the same element when the list arrives.
    */
   protected readonly fromAccountMode = signal<'loading' | 'choices' | 'free'>(
-    inject(ElementHost).context()?.api.accounts ? 'loading' : 'free',
+    this.host.context()?.api.accounts ? 'loading' : 'free',
   );
   protected readonly accounts = signal<readonly AccountChoice[]>([]);
   protected readonly saving = signal(false);
@@ -81,8 +88,8 @@ export class PaymentFormDialog {
   private readonly idempotencyKey = crypto.randomUUID();
 
   protected readonly form = inject(NonNullableFormBuilder).group({
-    from_account: ['', [Validators.required, accountReferenceValidator(FIELD_LABELS['from_account'] ?? '')]],
-    to_account: ['', [Validators.required, accountReferenceValidator(FIELD_LABELS['to_account'] ?? '')]],
+    from_account: ['', [Validators.required, accountReferenceValidator(english('fromAccount'))]],
+    to_account: ['', [Validators.required, accountReferenceValidator(english('toAccount'))]],
     amount: ['', Validators.required],
     currency: ['DKK', [Validators.required, currencyValidator]],
     type: ['DOMESTIC' as PaymentType, Validators.required],
@@ -130,7 +137,7 @@ export class PaymentFormDialog {
 
   protected error(name: keyof typeof this.form.controls): string {
     const control: AbstractControl = this.form.controls[name];
-    return errorMessage(FIELD_LABELS[name] ?? name, control.errors);
+    return errorMessage(this.t(FIELD_LABELS[name]), control.errors, this.t);
   }
 
   protected async save(): Promise<void> {
@@ -164,11 +171,11 @@ export class PaymentFormDialog {
   /** Puts each field error the server returned under its field; the rest above the buttons. */
   private showServerErrors(e: unknown): void {
     if (!(e instanceof GraphqlRequestError)) {
-      this.formError.set('The payment could not be saved.');
+      this.formError.set(this.t('notSaved'));
       return;
     }
     if (e.isConflict) {
-      this.formError.set('Someone else changed this payment meanwhile. Close the dialog and try again.');
+      this.formError.set(this.t('conflictInDialog'));
       return;
     }
     let placed = false;

@@ -1,4 +1,5 @@
 import type { AbstractControl, ValidationErrors, ValidatorFn } from '@angular/forms';
+import type { Labels } from '@atrium/contracts';
 import { checkPaymentReference, comparableAccountNumber } from '@atrium/account-number';
 import {
   currencyMinorUnits,
@@ -8,6 +9,7 @@ import {
   isPositive,
   parseDecimal,
 } from '@atrium/money';
+import type { PaymentsLabel } from '../payments-labels';
 
 /**
  * The server's bounds (services/payments-api), repeated here so the form says the same thing first.
@@ -93,25 +95,29 @@ export function differentAccountsValidator(group: AbstractControl): ValidationEr
   return null;
 }
 
-/** The message shown under a field for its first error, worded as the server words it. */
-export function errorMessage(label: string, errors: ValidationErrors | null): string {
+/**
+ * The message shown under a field for its first error, in the page's language (`t`), worded in
+ * English as the server words it. A reference's and the server's own messages stay English.
+ */
+export function errorMessage(
+  field: string,
+  errors: ValidationErrors | null,
+  t: Labels<PaymentsLabel>,
+): string {
   if (!errors) return '';
-  if (errors['required']) return `${label} is required`;
-  if (errors['maxlength']) return `${label} must be at most ${errors['maxlength'].requiredLength} characters`;
+  if (errors['required']) return t('required', { field });
+  if (errors['maxlength']) return t('tooLong', { field, max: errors['maxlength'].requiredLength });
   if (errors['reference']) return String(errors['reference']);
-  if (errors['amountFormat']) return 'Amount must be a number like 1250.50';
-  if (errors['amountPositive']) return 'Amount must be greater than 0';
-  if (errors['amountTooLarge'])
-    return `Amount must have at most ${RULES.amountMaxIntegerDigits} digits before the decimal point`;
+  if (errors['amountFormat']) return t('amountFormat');
+  if (errors['amountPositive']) return t('amountPositive');
+  if (errors['amountTooLarge']) return t('amountTooLarge', { digits: RULES.amountMaxIntegerDigits });
   if (errors['amountMinorUnits']) {
     const { minor, currency } = errors['amountMinorUnits'] as { minor: number; currency: string };
-    return minor === 0
-      ? `${currency} amounts have no decimals`
-      : `${currency} amounts have at most ${minor} decimals`;
+    return minor === 0 ? t('noDecimals', { currency }) : t('atMostDecimals', { currency, minor });
   }
-  if (errors['currency']) return 'Currency must be an ISO 4217 code like DKK or EUR';
-  if (errors['date']) return `${label} must be a valid date`;
-  if (errors['sameAccount']) return 'To account must differ from From account';
+  if (errors['currency']) return t('currencyCode');
+  if (errors['date']) return t('date', { field });
+  if (errors['sameAccount']) return t('sameAccount');
   if (errors['server']) return String(errors['server']);
-  return `${label} is not valid`;
+  return t('invalid', { field });
 }

@@ -38,6 +38,7 @@ import type {
 import { PaymentsClient } from '../payments-api/payments-client';
 import { PaymentsLive } from '../payments-api/payments-live';
 import { formatDueDate } from '../payment-dates';
+import { PAYMENTS_LABELS } from '../payments-labels';
 
 type LoadState = 'loading' | 'ready' | 'error';
 
@@ -73,6 +74,7 @@ export class PaymentsTable {
   private readonly host = inject(ElementHost);
   private readonly focus = inject(FocusReturn);
   private readonly injector = inject(Injector);
+  protected readonly t = this.host.labels(PAYMENTS_LABELS);
 
   protected readonly columns = ['from_account', 'to_account', 'amount', 'dueDate', 'status', 'actions'];
   protected readonly pageSizes = [10, 20, 50, 100];
@@ -138,7 +140,7 @@ export class PaymentsTable {
   }
 
   protected statusOf(payment: Payment): string {
-    return payment.status === 'CONFIRMED' ? 'Confirmed' : 'Unconfirmed';
+    return this.t(payment.status === 'CONFIRMED' ? 'confirmed' : 'unconfirmed');
   }
 
   protected canEdit(payment: Payment): boolean {
@@ -187,7 +189,7 @@ export class PaymentsTable {
       .afterClosed()
       .subscribe((created) => {
         if (!created) return;
-        this.host.notify('Payment created', 'success');
+        this.host.notify(this.t('created'), 'success');
         this.resetPaging(() => undefined);
         this.refresh();
       });
@@ -202,8 +204,8 @@ export class PaymentsTable {
       .afterClosed()
       .subscribe((updated) => {
         if (!updated) return;
-        this.focus.expect(`Edit payment to ${updated.to_account}`, 'New payment');
-        this.host.notify('Payment updated', 'success');
+        this.focus.expect(this.t('editOf', { to: updated.to_account }), this.t('newPayment'));
+        this.host.notify(this.t('updated'), 'success');
         this.refresh();
       });
   }
@@ -214,23 +216,28 @@ export class PaymentsTable {
 
   protected remove(payment: Payment): void {
     const data: ConfirmDialogData = {
-      title: 'Delete payment?',
-      message: `The payment from ${payment.from_account} to ${payment.to_account} of ${this.amountOf(payment)} will be deleted.`,
-      action: 'Delete',
+      title: this.t('deleteQuestion'),
+      message: this.t('deleteExplained', {
+        from: payment.from_account,
+        to: payment.to_account,
+        amount: this.amountOf(payment),
+      }),
+      action: this.t('delete'),
     };
     this.dialog
       .open<ConfirmDialog, ConfirmDialogData, boolean>(ConfirmDialog, { data })
       .afterClosed()
       .subscribe(async (yes) => {
         if (!yes) return;
-        // Its row, and the Delete button focus went back to, are about to go.
+        // Its row, and the Delete button focus went back to, are about to go: focus the first
+        // remaining row's Details button (the first action of every row).
         this.focus.expect(
-          (root) => root.querySelector<HTMLElement>('button[aria-label^="Details of payment to "]'),
-          'New payment',
+          (root) => root.querySelector<HTMLElement>('td.actions button'),
+          this.t('newPayment'),
         );
         try {
           await this.client.delete(payment.id, payment._version);
-          this.host.notify('Payment deleted', 'success');
+          this.host.notify(this.t('deleted'), 'success');
         } catch (e) {
           this.host.notify(this.explain(e), 'error');
         }
@@ -240,10 +247,10 @@ export class PaymentsTable {
 
   protected async confirm(payment: Payment): Promise<void> {
     // A confirmed payment has no Confirm button: focus stays in its row.
-    this.focus.expect(`Details of payment to ${payment.to_account}`, 'New payment');
+    this.focus.expect(this.t('detailsOf', { to: payment.to_account }), this.t('newPayment'));
     try {
       await this.client.confirm(payment.id, payment._version);
-      this.host.notify('Payment confirmed', 'success');
+      this.host.notify(this.t('confirmedNote'), 'success');
     } catch (e) {
       this.host.notify(this.explain(e), 'error');
     }
@@ -307,10 +314,9 @@ export class PaymentsTable {
 
   private explain(e: unknown): string {
     if (e instanceof GraphqlRequestError) {
-      if (e.isConflict)
-        return 'Someone else changed this payment meanwhile: the list was refreshed, please try again.';
+      if (e.isConflict) return this.t('conflictRefreshed');
       return e.message;
     }
-    return 'Something went wrong.';
+    return this.t('somethingWrong');
   }
 }

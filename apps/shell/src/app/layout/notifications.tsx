@@ -1,4 +1,5 @@
 import type { NotifyDetail } from '@atrium/contracts';
+import { label } from '../../lib/shell-labels.ts';
 
 export interface ShownNotification extends NotifyDetail {
   readonly id: number;
@@ -13,14 +14,14 @@ export function Notifications({
   onDismiss: (id: number) => void;
 }) {
   return (
-    <div className="notifications" role="status" aria-live="polite" aria-label="Notifications">
+    <div className="notifications" role="status" aria-live="polite" aria-label={label('notifications')}>
       {items.map((item) => (
         <div key={item.id} className={`notification notification-${item.kind}`}>
           <span>{item.message}</span>
           <button
             type="button"
             className="icon-button"
-            aria-label="Dismiss notification"
+            aria-label={label('dismissNotification')}
             onClick={() => onDismiss(item.id)}
           >
             ×

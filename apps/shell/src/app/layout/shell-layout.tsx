@@ -6,6 +6,7 @@ import { pageTitle } from '../../lib/page-title.ts';
 import { NavigationList } from './navigation-list.tsx';
 import { useShell } from '../shell-context.tsx';
 import { TopBar } from './top-bar.tsx';
+import { label } from '../../lib/shell-labels.ts';
 
 /** The articles' layout: top bar, navigation drawer, and the routed page. */
 export function ShellLayout() {
@@ -43,7 +44,7 @@ export function ShellLayout() {
   return (
     <div className="shell">
       <a className="skip-link" href="#main">
-        Skip to content
+        {label('skipToContent')}
       </a>
       <TopBar
         drawerOpen={drawerOpen}
@@ -55,7 +56,7 @@ export function ShellLayout() {
         <nav
           ref={drawerRef}
           id="main-navigation"
-          aria-label="Main"
+          aria-label={label('mainNavigation')}
           className={drawerOpen ? 'drawer open' : 'drawer'}
         >
           <NavigationList items={items} />
@@ -65,7 +66,7 @@ export function ShellLayout() {
             <div className="banner" role="alert">
               <span>{registryError}</span>
               <button type="button" onClick={() => void reloadRegistry()}>
-                Retry
+                {label('retry')}
               </button>
             </div>
           )}

@@ -1,11 +1,12 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { useShell } from '../shell-context.tsx';
 import type { ColorSchemePreference } from '../../lib/color-scheme.ts';
+import { label, type ShellLabel } from '../../lib/shell-labels.ts';
 
-const SCHEMES: readonly { value: ColorSchemePreference; label: string }[] = [
-  { value: 'system', label: 'System theme' },
-  { value: 'light', label: 'Light theme' },
-  { value: 'dark', label: 'Dark theme' },
+const SCHEMES: readonly { value: ColorSchemePreference; label: ShellLabel }[] = [
+  { value: 'system', label: 'systemTheme' },
+  { value: 'light', label: 'lightTheme' },
+  { value: 'dark', label: 'darkTheme' },
 ];
 
 /** Product, tenant, and the user's menu (theme, sign-out). */
@@ -64,7 +65,7 @@ export function TopBar({
         ref={toggleRef}
         type="button"
         className="icon-button drawer-toggle"
-        aria-label="Navigation"
+        aria-label={label('navigation')}
         aria-expanded={drawerOpen}
         aria-controls="main-navigation"
         onClick={onToggleDrawer}
@@ -73,7 +74,7 @@ export function TopBar({
       </button>
       <span className="product">{config.productName}</span>
       {user.tenant && (
-        <span className="tenant" aria-label="Tenant">
+        <span className="tenant" aria-label={label('tenant')}>
           {user.tenant.name}
         </span>
       )}
@@ -99,7 +100,7 @@ export function TopBar({
             ref={menuRef}
             id={menuId}
             role="menu"
-            aria-label="User menu"
+            aria-label={label('userMenu')}
             className="menu"
             onKeyDown={onMenuKey}
           >
@@ -117,7 +118,7 @@ export function TopBar({
                 tabIndex={-1}
                 onClick={() => setColorSchemePreference(scheme.value)}
               >
-                {scheme.label}
+                {label(scheme.label)}
               </button>
             ))}
             <button
@@ -129,7 +130,7 @@ export function TopBar({
                 void session.signOut();
               }}
             >
-              Sign out
+              {label('signOut')}
             </button>
           </div>
         )}

@@ -4,6 +4,7 @@ import { useShell } from '../../app/shell-context.tsx';
 import { adminApi } from './admin-api.ts';
 import { TenantsSection } from './tenants-section.tsx';
 import { UsersSection } from './users-section.tsx';
+import { label } from '../../lib/shell-labels.ts';
 
 /** Administration: tenant admins manage their tenant's users; the operator also creates tenants. */
 export default function AdminPage() {
@@ -16,7 +17,7 @@ export default function AdminPage() {
   const [tenantsVersion, setTenantsVersion] = useState(0);
   return (
     <div className="page admin">
-      <h1>Administration</h1>
+      <h1>{label('administration')}</h1>
       {isOperator && <TenantsSection api={api} onCreated={() => setTenantsVersion((n) => n + 1)} />}
       <UsersSection
         api={api}

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useShell } from '../../app/shell-context.tsx';
-import { pickLocale } from '@atrium/contracts';
+import { label, pageLocale } from '../../lib/shell-labels.ts';
 import type { AdminApi, Tenant } from './admin-api.ts';
 
 /** The operator's list of tenants and the form that creates one. */
@@ -29,7 +29,7 @@ export function TenantsSection({ api, onCreated }: { api: AdminApi; onCreated: (
     const id = String(data.get('id') ?? '').trim();
     const name = String(data.get('name') ?? '').trim();
     if (id === '' || name === '') {
-      setFormError('Tenant ID and name are required.');
+      setFormError(label('tenantFieldsRequired'));
       return;
     }
     setBusy(true);
@@ -37,7 +37,7 @@ export function TenantsSection({ api, onCreated }: { api: AdminApi; onCreated: (
       await api.createTenant({ id, name });
       form.reset();
       setFormError(undefined);
-      notify({ kind: 'success', message: `Tenant ${name} created` });
+      notify({ kind: 'success', message: label('tenantCreated', { name }) });
       load();
       onCreated();
     } catch (e) {
@@ -49,24 +49,24 @@ export function TenantsSection({ api, onCreated }: { api: AdminApi; onCreated: (
 
   return (
     <section className="card" aria-labelledby="tenants-title">
-      <h2 id="tenants-title">Tenants</h2>
+      <h2 id="tenants-title">{label('tenants')}</h2>
       {error && <p role="alert">{error}</p>}
       {tenants && (
         <table>
           <thead>
             <tr>
-              <th scope="col">ID</th>
-              <th scope="col">Name</th>
-              <th scope="col">Created</th>
+              <th scope="col">{label('id')}</th>
+              <th scope="col">{label('name')}</th>
+              <th scope="col">{label('created')}</th>
             </tr>
           </thead>
           <tbody>
             {tenants.map((tenant) => (
               <tr key={tenant.id}>
-                <td data-label="ID">{tenant.id}</td>
-                <td data-label="Name">{tenant.name}</td>
-                <td data-label="Created">
-                  {new Date(tenant.createdAt).toLocaleDateString(pickLocale(navigator.languages))}
+                <td data-label={label('id')}>{tenant.id}</td>
+                <td data-label={label('name')}>{tenant.name}</td>
+                <td data-label={label('created')}>
+                  {new Date(tenant.createdAt).toLocaleDateString(pageLocale())}
                 </td>
               </tr>
             ))}
@@ -78,13 +78,13 @@ export function TenantsSection({ api, onCreated }: { api: AdminApi; onCreated: (
         onSubmit={(event) => void create(event)}
         aria-labelledby="create-tenant-title"
       >
-        <h3 id="create-tenant-title">Create tenant</h3>
+        <h3 id="create-tenant-title">{label('createTenant')}</h3>
         <label>
-          Tenant ID
+          {label('tenantId')}
           <input name="id" required pattern="[A-Za-z][A-Za-z0-9_-]*" autoComplete="off" />
         </label>
         <label>
-          Tenant name
+          {label('tenantName')}
           <input name="name" required autoComplete="off" />
         </label>
         {formError && (
@@ -93,7 +93,7 @@ export function TenantsSection({ api, onCreated }: { api: AdminApi; onCreated: (
           </p>
         )}
         <button type="submit" className="primary" disabled={busy}>
-          Create tenant
+          {label('createTenant')}
         </button>
       </form>
     </section>

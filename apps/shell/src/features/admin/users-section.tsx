@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useShell } from '../../app/shell-context.tsx';
 import type { AdminApi, AdminUser, Tenant } from './admin-api.ts';
+import { label } from '../../lib/shell-labels.ts';
 
 const TENANT_ROLES = ['viewer', 'member', 'approver', 'admin'] as const;
 
@@ -59,13 +60,13 @@ export function UsersSection({ api, isOperator, ownTenant, tenantsVersion }: Use
       roles,
     };
     const missing = [
-      input.username === '' && 'username',
-      input.email === '' && 'email',
-      input.password === '' && 'password',
-      roles.length === 0 && 'at least one role',
+      input.username === '' && label('missingUsername'),
+      input.email === '' && label('missingEmail'),
+      input.password === '' && label('missingPassword'),
+      roles.length === 0 && label('missingRole'),
     ].filter(Boolean);
     if (missing.length > 0) {
-      setFormError(`Please give ${missing.join(', ')}.`);
+      setFormError(label('pleaseGive', { missing: missing.join(', ') }));
       return;
     }
     setBusy(true);
@@ -73,7 +74,7 @@ export function UsersSection({ api, isOperator, ownTenant, tenantsVersion }: Use
       await api.createUser(input);
       form.reset();
       setFormError(undefined);
-      notify({ kind: 'success', message: `User ${input.username} created` });
+      notify({ kind: 'success', message: label('userCreated', { username: input.username }) });
       load();
     } catch (e) {
       setFormError((e as Error).message);
@@ -85,7 +86,10 @@ export function UsersSection({ api, isOperator, ownTenant, tenantsVersion }: Use
   const toggle = async (user: AdminUser): Promise<void> => {
     try {
       await api.setDisabled(user.id, !user.disabled);
-      notify({ kind: 'success', message: `User ${user.username} ${user.disabled ? 'enabled' : 'disabled'}` });
+      notify({
+        kind: 'success',
+        message: label(user.disabled ? 'userEnabled' : 'userDisabled', { username: user.username }),
+      });
       load();
     } catch (e) {
       notify({ kind: 'error', message: (e as Error).message });
@@ -96,10 +100,10 @@ export function UsersSection({ api, isOperator, ownTenant, tenantsVersion }: Use
 
   return (
     <section className="card" aria-labelledby="users-title">
-      <h2 id="users-title">Users{tenantName ? ` of ${tenantName}` : ''}</h2>
+      <h2 id="users-title">{tenantName ? label('usersOf', { tenant: tenantName }) : label('users')}</h2>
       {isOperator && (
         <label className="tenant-picker">
-          Tenant
+          {label('tenant')}
           <select value={tenantId ?? ''} onChange={(event) => setTenantId(event.target.value)}>
             {tenants.map((tenant) => (
               <option key={tenant.id} value={tenant.id}>
@@ -114,27 +118,29 @@ export function UsersSection({ api, isOperator, ownTenant, tenantsVersion }: Use
         <table>
           <thead>
             <tr>
-              <th scope="col">Username</th>
-              <th scope="col">Email</th>
-              <th scope="col">Roles</th>
-              <th scope="col">Status</th>
-              <th scope="col">Actions</th>
+              <th scope="col">{label('username')}</th>
+              <th scope="col">{label('email')}</th>
+              <th scope="col">{label('roles')}</th>
+              <th scope="col">{label('status')}</th>
+              <th scope="col">{label('actions')}</th>
             </tr>
           </thead>
           <tbody>
             {users.map((user) => (
               <tr key={user.id}>
-                <td data-label="Username">{user.username}</td>
-                <td data-label="Email">{user.email}</td>
-                <td data-label="Roles">{user.roles.join(', ')}</td>
-                <td data-label="Status">{user.disabled ? 'Disabled' : 'Active'}</td>
-                <td data-label="Actions">
+                <td data-label={label('username')}>{user.username}</td>
+                <td data-label={label('email')}>{user.email}</td>
+                <td data-label={label('roles')}>{user.roles.join(', ')}</td>
+                <td data-label={label('status')}>{label(user.disabled ? 'disabled' : 'active')}</td>
+                <td data-label={label('actions')}>
                   <button
                     type="button"
                     onClick={() => void toggle(user)}
-                    aria-label={`${user.disabled ? 'Enable' : 'Disable'} ${user.username}`}
+                    aria-label={label(user.disabled ? 'enableUser' : 'disableUser', {
+                      username: user.username,
+                    })}
                   >
-                    {user.disabled ? 'Enable' : 'Disable'}
+                    {label(user.disabled ? 'enable' : 'disable')}
                   </button>
                 </td>
               </tr>
@@ -148,21 +154,21 @@ export function UsersSection({ api, isOperator, ownTenant, tenantsVersion }: Use
           onSubmit={(event) => void create(event)}
           aria-labelledby="create-user-title"
         >
-          <h3 id="create-user-title">Create user</h3>
+          <h3 id="create-user-title">{label('createUser')}</h3>
           <label>
-            Username
+            {label('username')}
             <input name="username" required autoComplete="off" />
           </label>
           <label>
-            Email
+            {label('email')}
             <input name="email" type="email" required autoComplete="off" />
           </label>
           <label>
-            Password
+            {label('password')}
             <input name="password" type="password" required autoComplete="new-password" minLength={8} />
           </label>
           <fieldset>
-            <legend>Roles</legend>
+            <legend>{label('roles')}</legend>
             {TENANT_ROLES.map((role) => (
               <label key={role} className="checkbox">
                 <input type="checkbox" name="roles" value={role} defaultChecked={role === 'member'} />
@@ -176,7 +182,7 @@ export function UsersSection({ api, isOperator, ownTenant, tenantsVersion }: Use
             </p>
           )}
           <button type="submit" className="primary" disabled={busy}>
-            Create user
+            {label('createUser')}
           </button>
         </form>
       )}

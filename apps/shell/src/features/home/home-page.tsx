@@ -1,6 +1,7 @@
 import { Link } from 'react-router';
 import { navigationFor } from '../../lib/navigation.ts';
 import { useShell } from '../../app/shell-context.tsx';
+import { label } from '../../lib/shell-labels.ts';
 
 /** The landing page after login: who you are and where you can go. */
 export function HomePage() {
@@ -9,12 +10,8 @@ export function HomePage() {
   const items = navigationFor(user, registry);
   return (
     <div className="page">
-      <h1>Welcome, {user.username}</h1>
-      <p>
-        {user.tenant
-          ? `You are signed in for ${user.tenant.name}.`
-          : 'You are signed in as the platform operator.'}
-      </p>
+      <h1>{label('welcome', { username: user.username })}</h1>
+      <p>{user.tenant ? label('signedInFor', { tenant: user.tenant.name }) : label('signedInAsOperator')}</p>
       <ul className="tiles">
         {items.map((item) => (
           <li key={item.to}>
@@ -29,10 +26,9 @@ export function HomePage() {
 export function NotFoundPage() {
   return (
     <div className="page">
-      <h1>Page not found</h1>
+      <h1>{label('pageNotFound')}</h1>
       <p>
-        There is nothing at this address, or your role may not open it.{' '}
-        <Link to="/">Go to the start page</Link>.
+        {label('nothingHere')} <Link to="/">{label('goToStart')}</Link>.
       </p>
     </div>
   );

@@ -1,3 +1,5 @@
+import { label } from '../../lib/shell-labels.ts';
+
 /**
  * Shown in place of one micro-frontend that cannot be shown; the rest of the shell keeps working.
  * `reload`: the page holds another version of the element, which only a page load can replace, so
@@ -18,15 +20,15 @@ export function ErrorPanel({
 }) {
   return (
     <section className="error-panel" role="alert" aria-labelledby="mfe-error-title">
-      <h1 id="mfe-error-title">{title} is unavailable</h1>
+      <h1 id="mfe-error-title">{label('unavailable', { title })}</h1>
       <p>{message}</p>
       {action === 'retry' ? (
         <button type="button" className="primary" onClick={onRetry} disabled={busy}>
-          Retry
+          {label('retry')}
         </button>
       ) : (
         <button type="button" className="primary" onClick={() => window.location.reload()}>
-          Reload
+          {label('reload')}
         </button>
       )}
     </section>

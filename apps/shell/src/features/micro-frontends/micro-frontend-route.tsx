@@ -6,6 +6,7 @@ import { DEV_OVERRIDE_VERSION } from '../../lib/dev-overrides.ts';
 import { useShell } from '../../app/shell-context.tsx';
 import { ElementHost } from './element-host.tsx';
 import { ErrorPanel } from './error-panel.tsx';
+import { label } from '../../lib/shell-labels.ts';
 
 type Status =
   | { readonly kind: 'loading' }
@@ -68,7 +69,10 @@ export function MicroFrontendRoute({ name }: { name: string }) {
         current &&
         setStatus({
           kind: 'failed',
-          message: error instanceof ElementLoadError ? error.message : `${entry.title} could not be started.`,
+          message:
+            error instanceof ElementLoadError
+              ? error.message
+              : label('couldNotBeStarted', { title: entry.title }),
         }),
     );
     return () => {
@@ -112,7 +116,7 @@ export function MicroFrontendRoute({ name }: { name: string }) {
     return (
       <ErrorPanel
         title={entry.title}
-        message={`A new version of ${entry.title} was published. Reload the page to use it.`}
+        message={label('newVersionPublished', { title: entry.title })}
         onRetry={() => void retry()}
         busy={false}
         action="reload"
@@ -126,21 +130,24 @@ export function MicroFrontendRoute({ name }: { name: string }) {
     <div className="micro-frontend" aria-busy={status.kind === 'loading'}>
       {entry.version === DEV_OVERRIDE_VERSION && (
         <p className="banner" role="status">
-          {entry.title} comes from your development server {new URL(entry.entry).origin}, in this browser only
-          (?mfe-override={entry.name}= ends it).
+          {label('devOverride', {
+            title: entry.title,
+            origin: new URL(entry.entry).origin,
+            name: entry.name,
+          })}
         </p>
       )}
       {outdated && (
         <div className="banner" role="status">
-          <span>A new version of {entry.title} is available.</span>
+          <span>{label('newVersionAvailable', { title: entry.title })}</span>
           <button type="button" onClick={() => window.location.reload()}>
-            Reload
+            {label('reload')}
           </button>
         </div>
       )}
       {status.kind === 'loading' && (
         <p className="loading" role="status">
-          Loading {entry.title}…
+          {label('loadingElement', { title: entry.title })}
         </p>
       )}
       {status.kind === 'ready' && (
@@ -157,7 +164,7 @@ export function MicroFrontendRoute({ name }: { name: string }) {
             void session.signInAgain(location.pathname + location.search + location.hash)
           }
           onCrash={(message) =>
-            setStatus({ kind: 'failed', message: `${entry.title} stopped with an error: ${message}` })
+            setStatus({ kind: 'failed', message: label('stoppedWithError', { title: entry.title, message }) })
           }
         />
       )}
