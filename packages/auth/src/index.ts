@@ -13,6 +13,7 @@ export {
   authenticate,
   bearerToken,
   type VerifierConfig,
+  type TokenUse,
   type TokenVerifier,
   type VerifiedToken,
 } from './token-verifier.ts';

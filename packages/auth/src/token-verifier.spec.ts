@@ -153,6 +153,68 @@ describe('token verification refuses', () => {
   });
 });
 
+describe('access and ID tokens together (OIDC_TOKEN_USE=access,id)', () => {
+  const clientId = 'atrium-shell';
+  const both = (): TokenVerifier =>
+    createVerifier({ ...issuer.verifierConfig(), tokenUse: ['access', 'id'], idTokenAudience: clientId });
+
+  async function refusedBy(subject: TokenVerifier, token: string, reason: RegExp): Promise<void> {
+    await assert.rejects(subject.verify(token), (error: unknown) => {
+      assert.ok(error instanceof AuthError, `expected AuthError, got ${String(error)}`);
+      assert.equal(error.code, 'invalid_token');
+      assert.match(String(error.reason), reason);
+      return true;
+    });
+  }
+
+  test("an ID token for the client id and an access token for the API's audience both pass", async () => {
+    const idToken = await issuer.mint(demoCaller('A', 'member'), { tokenUse: 'id', audience: clientId });
+    const accessToken = await issuer.mint(demoCaller('B', 'admin'));
+    assert.equal((await both().verify(idToken)).tenantId, 'TenantA');
+    assert.equal((await both().verify(accessToken)).tenantId, 'TenantB');
+  });
+
+  test("an ID token for the API's audience, or an access token for the client id, is refused", async () => {
+    const idForApi = await issuer.mint(demoCaller('A', 'member'), { tokenUse: 'id' });
+    const accessForClient = await issuer.mint(demoCaller('A', 'member'), { audience: clientId });
+    await refusedBy(both(), idForApi, /audience/);
+    await refusedBy(both(), accessForClient, /audience/);
+  });
+
+  test('a token of neither kind is refused', async () => {
+    const refresh = await issuer.mint(demoCaller('A', 'member'), { extra: { token_use: 'refresh' } });
+    await refusedBy(both(), refresh, /token use/);
+  });
+
+  test('with one kind configured, the other kind is refused even for its own audience', async () => {
+    const accessOnly = createVerifier({ ...issuer.verifierConfig(), idTokenAudience: clientId });
+    const idOnly = createVerifier({ ...issuer.verifierConfig(), tokenUse: 'id', idTokenAudience: clientId });
+    const idToken = await issuer.mint(demoCaller('A', 'member'), { tokenUse: 'id', audience: clientId });
+    const accessToken = await issuer.mint(demoCaller('A', 'member'));
+    // Its client id is no audience this verifier knows, and an ID token for the API's is no access token.
+    await refusedBy(accessOnly, idToken, /"aud"/);
+    await refusedBy(
+      accessOnly,
+      await issuer.mint(demoCaller('A', 'member'), { tokenUse: 'id' }),
+      /token use/,
+    );
+    await refusedBy(idOnly, accessToken, /"aud"/);
+    await refusedBy(
+      idOnly,
+      await issuer.mint(demoCaller('A', 'member'), { audience: clientId }),
+      /token use/,
+    );
+    assert.equal((await idOnly.verify(idToken)).tenantId, 'TenantA');
+  });
+
+  test("both kinds need the ID tokens' audience: the API's would let an ID token pass as either", () => {
+    assert.throws(
+      () => createVerifier({ ...issuer.verifierConfig(), tokenUse: ['access', 'id'] }),
+      /idTokenAudience/,
+    );
+  });
+});
+
 describe('configuration', () => {
   test('an HMAC or none algorithm cannot be allowed', () => {
     assert.throws(() => createVerifier({ ...issuer.verifierConfig(), algorithms: ['RS256', 'HS256'] }));

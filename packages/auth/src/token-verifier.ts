@@ -16,17 +16,25 @@ import {
   type Role,
 } from './caller-context.ts';
 
+/** The kinds of token an API may accept: OAuth access tokens and OpenID Connect ID tokens. */
+export type TokenUse = 'access' | 'id';
+
 export interface VerifierConfig {
   /** Exact issuer (`iss`) the tokens must carry, e.g. `http://localhost:8080/auth`. */
   readonly issuer: string;
-  /** Accepted audience(s): the API identifier for access tokens, the client id for ID tokens. */
+  /** Accepted audience(s) of access tokens: the API identifier (and of ID tokens without `idTokenAudience`). */
   readonly audience: string | readonly string[];
+  /**
+   * Accepted audience(s) of ID tokens: the client id(s) they were issued to. Required when both kinds
+   * are accepted; with `id` alone it defaults to `audience` (the one-kind setup before both existed).
+   */
+  readonly idTokenAudience?: string | readonly string[];
   /** JWKS location; defaults to `<issuer>/jwks` (oidc-provider's and this project's layout). */
   readonly jwksUri?: string;
   /** Public keys held in-process instead of fetched (the issuer verifying its own tokens). */
   readonly keySet?: JSONWebKeySet;
-  /** Which token the API accepts: `access` (default) or `id` (as the articles did with Cognito). */
-  readonly tokenUse?: 'access' | 'id';
+  /** Which tokens the API accepts: `access` (default), `id` (as the articles did with Cognito), or both. */
+  readonly tokenUse?: TokenUse | readonly TokenUse[];
   /** Asymmetric algorithms only: an HMAC key would be the public key, which anyone has. */
   readonly algorithms?: readonly string[];
   readonly clockToleranceSeconds?: number;
@@ -64,7 +72,7 @@ const DEFAULT_ALGORITHMS = ['RS256', 'PS256', 'ES256', 'EdDSA'];
 /** Builds a verifier that checks signature (JWKS, cached), algorithm, issuer, audience, time and token use. */
 export function createVerifier(config: VerifierConfig): TokenVerifier {
   const claims = { ...DEFAULT_CLAIM_NAMES, ...config.claimNames };
-  const tokenUse = config.tokenUse ?? 'access';
+  const accepted = audiencesByUse(config);
   const algorithms = [...(config.algorithms ?? DEFAULT_ALGORITHMS)];
   if (algorithms.some((alg) => alg === 'none' || alg.startsWith('HS'))) {
     throw new Error('createVerifier: only asymmetric algorithms may be allowed');
@@ -81,18 +89,24 @@ export function createVerifier(config: VerifierConfig): TokenVerifier {
 
   async function verifyPayload(token: string): Promise<JWTPayload> {
     try {
+      // jose checks the audience against every accepted kind's; the kind's own is checked below.
       const { payload, protectedHeader } = await jwtVerify(token, jwks, {
         issuer: config.issuer,
-        audience: typeof config.audience === 'string' ? config.audience : [...config.audience],
+        audience: [...new Set([...accepted.values()].flat())],
         algorithms,
         clockTolerance: config.clockToleranceSeconds ?? 30,
         requiredClaims: ['sub', 'exp', 'iat'],
       });
-      const use = payload[claims.tokenUse];
+      const claimed = payload[claims.tokenUse];
       // RFC 9068 marks JWT access tokens with typ at+jwt; Cognito marks both with token_use.
-      const typeMatches =
-        use === tokenUse || (use === undefined && tokenUse === 'access' && protectedHeader.typ === 'at+jwt');
-      if (!typeMatches) throw new AuthError('invalid_token', `token use is not ${tokenUse}`);
+      const use = claimed ?? (protectedHeader.typ === 'at+jwt' ? 'access' : undefined);
+      const audiences = accepted.get(use as TokenUse);
+      if (audiences === undefined)
+        throw new AuthError('invalid_token', `token use is not ${[...accepted.keys()].join(' or ')}`);
+      // An ID token is for the client that signed in, an access token for the API: each only for its own.
+      const aud = typeof payload.aud === 'string' ? [payload.aud] : (payload.aud ?? []);
+      if (!aud.some((a) => audiences.includes(a)))
+        throw new AuthError('invalid_token', `the ${use} token's audience is not ${audiences.join(' or ')}`);
       return payload;
     } catch (error) {
       if (error instanceof AuthError) throw error;
@@ -146,6 +160,25 @@ export function createVerifier(config: VerifierConfig): TokenVerifier {
     verify: async (token) => (await verifyToken(token)).caller,
     verifyPlatform: async (token) => (await verifyPlatformToken(token)).caller,
   };
+}
+
+/** Each accepted token use with the audiences a token of that use must name. */
+function audiencesByUse(config: VerifierConfig): Map<TokenUse, readonly string[]> {
+  const list = (value: string | readonly string[]): readonly string[] =>
+    typeof value === 'string' ? [value] : value;
+  const uses: readonly TokenUse[] = list(config.tokenUse ?? 'access') as readonly TokenUse[];
+  if (uses.length === 0 || uses.some((use) => use !== 'access' && use !== 'id'))
+    throw new Error('createVerifier: tokenUse is access, id or both');
+  const both = uses.includes('access') && uses.includes('id');
+  // One audience for both kinds would accept an ID token minted for the API, or the reverse.
+  if (both && config.idTokenAudience === undefined)
+    throw new Error('createVerifier: accepting access and ID tokens needs idTokenAudience (the client ids)');
+  return new Map(
+    uses.map((use) => [
+      use,
+      list(use === 'id' ? (config.idTokenAudience ?? config.audience) : config.audience),
+    ]),
+  );
 }
 
 /** Extracts the token from an `Authorization: Bearer …` header; throws `missing_token`/`invalid_token`. */

@@ -40,3 +40,21 @@ test('defaults, trailing slashes and unset optional values', () => {
   assert.equal(read.integer('MISSING', 42, 0, 100), 42);
   read.check('test configuration');
 });
+
+test("OIDC_TOKEN_USE=access,id accepts both kinds, with OIDC_CLIENT_ID as the ID tokens' audience", () => {
+  const both = new ServiceEnvironment({
+    OIDC_TOKEN_USE: 'access, id',
+    OIDC_CLIENT_ID: 'atrium-shell,articles-app',
+  }).verifier('http://localhost/auth');
+  assert.deepEqual(both.tokenUse, ['access', 'id']);
+  assert.deepEqual(both.idTokenAudience, ['atrium-shell', 'articles-app']);
+  assert.equal(both.audience, 'atrium-api');
+
+  const withoutClient = new ServiceEnvironment({ OIDC_TOKEN_USE: 'access,id' });
+  withoutClient.verifier('http://localhost/auth');
+  assert.throws(() => withoutClient.check('test configuration'), /OIDC_CLIENT_ID: required/);
+
+  const unknown = new ServiceEnvironment({ OIDC_TOKEN_USE: 'access,refresh', OIDC_CLIENT_ID: 'x' });
+  unknown.verifier('http://localhost/auth');
+  assert.throws(() => unknown.check('test configuration'), /OIDC_TOKEN_USE: access or id/);
+});

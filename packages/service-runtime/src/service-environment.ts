@@ -1,5 +1,8 @@
 const HTTP = ['http:', 'https:'] as const;
 
+/** A kind of token an API accepts (@atrium/auth's `TokenUse`; this package depends on nothing internal). */
+type TokenUse = 'access' | 'id';
+
 /** True when `value` parses as a URL with one of `protocols` (e.g. `['http:', 'https:']`). */
 export function isUrl(value: string, protocols: readonly string[]): boolean {
   try {
@@ -73,28 +76,47 @@ export class ServiceEnvironment {
   }
 
   /**
-   * How an API verifies access tokens (the shape of @atrium/auth's `VerifierConfig`): `OIDC_ISSUER`,
-   * `OIDC_AUDIENCE` (default `atrium-api`), `OIDC_JWKS_URI` (default: the issuer's discovery) and
-   * `OIDC_TOKEN_USE` (`access`, or `id` to accept ID tokens as the articles' client sent them).
+   * How an API verifies tokens (the shape of @atrium/auth's `VerifierConfig`): `OIDC_ISSUER`,
+   * `OIDC_AUDIENCE` (default `atrium-api`), `OIDC_JWKS_URI` (default: the issuer's discovery),
+   * `OIDC_TOKEN_USE` (`access`; `id` to accept ID tokens as the articles' client sent them; or
+   * `access,id` for both) and `OIDC_CLIENT_ID` (comma-separated: the client ids an ID token must be
+   * issued to; required with both kinds, with `id` alone `OIDC_AUDIENCE` serves as before).
    */
   verifier(defaultIssuer: string): {
     readonly issuer: string;
     readonly audience: string;
-    readonly tokenUse: 'access' | 'id';
+    readonly tokenUse: TokenUse | readonly TokenUse[];
+    readonly idTokenAudience?: readonly string[];
     readonly jwksUri?: string;
   } {
     const issuer = this.url('OIDC_ISSUER', defaultIssuer);
     const audience = this.env['OIDC_AUDIENCE'] ?? 'atrium-api';
     if (audience === '') this.problems.push('OIDC_AUDIENCE: required');
     const jwksUri = this.optionalUrl('OIDC_JWKS_URI');
-    const tokenUse = this.env['OIDC_TOKEN_USE'] ?? 'access';
-    if (tokenUse !== 'access' && tokenUse !== 'id') this.problems.push('OIDC_TOKEN_USE: access or id');
+    const uses = [...new Set(this.list('OIDC_TOKEN_USE', 'access'))];
+    const tokenUse = uses.filter((use): use is TokenUse => use === 'access' || use === 'id');
+    if (tokenUse.length === 0 || tokenUse.length !== uses.length)
+      this.problems.push('OIDC_TOKEN_USE: access or id, or both (access,id)');
+    const clientIds = this.list('OIDC_CLIENT_ID', '');
+    // One audience for both kinds would let an ID token issued for the API pass, or the reverse.
+    if (tokenUse.length === 2 && clientIds.length === 0)
+      this.problems.push("OIDC_CLIENT_ID: required with OIDC_TOKEN_USE=access,id (the ID tokens' audience)");
     return {
       issuer,
       audience,
-      tokenUse: tokenUse === 'id' ? 'id' : 'access',
+      tokenUse:
+        tokenUse.length === 1 ? (tokenUse[0] as TokenUse) : tokenUse.length === 0 ? 'access' : tokenUse,
+      ...(clientIds.length === 0 ? {} : { idTokenAudience: clientIds }),
       ...(jwksUri === undefined ? {} : { jwksUri }),
     };
+  }
+
+  /** A comma-separated list, trimmed, without empty items. */
+  private list(name: string, fallback: string): string[] {
+    return (this.env[name] ?? fallback)
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '');
   }
 
   /**
