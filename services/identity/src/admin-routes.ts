@@ -197,6 +197,20 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminDeps): Promis
     return { ...user, disabled: false };
   });
 
+  // The user's own locale, issued as the OIDC `locale` claim at their next sign-in or refresh.
+  app.put<{ Params: { id: string }; Body: { locale?: unknown } | undefined }>(
+    '/users/:id/locale',
+    async (request) => {
+      const user = await manageable(request, request.params.id);
+      const updated = await users.setLocale(user.id, request.body?.locale);
+      request.log.info(
+        { event: 'locale_set', userId: user.id, locale: updated.locale, by: request.adminCaller.userId },
+        'locale set',
+      );
+      return updated;
+    },
+  );
+
   app.put<{ Params: { id: string }; Body: { password: string } }>(
     '/users/:id/password',
     { schema: { body: bodySchema({ password: { type: 'string' } }, ['password']) } },

@@ -69,6 +69,7 @@ export function createProvider(
         'cognito:groups',
         'custom:tenantId',
         'custom:tenantName',
+        'locale',
       ],
     },
     // ID tokens carry the profile claims too, as Cognito's do (the articles read them from the ID token).
@@ -84,6 +85,8 @@ export function createProvider(
             name: user.username,
             preferred_username: user.username,
             email_verified: true,
+            // OIDC's standard claim: the shell and its elements prefer it to the browser's languages.
+            ...(user.locale === null ? {} : { locale: user.locale }),
             ...userClaims(user),
             ...(use === 'id_token' ? { token_use: 'id' } : {}),
           };

@@ -22,6 +22,8 @@ export interface User {
   readonly roles: readonly Role[];
   readonly disabled: boolean;
   readonly createdAt: string;
+  /** The user's own locale (a BCP 47 tag, the OIDC `locale` claim); null: the browser decides. */
+  readonly locale: string | null;
 }
 
 export interface NewUser {
@@ -49,10 +51,11 @@ interface UserRow {
   disabled: boolean;
   created_at: Date;
   password_hash: string;
+  locale: string | null;
 }
 
 const USER_SELECT = `select u.id, u.username, u.email, u.tenant_id, t.name as tenant_name, u.roles, u.disabled,
-  u.created_at, u.password_hash from users u left join tenants t on t.id = u.tenant_id`;
+  u.created_at, u.password_hash, u.locale from users u left join tenants t on t.id = u.tenant_id`;
 
 function toUser(row: UserRow): User {
   return {
@@ -64,7 +67,21 @@ function toUser(row: UserRow): User {
     roles: row.roles,
     disabled: row.disabled,
     createdAt: new Date(row.created_at).toISOString(),
+    locale: row.locale,
   };
+}
+
+/** Longest locale tag stored (the column's check says the same); BCP 47 suggests 35. */
+const LOCALE_MAX_LENGTH = 35;
+
+/** A well-formed language tag in its canonical form ('da-dk' → 'da-DK'), else undefined. */
+function canonicalLocale(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length < 2 || value.length > LOCALE_MAX_LENGTH) return undefined;
+  try {
+    return Intl.getCanonicalLocales(value)[0];
+  } catch {
+    return undefined;
+  }
 }
 
 /** Tenants and users: every write validated first, so a refused request changes nothing. */
@@ -185,6 +202,21 @@ export class UserDirectory {
     }
     const ok = await verify(row.password_hash, password);
     return ok && !row.disabled ? toUser(row) : undefined;
+  }
+
+  /** Sets (or, with null, clears) the user's locale; refuses a value that is no language tag. */
+  async setLocale(id: string, locale: unknown): Promise<User> {
+    const canonical = locale === null ? null : canonicalLocale(locale);
+    if (canonical === undefined)
+      throw new IdentityError('validation_failed', 'The locale is not a language tag.', {
+        locale: 'a BCP 47 language tag such as da-DK or en-GB, or null',
+      });
+    const { rowCount } = await this.#db.query(
+      'update users set locale = $2, updated_at = now() where id = $1',
+      [id, canonical],
+    );
+    if (rowCount === 0) throw new IdentityError('unknown_user');
+    return (await this.findById(id)) as User;
   }
 
   async setDisabled(id: string, disabled: boolean, tx: Queryable = this.#db): Promise<void> {
