@@ -7,6 +7,11 @@ export interface ContextUser {
   readonly username: string;
   readonly email: string | undefined;
   readonly roles: readonly Role[];
+  /**
+   * The user's own locale (the OIDC `locale` claim), preferred over the browser's languages by
+   * `pickLocale(preferredLocales(…))`; undefined when they chose none.
+   */
+  readonly locale?: string | undefined;
 }
 
 /** The company the user acts for. */

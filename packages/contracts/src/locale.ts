@@ -8,6 +8,14 @@ export const LABEL_LANGUAGES = ['en', 'da'] as const;
 export type LabelLanguage = (typeof LABEL_LANGUAGES)[number];
 
 /**
+ * The locales a user prefers, best first: their own choice (the OIDC `locale` claim, in
+ * `ContextUser.locale`) before the browser's (`navigator.languages`).
+ */
+export function preferredLocales(userLocale: string | undefined, browser: readonly string[]): string[] {
+  return userLocale === undefined ? [...browser] : [userLocale, ...browser];
+}
+
+/**
  * The user's one locale for labels, numbers and dates: the first of their preferred locales
  * (`navigator.languages`) whose language has labels, kept with its region ("en-GB" shows British
  * dates with English labels); otherwise English. The shell and every element pick it with this

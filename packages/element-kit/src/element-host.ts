@@ -4,6 +4,7 @@ import {
   hasAnyRole,
   labelsFor,
   pickLocale,
+  preferredLocales,
   type LabelCatalogue,
   type Labels,
   type ElementContext,
@@ -23,8 +24,17 @@ export class ElementHost {
   readonly path = signal('');
   readonly roles = computed<readonly Role[]>(() => this.context()?.user.roles ?? []);
   readonly username = computed(() => this.context()?.user.username ?? '');
-  /** The page's one locale for labels, numbers and dates (the shell picks it the same way). */
-  readonly locale = pickLocale(navigator.languages);
+  /**
+   * The page's one locale for labels, numbers and dates: the user's own (from the context) before
+   * the browser's languages; the shell picks it the same way. Computed once per context, as the
+   * table reads it for every row.
+   */
+  private readonly pickedLocale = computed(() =>
+    pickLocale(preferredLocales(this.context()?.user.locale, navigator.languages)),
+  );
+  get locale(): string {
+    return this.pickedLocale();
+  }
 
   /** A feature's labels in the page's locale (English for a key its language lacks). */
   labels<Key extends string>(catalogue: LabelCatalogue<Key>): Labels<Key> {

@@ -25,7 +25,7 @@ async function settle(): Promise<void> {
 }
 
 /** Renders a component as the element does, for a browser whose preferred languages are `languages`. */
-async function render(component: Type<unknown>, languages: string[]) {
+async function render(component: Type<unknown>, languages: string[], userLocale?: string) {
   vi.spyOn(navigator, 'languages', 'get').mockReturnValue(languages);
   const api = new InMemoryPaymentsApi();
   api.payments = [payment({ id: 'p1', to_account: 'DK777', status: 'UNCONFIRMED', createdBy: 'someone' })];
@@ -39,7 +39,8 @@ async function render(component: Type<unknown>, languages: string[]) {
       { provide: MatDialogRef, useValue: { close: () => undefined } },
     ],
   });
-  TestBed.inject(ElementHost).context.set(testContext(['member', 'approver']));
+  const context = testContext(['member', 'approver']);
+  TestBed.inject(ElementHost).context.set({ ...context, user: { ...context.user, locale: userLocale } });
   const fixture = TestBed.createComponent(component);
   document.body.append(fixture.nativeElement as HTMLElement);
   for (let i = 0; i < 3; i++) {
@@ -85,6 +86,14 @@ describe('labels', () => {
     await stable();
     expect(view.getByText('Beløb i DKK har højst 2 decimaler')).toBeTruthy();
     expect(view.getByText('Til konto skal udfyldes')).toBeTruthy();
+  });
+
+  it("prefers the user's own locale from the shell's context to the browser's languages", async () => {
+    const { root } = await render(PaymentsTable, ['en-US'], 'da-DK');
+    const view = within(root);
+    expect(view.getByRole('button', { name: 'Ny betaling' })).toBeTruthy();
+    expect(view.getByRole('columnheader', { name: 'Fra konto' })).toBeTruthy();
+    expect(view.getByText(/kr\./)).toBeTruthy();
   });
 
   it('keeps English for an English (or any other) browser', async () => {

@@ -3,12 +3,14 @@ import type { NotifyDetail, Registry } from '@atrium/contracts';
 import { useColorScheme } from '../lib/color-scheme.ts';
 import { ShellContext, type ShellServices, type ShellState } from './shell-context.tsx';
 import { Notifications, type ShownNotification } from './layout/notifications.tsx';
-import { label } from '../lib/shell-labels.ts';
+import { label, preferUserLocale } from '../lib/shell-labels.ts';
 
 const NOTIFICATION_MS = 6000;
 
 /** Holds the registry, notifications and colour scheme for the whole shell. */
 export function ShellProviders({ services, children }: { services: ShellServices; children: ReactNode }) {
+  // Before anything below renders a label: the signed-in user's own locale comes first (idempotent).
+  preferUserLocale(services.session.user.locale);
   const [registry, setRegistry] = useState<Registry | undefined>(services.initialRegistry);
   const [registryError, setRegistryError] = useState<string | undefined>(
     services.initialRegistry === undefined ? label('registryFailed') : undefined,

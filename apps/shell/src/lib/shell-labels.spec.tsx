@@ -1,8 +1,8 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { missingLabels } from '@atrium/contracts';
+import { missingLabels, type ElementContext } from '@atrium/contracts';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { fakeSession, renderShell } from '../test/fake-services.tsx';
+import { definingLoader, entry, fakeSession, registryOf, renderShell } from '../test/fake-services.tsx';
 import { SHELL_LABELS } from './shell-labels.ts';
 
 /** A browser whose preferred languages are `languages`, as `navigator.languages` reports them. */
@@ -49,5 +49,45 @@ describe('shell labels', () => {
     renderShell('/');
     expect(screen.getByRole('navigation', { name: 'Main' })).toBeTruthy();
     expect(screen.getByRole('link', { name: 'Skip to content' })).toBeTruthy();
+  });
+});
+
+describe("the user's own locale", () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('comes before the browser’s languages: a Danish user in an English browser sees Danish', () => {
+    browserPrefers('en-US', 'en');
+    const member = fakeSession('member');
+    renderShell('/', { session: { ...member, user: { ...member.user, locale: 'da-DK' } } });
+    expect(screen.getByRole('navigation', { name: 'Hovedmenu' })).toBeTruthy();
+    expect(document.documentElement.lang).toBe('da-DK');
+  });
+
+  it('is handed to the elements in their context, from the ID token’s locale claim', async () => {
+    const member = fakeSession('member');
+    const payments = entry('payments');
+    renderShell('/payments', {
+      loader: definingLoader(),
+      initialRegistry: registryOf(payments),
+      session: { ...member, user: { ...member.user, locale: 'da-DK' } },
+    });
+    const element = await waitFor(() => {
+      const found = document
+        .querySelector('[data-micro-frontend="payments"]')
+        ?.shadowRoot?.querySelector<HTMLElement & { context?: ElementContext }>(payments.element);
+      if (!found?.context) throw new Error('not mounted yet');
+      return found;
+    });
+    expect(element.context?.user.locale).toBe('da-DK');
+  });
+
+  it('without labels in its language, leaves the choice to the browser', () => {
+    browserPrefers('en-GB');
+    const member = fakeSession('member');
+    renderShell('/', { session: { ...member, user: { ...member.user, locale: 'fr-FR' } } });
+    expect(screen.getByRole('navigation', { name: 'Main' })).toBeTruthy();
+    expect(document.documentElement.lang).toBe('en-GB');
   });
 });

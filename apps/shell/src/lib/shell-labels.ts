@@ -1,6 +1,6 @@
 // Every label the shell writes itself, in English and Danish (ADR 0305). Names from the registry
 // (a micro-frontend's title) and messages the identity service writes stay as they come.
-import { labelsFor, pickLocale, type LabelCatalogue, type Labels } from '@atrium/contracts';
+import { labelsFor, pickLocale, preferredLocales, type LabelCatalogue, type Labels } from '@atrium/contracts';
 
 const en = {
   signingIn: 'Signing in…',
@@ -157,9 +157,21 @@ export const SHELL_LABELS: LabelCatalogue<ShellLabel> = {
   },
 };
 
+/** The signed-in user's own locale (their `locale` claim), once the session is known. */
+let userLocale: string | undefined;
+
+/**
+ * Prefers the signed-in user's own locale to the browser's from now on (the elements get it in
+ * their context and pick the same), and gives the document its language.
+ */
+export function preferUserLocale(locale: string | undefined): void {
+  userLocale = locale;
+  document.documentElement.lang = pageLocale();
+}
+
 /** The page's one locale: the shell sets `<html lang>` from it, and the elements pick the same. */
 export function pageLocale(): string {
-  return pickLocale(navigator.languages);
+  return pickLocale(preferredLocales(userLocale, navigator.languages));
 }
 
 /**

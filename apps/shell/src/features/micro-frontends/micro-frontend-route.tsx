@@ -88,6 +88,7 @@ export function MicroFrontendRoute({ name }: { name: string }) {
         username: session.user.username,
         email: session.user.email,
         roles: session.user.roles,
+        locale: session.user.locale,
       },
       tenant: session.user.tenant,
       getAccessToken: () => session.getAccessToken(),

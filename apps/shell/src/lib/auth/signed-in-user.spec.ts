@@ -27,6 +27,12 @@ describe('userFromClaims', () => {
     expect(user.tenant).toBeUndefined();
     expect(user.roles).toEqual(['operator']);
   });
+
+  it("takes the user's own locale from the OIDC locale claim, none when it is absent or empty", () => {
+    expect(userFromClaims({ sub: 's', locale: 'da-DK' }).locale).toBe('da-DK');
+    expect(userFromClaims({ sub: 's', locale: '' }).locale).toBeUndefined();
+    expect(userFromClaims({ sub: 's' }).locale).toBeUndefined();
+  });
 });
 
 describe('safeReturnPath', () => {

@@ -8,6 +8,8 @@ export interface SignedInUser {
   readonly roles: readonly Role[];
   /** Undefined for the platform operator, who belongs to no tenant. */
   readonly tenant: { readonly id: string; readonly name: string } | undefined;
+  /** The user's own locale (the OIDC `locale` claim); undefined when they chose none. */
+  readonly locale: string | undefined;
 }
 
 const ROLES: readonly Role[] = ['viewer', 'member', 'approver', 'admin', 'operator'];
@@ -32,5 +34,6 @@ export function userFromClaims(claims: Record<string, unknown>): SignedInUser {
       tenantId === undefined
         ? undefined
         : { id: tenantId, name: text(claims['custom:tenantName']) ?? tenantId },
+    locale: text(claims['locale']),
   };
 }
