@@ -140,7 +140,7 @@ describe(`the store port on ${TEST_STORE}`, () => {
 });
 
 describe('an old embedded data folder (dynalite, before ADR 0106)', () => {
-  it('stops the start with a message naming the folder and what to do, and touches nothing', async () => {
+  it('stops the start with a message naming the folder, the import command and the alternative, and touches nothing', async () => {
     const issuer = await startTestIssuer();
     const folder = await makeTempDir('payments-old');
     await mkdir(join(folder, 'dynamodb'));
@@ -150,6 +150,7 @@ describe('an old embedded data folder (dynalite, before ADR 0106)', () => {
         (error: Error) =>
           error.message.includes(join(folder, 'dynamodb')) &&
           /dynalite/.test(error.message) &&
+          error.message.includes('npm run payments -- import-dynalite') &&
           /move that folder/.test(error.message),
       );
     } finally {

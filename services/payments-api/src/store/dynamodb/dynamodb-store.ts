@@ -49,6 +49,45 @@ function unmarshalValue(field: ModelField | undefined, value: AttributeValue | u
   return value.S ?? null;
 }
 
+/** The API's record in a model's item. */
+export function recordFromItem(model: ModelDefinition, item: Record<string, AttributeValue>): ModelRecord {
+  const record: Record<string, unknown> = {};
+  for (const field of model.fields) record[field.name] = unmarshalValue(field, item[field.name]);
+  record['createdAt'] = item['createdAt']?.S ?? null;
+  record['updatedAt'] = item['updatedAt']?.S ?? null;
+  record['_version'] = Number(item['_version']?.N ?? '0');
+  return record;
+}
+
+/**
+ * Everything a model's item holds (ADR 0102: record, version, tombstone, audit history and
+ * idempotency marker in one item); also how the import reads an old embedded dynalite folder.
+ */
+export function storedFromItem(model: ModelDefinition, item: Record<string, AttributeValue>): StoredRecord {
+  const history = (item['_history']?.L ?? []).map((entry): AuditEntry => {
+    const m = entry.M ?? {};
+    return {
+      at: m['at']?.S ?? '',
+      actor: m['actor']?.S ?? '',
+      actorId: m['actorId']?.S ?? '',
+      tenantId: m['tenantId']?.S ?? '',
+      operation: (m['operation']?.S ?? 'UPDATE') as AuditOperation,
+      version: Number(m['version']?.N ?? '0'),
+      before: m['before']?.S ?? null,
+      after: m['after']?.S ?? null,
+    };
+  });
+  return {
+    record: recordFromItem(model, item),
+    createdById: item['_createdById']?.S ?? '',
+    version: Number(item['_version']?.N ?? '0'),
+    deleted: item['_deleted']?.BOOL === true,
+    history,
+    idempotencyKey: item['_idemKey']?.S,
+    inputHash: item['_idemHash']?.S,
+  };
+}
+
 /**
  * The DynamoDB adapter of the store port: one model's records in its DynamoDB table. Every key starts with the tenant id and every read is
  * a GetItem or a Query on the tenant's partition: nothing here can reach another tenant's data.
@@ -93,40 +132,6 @@ export class DynamoModelStore implements ModelStore {
         sortable: false,
       };
     return this.#fields.get(name);
-  }
-
-  #toRecord(item: Record<string, AttributeValue>): ModelRecord {
-    const record: Record<string, unknown> = {};
-    for (const field of this.model.fields) record[field.name] = unmarshalValue(field, item[field.name]);
-    record['createdAt'] = item['createdAt']?.S ?? null;
-    record['updatedAt'] = item['updatedAt']?.S ?? null;
-    record['_version'] = Number(item['_version']?.N ?? '0');
-    return record;
-  }
-
-  #toStored(item: Record<string, AttributeValue>): StoredRecord {
-    const history = (item['_history']?.L ?? []).map((entry): AuditEntry => {
-      const m = entry.M ?? {};
-      return {
-        at: m['at']?.S ?? '',
-        actor: m['actor']?.S ?? '',
-        actorId: m['actorId']?.S ?? '',
-        tenantId: m['tenantId']?.S ?? '',
-        operation: (m['operation']?.S ?? 'UPDATE') as AuditOperation,
-        version: Number(m['version']?.N ?? '0'),
-        before: m['before']?.S ?? null,
-        after: m['after']?.S ?? null,
-      };
-    });
-    return {
-      record: this.#toRecord(item),
-      createdById: item['_createdById']?.S ?? '',
-      version: Number(item['_version']?.N ?? '0'),
-      deleted: item['_deleted']?.BOOL === true,
-      history,
-      idempotencyKey: item['_idemKey']?.S,
-      inputHash: item['_idemHash']?.S,
-    };
   }
 
   #toItem(tenantId: string, stored: StoredRecord): Record<string, AttributeValue> {
@@ -199,13 +204,13 @@ export class DynamoModelStore implements ModelStore {
   async get(tenantId: string, id: string): Promise<ModelRecord | undefined> {
     const item = await this.#getRaw(tenantId, id, false);
     if (item === undefined || item['_deleted']?.BOOL === true) return undefined;
-    return this.#toRecord(item);
+    return recordFromItem(this.model, item);
   }
 
   /** Everything stored about a record, tombstones included (for the audit trail and conflicts). */
   async stored(tenantId: string, id: string): Promise<StoredRecord | undefined> {
     const item = await this.#getRaw(tenantId, id, true);
-    return item === undefined ? undefined : this.#toStored(item);
+    return item === undefined ? undefined : storedFromItem(this.model, item);
   }
 
   /**
@@ -246,7 +251,7 @@ export class DynamoModelStore implements ModelStore {
       );
       for (const item of result.Items ?? []) {
         examined += 1;
-        const record = this.#toRecord(item);
+        const record = recordFromItem(this.model, item);
         const key: Record<string, AttributeValue> = {
           pk: item['pk'] ?? { S: tenantId },
           sk: item['sk'] ?? { S: '' },

@@ -32,17 +32,24 @@ export interface PostgresTarget {
   readonly database?: Database | undefined;
 }
 
+/** The folder, inside the payments data folder, where the retired embedded engine (dynalite) kept its data. */
+export const RETIRED_FOLDER = 'dynamodb';
+
+/** The command that moves that folder's payments into PostgreSQL (src/cli.ts). */
+export const IMPORT_COMMAND = 'npm run payments -- import-dynalite';
+
 /**
  * Before ADR 0106 the embedded store was dynalite in `<data>/dynamodb`. Starting on an empty
  * PostgreSQL beside it would look like every payment vanished: refuse, and say what to do.
  */
 function refuseRetiredEngine(dataDir: string): void {
-  const old = join(dataDir, 'dynamodb');
+  const old = join(dataDir, RETIRED_FOLDER);
   if (!existsSync(old)) return;
   throw new Error(
     `payments: ${old} holds payments of the retired embedded engine (dynalite); payments are now stored in ` +
-      `PostgreSQL (${join(dataDir, 'pgdata')}). To start with an empty payments store, move that folder ` +
-      'out of the data folder (keep it as a backup); its payments are not imported automatically (ADR 0106).',
+      `PostgreSQL (${join(dataDir, 'pgdata')}). Import them with \`${IMPORT_COMMAND}\` (with this server ` +
+      'stopped; it renames the folder when done), or, to start with an empty payments store, move that folder ' +
+      'out of the data folder (keep it as a backup) (ADR 0106).',
   );
 }
 

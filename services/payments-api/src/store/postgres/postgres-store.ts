@@ -273,6 +273,39 @@ export class PostgresModelStore implements ModelStore {
     throw new PaymentsError('ALREADY_EXISTS');
   }
 
+  /**
+   * Writes a record exactly as another store held it (its timestamps, version, tombstone,
+   * idempotency record and every audit entry), in one transaction: the import of an old embedded
+   * folder. A record already here is left as it is: `present` when it is the same version, else
+   * `different` (the operator's to look at; nothing is overwritten).
+   */
+  async restore(tenantId: string, stored: StoredRecord): Promise<'imported' | 'present' | 'different'> {
+    const id = String(stored.record['id']);
+    const record: ModelRecord = { ...stored.record, [this.model.ownerField]: tenantId };
+    return this.#inTenant(tenantId, async (tx) => {
+      const { rowCount } = await tx.query(this.#insert, [
+        tenantId,
+        id,
+        ...this.#values(record),
+        record['createdAt'],
+        record['updatedAt'],
+        stored.version,
+        stored.deleted,
+        stored.createdById,
+        stored.idempotencyKey ?? null,
+        stored.inputHash ?? null,
+      ]);
+      if (rowCount === 0) {
+        const here = await this.#row(tx, tenantId, id, false);
+        return Number(here?.['_version']) === stored.version && here?.['updatedAt'] === record['updatedAt']
+          ? 'present'
+          : 'different';
+      }
+      for (const entry of stored.history) await this.#audit(tx, tenantId, id, entry);
+      return 'imported';
+    });
+  }
+
   async change(
     tenantId: string,
     id: string,
