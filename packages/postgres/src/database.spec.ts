@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { createServer, connect, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -106,6 +107,100 @@ for (const engine of ['embedded', 'server'] as const) {
     });
   });
 }
+
+/**
+ * A TCP proxy in front of a PostgreSQL server that counts the client's round trips: each simple
+ * query ('Q') and each extended-protocol Sync ('S') is one request the client waits an answer for.
+ */
+async function roundTripCounter(
+  target: string,
+): Promise<{ url: string; count: () => number; close: () => void }> {
+  const upstream = new URL(target);
+  let trips = 0;
+  const server = createServer((client) => {
+    const backend = connect(Number(upstream.port), upstream.hostname);
+    let buffer = Buffer.alloc(0);
+    let started = false;
+    client.on('data', (chunk: Buffer) => {
+      buffer = Buffer.concat([buffer, chunk]);
+      for (;;) {
+        // The startup message has no type byte; every later one is type + int32 length.
+        const header = started ? 1 : 0;
+        if (buffer.length < header + 4) break;
+        const length = buffer.readInt32BE(header);
+        if (buffer.length < header + length) break;
+        if (started && (buffer[0] === 0x51 || buffer[0] === 0x53)) trips += 1;
+        buffer = buffer.subarray(header + length);
+        started = true;
+      }
+      backend.write(chunk);
+    });
+    backend.pipe(client);
+    client.on('error', () => backend.destroy());
+    backend.on('error', () => client.destroy());
+    client.on('close', () => backend.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const proxied = new URL(target);
+  proxied.hostname = '127.0.0.1';
+  proxied.port = String((server.address() as AddressInfo).port);
+  return { url: proxied.toString(), count: () => trips, close: () => server.close() };
+}
+
+describe('server transaction round trips', () => {
+  let pgServer: RunningServer;
+  let proxy: Awaited<ReturnType<typeof roundTripCounter>>;
+  let db: Database;
+  before(async () => {
+    pgServer = await startPostgresServer();
+    proxy = await roundTripCounter(pgServer.url);
+    db = await openDatabase({ url: proxy.url, poolSize: 1 });
+    await db.exec(`
+      create table notes (tenant_id text not null, body text not null);
+      create role note_reader nologin;
+      grant select on notes to note_reader;
+      alter table notes enable row level security;
+      alter table notes force row level security;
+      create policy by_tenant on notes using (tenant_id = current_setting('app.tenant_id', true));
+      insert into notes values ('A', 'a1'), ('B', 'b1'), ($$x'); reset role; --\\$1$$, 'odd');
+    `);
+  });
+  after(async () => {
+    await db.close();
+    proxy.close();
+    await pgServer.stop();
+  });
+
+  test('a transaction with a role and a setting costs three: begin with the settings, the statement, commit', async () => {
+    const before = proxy.count();
+    const seen = await db.transaction(
+      async (tx) => (await tx.query<{ body: string }>('select body from notes where body <> $1', ['-'])).rows,
+      { role: 'note_reader', settings: { 'app.tenant_id': 'A' } },
+    );
+    assert.deepEqual(seen, [{ body: 'a1' }]);
+    assert.equal(proxy.count() - before, 3);
+  });
+
+  test('a setting with quotes, backslashes and placeholders is one value, and ends with its transaction', async () => {
+    const odd = "x'); reset role; --\\$1";
+    const seen = await db.transaction(
+      async (tx) =>
+        (await tx.query<{ body: string; role: string }>('select body, current_user as role from notes')).rows,
+      { role: 'note_reader', settings: { 'app.tenant_id': odd } },
+    );
+    assert.deepEqual(seen, [{ body: 'odd', role: 'note_reader' }]);
+    // One pooled connection: the next statement runs on it, as the owner again, without the tenant.
+    const { rows } = await db.query<{ tenant: string | null; role: string }>(
+      "select nullif(current_setting('app.tenant_id', true), '') as tenant, current_user as role",
+    );
+    assert.equal(rows[0]?.tenant, null);
+    assert.notEqual(rows[0]?.role, 'note_reader');
+    await assert.rejects(
+      db.transaction(async () => 1, { settings: { 'app.tenant_id': 'a\0b' } }),
+      /NUL/,
+    );
+  });
+});
 
 describe('server connection lost while a transaction holds it', () => {
   let pgServer: RunningServer;

@@ -54,15 +54,46 @@ export interface DatabaseOptions {
 
 const ROLE_NAME = /^[a-z_][a-z0-9_]*$/;
 
-async function applyOptions(tx: Queryable, options: TransactionOptions | undefined): Promise<void> {
+/**
+ * A transaction's role and settings, to be set by one statement (one round trip instead of one per
+ * setting): `set_config('role', r, true)` is what `SET LOCAL ROLE r` does (the same membership
+ * check), and every `set_config(…, true)` ends with the transaction, so nothing outlives it on a
+ * pooled connection.
+ */
+function transactionSettings(options: TransactionOptions | undefined): [string, string][] {
+  const settings: [string, string][] = Object.entries(options?.settings ?? {});
   if (options?.role !== undefined) {
-    // SET ROLE takes no parameter; the name is checked instead so it can never carry SQL.
+    // Checked although it travels as a value: a bad name is a programming error, said early.
     if (!ROLE_NAME.test(options.role)) throw new Error(`invalid role name: ${options.role}`);
-    await tx.query(`set local role ${options.role}`);
+    settings.unshift(['role', options.role]);
   }
-  for (const [name, value] of Object.entries(options?.settings ?? {})) {
-    await tx.query('select set_config($1, $2, true)', [name, value]);
-  }
+  return settings;
+}
+
+/** The settings as one parameterised `select set_config(…), …` (undefined: none to set). */
+function settingsStatement(
+  options: TransactionOptions | undefined,
+): { text: string; params: string[] } | undefined {
+  const settings = transactionSettings(options);
+  if (settings.length === 0) return undefined;
+  const calls = settings.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`);
+  return { text: `select ${calls.join(', ')}`, params: settings.flat() };
+}
+
+/**
+ * The same statement with its values as literals, to travel with `begin` in one simple-protocol
+ * message (a server transaction then costs three round trips: begin and settings, the work,
+ * commit). `escapeLiteral` is node-postgres' own quoting (quotes doubled, backslashes as E'');
+ * a NUL would end the message early, and no setting can hold one.
+ */
+function inlinedSettings(options: TransactionOptions | undefined): string {
+  const settings = transactionSettings(options);
+  if (settings.length === 0) return '';
+  const literal = (value: string) => {
+    if (value.includes('\0')) throw new Error('a transaction setting cannot contain a NUL character');
+    return pg.escapeLiteral(value);
+  };
+  return `; select ${settings.map(([name, value]) => `set_config(${literal(name)}, ${literal(value)}, true)`).join(', ')}`;
 }
 
 /** Thrown when another live process has the embedded database's folder open. */
@@ -126,7 +157,8 @@ function embeddedDatabase(db: PGlite, unlock: () => void, inMemory: boolean): Da
           query: (text, params) => query(tx, text, params),
           exec: async (sql) => void (await tx.exec(sql)),
         };
-        await applyOptions(queryable, txOptions);
+        const statement = settingsStatement(txOptions);
+        if (statement !== undefined) await queryable.query(statement.text, statement.params);
         return fn(queryable);
       }),
     async ping() {
@@ -188,12 +220,11 @@ async function openServer(url: string, options: DatabaseOptions): Promise<Databa
         client.release(error);
       };
       try {
-        await client.query('begin');
+        await client.query(`begin${inlinedSettings(txOptions)}`);
         const queryable: Queryable = {
           query: (text, params) => query(client, text, params),
           exec: async (sql) => void (await client.query(sql)),
         };
-        await applyOptions(queryable, txOptions);
         const result = await fn(queryable);
         await client.query('commit');
         release();
