@@ -131,6 +131,7 @@ export async function createEmbeddedServer(
     corsOrigins: payments.corsOrigins,
     rateLimit: payments.rateLimit,
     subscriptionLimits: payments.subscriptionLimits,
+    listDefaultLimit: payments.listDefaultLimit,
     graphqlPath: '/graphql',
     healthRoutes: { live: '/graphql/healthz', ready: '/graphql/readyz' },
   });

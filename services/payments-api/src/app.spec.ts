@@ -651,9 +651,9 @@ describe(`payments-api on ${TEST_STORE}`, () => {
       const created = await values('CREATED_AT', 'DESC', 'createdAt');
       assert.deepEqual(created, [...created].sort().reverse());
     });
-    it('limit defaults to 20 and may not exceed 100', async () => {
+    it('limit defaults to 100 (list-limit.spec.ts) and may not exceed 100', async () => {
       const { body } = await api.gql(bTenantToken, LIST, {});
-      assert.equal((body.data?.['listPayments'] as { items: unknown[] }).items.length, 20);
+      assert.equal((body.data?.['listPayments'] as { items: unknown[] }).items.length, 25);
       const tooMany = await api.gql(bTenantToken, LIST, { limit: 101 });
       assert.equal(tooMany.body.errors?.[0]?.extensions?.['code'], 'LIMIT_TOO_LARGE');
     });

@@ -26,6 +26,7 @@ import {
 import { createRedisFanout, guardConnections } from './live-updates.ts';
 import { readAnnotatedSchema, type ModelDefinition } from './model-definition.ts';
 import {
+  DEFAULT_LIMIT,
   MAX_LIMIT,
   modelResolvers,
   type ChangePublisher,
@@ -89,6 +90,11 @@ export interface PaymentsOptions {
    * accounts (ADR 0005); free text when undefined.
    */
   readonly accountsApi?: { readonly url: string; readonly cacheTtlMs?: number | undefined } | undefined;
+  /**
+   * Items a list query without `limit` returns: AppSync's 100 by default, at most MAX_LIMIT (100),
+   * the bound of every list query.
+   */
+  readonly listDefaultLimit?: number | undefined;
   /** Model behaviours by model name (default: Payment's). */
   readonly behaviours?: Readonly<Record<string, ModelBehaviour>> | undefined;
 }
@@ -173,6 +179,13 @@ export default async function paymentsPlugin(app: FastifyInstance, options: Paym
     suggestions: !(options.production ?? false),
     ...options.limits,
   };
+  const listLimits = { defaultLimit: options.listDefaultLimit ?? DEFAULT_LIMIT, maxLimit: MAX_LIMIT };
+  if (
+    !Number.isInteger(listLimits.defaultLimit) ||
+    listLimits.defaultLimit < 1 ||
+    listLimits.defaultLimit > MAX_LIMIT
+  )
+    throw new Error(`payments: listDefaultLimit must be an integer 1-${MAX_LIMIT}`);
   const subscriptions = new SubscriptionBudget({
     ...DEFAULT_SUBSCRIPTION_LIMITS,
     ...options.subscriptionLimits,
@@ -242,6 +255,7 @@ export default async function paymentsPlugin(app: FastifyInstance, options: Paym
       publish,
       idempotencySecret: secret,
       subscriptions,
+      defaultLimit: listLimits.defaultLimit,
     });
     Object.assign(resolvers['Query'] as object, generated.Query);
     Object.assign(resolvers['Mutation'] as object, generated.Mutation);
@@ -251,7 +265,7 @@ export default async function paymentsPlugin(app: FastifyInstance, options: Paym
   const withPayment = paymentStore !== undefined && behaviours['Payment'] === paymentRules;
   if (withPayment)
     Object.assign(resolvers['Mutation'] as object, paymentExtensionResolvers(paymentStore, publish).Mutation);
-  const sdl = generateSchemaSdl(annotated, withPayment ? PAYMENT_EXTENSION : {});
+  const sdl = generateSchemaSdl(annotated, withPayment ? PAYMENT_EXTENSION : {}, listLimits);
 
   const callers = new WeakMap<FastifyRequest, Authenticated>();
 

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
 import type { VerifierConfig } from '@atrium/auth';
 import { isUrl, ServiceEnvironment } from '@atrium/service-runtime';
+import { DEFAULT_LIMIT, MAX_LIMIT } from './model-resolvers.ts';
 import type { StorageTarget } from './store/open-store.ts';
 
 /** The standalone service's configuration (the embedded server builds the plugin options itself). */
@@ -23,6 +24,8 @@ export interface PaymentsConfig {
   readonly rateLimit: { readonly perSecond: number; readonly burst: number };
   /** Live subscriptions per graphql-ws connection and per tenant on one instance. */
   readonly subscriptionLimits: { readonly perConnection: number; readonly perTenant: number };
+  /** Items `listPayments` returns without a `limit` (AppSync's 100; at most 100). */
+  readonly listDefaultLimit: number;
   readonly logLevel: string;
 }
 
@@ -50,6 +53,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): PaymentsConfig {
   const burst = read.integer('PAYMENTS_RATE_BURST', 400, 1, 1_000_000);
   const perConnection = read.integer('PAYMENTS_SUBSCRIPTIONS_PER_CONNECTION', 20, 1, 10_000);
   const perTenant = read.integer('PAYMENTS_SUBSCRIPTIONS_PER_TENANT', 1000, 1, 1_000_000);
+  const listDefaultLimit = read.integer('PAYMENTS_LIST_DEFAULT_LIMIT', DEFAULT_LIMIT, 1, MAX_LIMIT);
 
   read.check('payments-api configuration');
   return {
@@ -66,6 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): PaymentsConfig {
     corsOrigins,
     rateLimit: { perSecond, burst },
     subscriptionLimits: { perConnection, perTenant },
+    listDefaultLimit,
     logLevel: env['LOG_LEVEL'] ?? 'info',
   };
 }

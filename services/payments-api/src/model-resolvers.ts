@@ -47,7 +47,8 @@ export interface ModelBehaviour {
   delete?(current: StoredRecord, caller: CallerContext): void;
 }
 
-export const DEFAULT_LIMIT = 20;
+/** Items a list query returns without a `limit`: AppSync's generated resolvers' 100 (configurable). */
+export const DEFAULT_LIMIT = 100;
 /** The longest record id: DynamoDB keys and the PostgreSQL column both hold it. */
 export const MAX_ID_LENGTH = 128;
 
@@ -57,6 +58,7 @@ function knownId(value: unknown): string {
   if (id.length > MAX_ID_LENGTH) throw new PaymentsError('NOT_FOUND');
   return id;
 }
+/** The most items one list query returns, whatever its `limit`: a bound on one request's work. */
 export const MAX_LIMIT = 100;
 
 type Resolver = (
@@ -138,12 +140,15 @@ export function modelResolvers(options: {
   readonly idempotencySecret: Buffer;
   /** Told when a subscription is refused or ends (the bounds on live subscriptions); none: unbounded. */
   readonly subscriptions?: SubscriptionLedger | undefined;
+  /** Items a list query without `limit` returns (default DEFAULT_LIMIT, at most MAX_LIMIT). */
+  readonly defaultLimit?: number | undefined;
 }): {
   Query: Record<string, Resolver>;
   Mutation: Record<string, Resolver>;
   Subscription: Record<string, unknown>;
 } {
   const { model, store, behaviour, publish, subscriptions } = options;
+  const defaultLimit = options.defaultLimit ?? DEFAULT_LIMIT;
   const names = modelNames(model);
   const owner = model.ownerField;
   const sortFields = new Map(sortableFields(model).map((f) => [constantCase(f), f]));
@@ -189,7 +194,7 @@ export function modelResolvers(options: {
     [names.list]: async (_root, args, context, info) => {
       const caller = requireRead(context, info);
       const limit =
-        args['limit'] === undefined || args['limit'] === null ? DEFAULT_LIMIT : Number(args['limit']);
+        args['limit'] === undefined || args['limit'] === null ? defaultLimit : Number(args['limit']);
       if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
         throw new PaymentsError('LIMIT_TOO_LARGE');
       const sortField = sortFields.get(String(args['sortField'] ?? 'CREATED_AT')) ?? 'createdAt';

@@ -5,6 +5,7 @@ import { buildSchema, isInputObjectType, isObjectType, type GraphQLField, type G
 import { demoCaller, startTestIssuer, type TestIssuer } from '@atrium/test-kit';
 import { SCHEMA_FILE } from './app.ts';
 import { readAnnotatedSchema } from './model-definition.ts';
+import { DEFAULT_LIMIT, MAX_LIMIT } from './model-resolvers.ts';
 import { generateSchemaSdl } from './model-transformer.ts';
 import { PAYMENT_EXTENSION } from './payment-rules.ts';
 import { startPayments, type PaymentsFixture } from './payments-fixture.ts';
@@ -18,7 +19,10 @@ describe('model transformer', () => {
   let schema: GraphQLSchema;
   before(async () => {
     schema = buildSchema(
-      generateSchemaSdl(readAnnotatedSchema(await readFile(SCHEMA_FILE, 'utf8')), PAYMENT_EXTENSION),
+      generateSchemaSdl(readAnnotatedSchema(await readFile(SCHEMA_FILE, 'utf8')), PAYMENT_EXTENSION, {
+        defaultLimit: DEFAULT_LIMIT,
+        maxLimit: MAX_LIMIT,
+      }),
     );
   });
 

@@ -94,7 +94,21 @@ input ModelSubscriptionBooleanInput { ne: Boolean, eq: Boolean }
 input ModelSubscriptionIDInput { ne: ID, eq: ID, le: ID, lt: ID, ge: ID, gt: ID, contains: ID, notContains: ID, between: [ID], beginsWith: ID, in: [ID], notIn: [ID] }
 `;
 
-function modelSdl(model: ModelDefinition): {
+/** A list query's `limit`: what it returns without one, and the most one may ask for. */
+export interface ListLimits {
+  readonly defaultLimit: number;
+  readonly maxLimit: number;
+}
+
+/** The `limit` argument, described: tools and codegen show the default and the bound to client authors. */
+function limitArgument({ defaultLimit, maxLimit }: ListLimits): string {
+  return `"Items per page: default ${defaultLimit} (AppSync's is 100), at most ${maxLimit}; page on with nextToken." limit: Int`;
+}
+
+function modelSdl(
+  model: ModelDefinition,
+  limits: ListLimits,
+): {
   types: string;
   query: string[];
   mutation: string[];
@@ -152,7 +166,7 @@ ${line([...subscriptionFields, 'createdAt: ModelSubscriptionStringInput', 'updat
     types,
     query: [
       `${names.get}(id: ID!): ${n}`,
-      `${names.list}(filter: Model${n}FilterInput, limit: Int, nextToken: String, sortField: ${names.sortField}, sortDirection: ModelSortDirection): Model${n}Connection`,
+      `${names.list}(filter: Model${n}FilterInput, ${limitArgument(limits)}, nextToken: String, sortField: ${names.sortField}, sortDirection: ModelSortDirection): Model${n}Connection`,
       `${names.audit}(${names.auditIdArgument}: ID!): [${n}AuditEntry!]`,
     ],
     mutation: [
@@ -175,9 +189,10 @@ ${line([...subscriptionFields, 'createdAt: ModelSubscriptionStringInput', 'updat
  */
 export function generateSchemaSdl(
   schema: AnnotatedSchema,
-  extensions: { query?: string[]; mutation?: string[] } = {},
+  extensions: { query?: string[]; mutation?: string[] },
+  limits: ListLimits,
 ): string {
-  const parts = schema.models.map(modelSdl);
+  const parts = schema.models.map((model) => modelSdl(model, limits));
   const enumInputs = [...schema.enums.keys()].map((e) => `input Model${e}Input { eq: ${e}, ne: ${e} }`);
   const enums = [...schema.enums].map(([name, values]) => `enum ${name} { ${values.join(' ')} }`);
   const root = (name: string, fields: string[]): string =>

@@ -29,6 +29,7 @@ await app.register(paymentsPlugin, {
   corsOrigins: config.corsOrigins,
   rateLimit: config.rateLimit,
   subscriptionLimits: config.subscriptionLimits,
+  listDefaultLimit: config.listDefaultLimit,
 });
 
 stopOnSignals(app);
