@@ -379,7 +379,7 @@ export default async function paymentsPlugin(app: FastifyInstance, options: Paym
     graphiql: false,
     allowBatchedQueries: true,
     additionalRouteOptions: { bodyLimit: limits.maxBodyBytes },
-    validationRules: limitRules(limits, MAX_LIMIT),
+    validationRules: limitRules(limits, MAX_LIMIT, listLimits.defaultLimit),
     graphql: { validateOptions: { hideSuggestions: !limits.suggestions } },
     context: (request: FastifyRequest): RequestContext => ({
       ...(callers.get(request) as Authenticated),

@@ -68,9 +68,10 @@ function aliasRule(max: number): ValidationRule {
 
 /**
  * Refuses documents whose estimated cost exceeds `max`: each field costs 1, and the selection under
- * a paged field (one with a `limit` argument) counts `limit` times — the maximum when it is a variable.
+ * a paged field (one with a `limit` argument) counts `limit` times — the maximum when it is a variable,
+ * the default when a list query has none.
  */
-function costRule(max: number, listMaximum: number): ValidationRule {
+function costRule(max: number, listMaximum: number, listDefault: number): ValidationRule {
   return (context: ValidationContext): ASTVisitor => {
     const multipliers: number[] = [1];
     let cost = 0;
@@ -83,7 +84,7 @@ function costRule(max: number, listMaximum: number): ValidationRule {
           let own = 1;
           if (limit !== undefined)
             own = limit.value.kind === Kind.INT ? Math.max(1, Number(limit.value.value)) : listMaximum;
-          else if (node.selectionSet !== undefined && /^list[A-Z]/.test(node.name.value)) own = 20;
+          else if (node.selectionSet !== undefined && /^list[A-Z]/.test(node.name.value)) own = listDefault;
           multipliers.push(factor * own);
         },
         leave() {
@@ -142,11 +143,15 @@ function depthRule(max: number): ValidationRule {
 }
 
 /** Validation rules added to GraphQL's own. */
-export function limitRules(limits: GraphqlLimits, listMaximum: number): ValidationRule[] {
+export function limitRules(
+  limits: GraphqlLimits,
+  listMaximum: number,
+  listDefault = listMaximum,
+): ValidationRule[] {
   const rules = [
     depthRule(limits.maxDepth),
     aliasRule(limits.maxAliases),
-    costRule(limits.maxCost, listMaximum),
+    costRule(limits.maxCost, listMaximum, listDefault),
   ];
   if (!limits.introspection) rules.push(NoSchemaIntrospectionCustomRule);
   return rules;
