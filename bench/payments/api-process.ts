@@ -68,13 +68,17 @@ await app.register(paymentsPlugin, {
     const opened = engine as { database?: { exec(sql: string): Promise<void> }; client?: DynamoDBClient };
     if (opened.database !== undefined) {
       const database = opened.database;
-      // Rows shaped as the PostgreSQL adapter writes a created payment; one statement.
-      seed = (count) =>
+      // Rows shaped as the PostgreSQL adapter writes a created payment; 10 000 per statement, so no
+      // statement nears the pool's statement timeout on a loaded machine.
+      const insert = (from: number, to: number) =>
         database.exec(`insert into payments (tenant_id, id, amount, currency, due_date, from_account, to_account,
             type, status, created_by, created_at, updated_at, version, created_by_id)
           select 'TenantA', gen_random_uuid()::text, 1 + i % 5000, 'DKK', now() - i * interval '1 second', 'S1', 'S2',
             'DOMESTIC', 'UNCONFIRMED', 'seed', now() - i * interval '1 second', now() - i * interval '1 second', 1, 'seed'
-          from generate_series(1, ${count}) as i`);
+          from generate_series(${from}, ${to}) as i`);
+      seed = async (count) => {
+        for (let from = 1; from <= count; from += 10_000) await insert(from, Math.min(count, from + 9_999));
+      };
     } else if (opened.client !== undefined)
       seed = dynamoSeeder(opened.client, `${String(storage['tablePrefix'])}payments`);
   },
