@@ -70,6 +70,8 @@ test('a Danish browser sees Danish labels with Danish numbers and dates', async 
   await expect(page.locator('html')).toHaveAttribute('lang', 'da-DK');
   await expect(page.getByRole('link', { name: 'Gå til indholdet' })).toBeAttached();
   await expect(page.getByRole('heading', { name: 'Betalinger', level: 1 })).toBeVisible();
+  // The navigation and the document title name the element by its manifest's Danish title.
+  await expect(page).toHaveTitle('Betalinger – Tenant A – Atrium');
   const to = `DA${Date.now().toString(36).slice(-6)}`.toUpperCase();
   await createPayment(page, to, DANISH);
   await expect(page.getByRole('columnheader', { name: 'Fra konto' })).toBeVisible();
@@ -86,7 +88,7 @@ test('a Danish browser sees Danish labels with Danish numbers and dates', async 
   await page.keyboard.press('Escape');
   await page.screenshot({ path: test.info().outputPath('danish-browser-payments.png') });
 
-  await page.getByRole('navigation', { name: 'Hovedmenu' }).getByRole('link', { name: 'Accounts' }).click();
+  await page.getByRole('navigation', { name: 'Hovedmenu' }).getByRole('link', { name: 'Konti' }).click();
   await expect(page.getByRole('heading', { name: 'Konti', level: 1 })).toBeVisible();
   const totals = page.getByRole('region', { name: 'Totaler pr. valuta' });
   await expect(totals).toContainText('kr.');

@@ -4,6 +4,7 @@ import { writeBuildManifest } from '@atrium/contracts/write-build-manifest';
 const manifest = await writeBuildManifest(new URL('../', import.meta.url), {
   name: 'accounts',
   title: 'Accounts',
+  titles: { da: 'Konti' },
   route: '/accounts',
   element: 'atrium-accounts',
 });

@@ -4,6 +4,7 @@ import { writeBuildManifest } from '@atrium/contracts/write-build-manifest';
 const manifest = await writeBuildManifest(new URL('../', import.meta.url), {
   name: 'payments',
   title: 'Payments',
+  titles: { da: 'Betalinger' },
   route: '/payments',
   element: 'atrium-payments',
 });

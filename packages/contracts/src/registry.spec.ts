@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { registryProblems } from './registry.ts';
+import { registryProblems, titleIn } from './registry.ts';
 
 const entry = {
   name: 'payments',
@@ -57,4 +57,24 @@ test('navigation order, group and APIs are optional, and checked when present', 
   assert.ok(
     problems.includes('microFrontends[0].api: names (letters, digits) to absolute http(s)/ws(s) URLs'),
   );
+});
+
+test("titles in other languages are optional, checked when present, and picked by the locale's language", () => {
+  const localized = { ...entry, titles: { da: 'Betalinger' } };
+  assert.deepEqual(registryProblems({ schemaVersion: 1, microFrontends: [localized] }), []);
+  for (const titles of [
+    { 'da-DK': 'Betalinger' },
+    { da: '' },
+    { da: 'x'.repeat(61) },
+    ['Betalinger'],
+    'da',
+  ]) {
+    assert.deepEqual(registryProblems({ schemaVersion: 1, microFrontends: [{ ...entry, titles }] }), [
+      'microFrontends[0].titles: language subtags (like da) to titles of 1 to 60 characters',
+    ]);
+  }
+  assert.equal(titleIn(localized, 'da-DK'), 'Betalinger');
+  assert.equal(titleIn(localized, 'da'), 'Betalinger');
+  assert.equal(titleIn(localized, 'en-GB'), 'Payments');
+  assert.equal(titleIn(entry, 'da-DK'), 'Payments');
 });

@@ -12,6 +12,8 @@ export interface RegistryEntry {
   readonly name: string;
   /** Human label for navigation, e.g. `Payments`. */
   readonly title: string;
+  /** The title in other languages, by language subtag (`{ da: 'Betalinger' }`); see `titleIn`. */
+  readonly titles?: Readonly<Record<string, string>>;
   /** Shell route the element is mounted under, e.g. `/payments`. */
   readonly route: string;
   /** Custom element tag, e.g. `atrium-payments`. */
@@ -51,6 +53,8 @@ export interface RegistryAsset {
 export interface BuildManifest {
   readonly name: string;
   readonly title: string;
+  /** The title in other languages, by language subtag. */
+  readonly titles?: Readonly<Record<string, string>>;
   readonly route: string;
   readonly element: string;
   readonly version: string;
@@ -103,10 +107,23 @@ export function isApiUrl(value: unknown): value is string {
 
 /** Problems of the optional navigation and API fields shared by the manifest and the registry entry. */
 export function presentationProblems(
-  value: { order?: unknown; group?: unknown; api?: unknown },
+  value: { order?: unknown; group?: unknown; api?: unknown; titles?: unknown },
   at: string,
 ): string[] {
   const problems: string[] = [];
+  if (value.titles !== undefined) {
+    const titles = value.titles;
+    if (
+      typeof titles !== 'object' ||
+      titles === null ||
+      Array.isArray(titles) ||
+      !Object.entries(titles).every(
+        ([language, title]) =>
+          LANGUAGE.test(language) && typeof title === 'string' && title.trim() !== '' && title.length <= 60,
+      )
+    )
+      problems.push(`${at}titles: language subtags (like da) to titles of 1 to 60 characters`);
+  }
   if (
     value.order !== undefined &&
     !(Number.isInteger(value.order) && Math.abs(value.order as number) <= 10_000)
@@ -128,6 +145,16 @@ export function presentationProblems(
 }
 
 const TAG = /^[a-z][a-z0-9]*-[a-z0-9-]+$/;
+const LANGUAGE = /^[a-z]{2,3}$/;
+
+/**
+ * A registry entry's title in `locale` (a BCP 47 tag such as `da-DK`): its title for that language
+ * when the team gave one, else its `title`. The navigation then speaks the page's language.
+ */
+export function titleIn(entry: Pick<RegistryEntry, 'title' | 'titles'>, locale: string): string {
+  const language = locale.split('-')[0]?.toLowerCase() ?? '';
+  return entry.titles?.[language] ?? entry.title;
+}
 const ROUTE = /^\/[a-z0-9-]+$/;
 const SRI = /^sha(256|384|512)-[A-Za-z0-9+/]+=*$/;
 

@@ -8,7 +8,7 @@ import type { BuildManifest } from './registry.ts';
 
 /** What a micro-frontend says about itself; the rest of the manifest is read off its build. */
 export type ManifestIdentity = Pick<BuildManifest, 'name' | 'title' | 'route' | 'element'> &
-  Partial<Pick<BuildManifest, 'roles' | 'order' | 'group' | 'icon' | 'api'>>;
+  Partial<Pick<BuildManifest, 'roles' | 'order' | 'group' | 'icon' | 'api' | 'titles'>>;
 
 /** Where the build is and which of its files is the entry module. */
 export interface BuildLayout {
@@ -81,6 +81,7 @@ export async function writeBuildManifest(
     styles: files.filter((file) => file.endsWith('.css')),
     files,
     roles: app.roles ?? [],
+    ...(app.titles === undefined ? {} : { titles: app.titles }),
     ...(app.order === undefined ? {} : { order: app.order }),
     ...(app.group === undefined ? {} : { group: app.group }),
     ...(app.icon === undefined ? {} : { icon: app.icon }),

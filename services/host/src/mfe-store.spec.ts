@@ -324,7 +324,7 @@ test('every change is audited with who, what, when and from which version to whi
     for (const record of audit) assert.ok(Date.now() - Date.parse(record.at) < 3_600_000);
   }));
 
-test('navigation order, group, icon and API origins of the manifest reach the registry entry', () =>
+test('navigation order, group, icon, titles in other languages and API origins of the manifest reach the registry entry', () =>
   withDir(async (dir) => {
     const store = new MfeStore(join(dir, 'data'));
     await writeFakeMfe(join(dir, 'reports'), {
@@ -332,6 +332,7 @@ test('navigation order, group, icon and API origins of the manifest reach the re
       manifest: {
         order: 30,
         group: 'Finance',
+        titles: { da: 'Rapporter' },
         icon: 'media/logo.svg',
         api: { reports: 'https://reports.example/api' },
       },
@@ -340,6 +341,7 @@ test('navigation order, group, icon and API origins of the manifest reach the re
     const [entry] = (await store.registry({ reports: 'https://cdn.example' })).microFrontends;
     assert.equal(entry?.order, 30);
     assert.equal(entry?.group, 'Finance');
+    assert.deepEqual(entry?.titles, { da: 'Rapporter' });
     assert.equal(
       entry?.icon,
       `https://cdn.example/mfe/reports/${encodeURIComponent(version)}/media/logo.svg`,
@@ -347,11 +349,16 @@ test('navigation order, group, icon and API origins of the manifest reach the re
     assert.deepEqual(entry?.api, { reports: 'https://reports.example/api' });
     await writeFakeMfe(join(dir, 'bad'), {
       name: 'bad',
-      manifest: { order: 1.5, icon: 'nope.svg', api: { reports: 'javascript:alert(1)' } },
+      manifest: {
+        order: 1.5,
+        icon: 'nope.svg',
+        api: { reports: 'javascript:alert(1)' },
+        titles: { 'da-DK': '' },
+      },
     });
     await assert.rejects(store.publish(join(dir, 'bad')), (e: unknown) => {
       assert.ok(e instanceof HostError && e.code === 'bad_manifest');
-      for (const field of ['order:', 'icon:', 'api:']) assert.match(e.message, new RegExp(field));
+      for (const field of ['order:', 'icon:', 'api:', 'titles:']) assert.match(e.message, new RegExp(field));
       return true;
     });
   }));

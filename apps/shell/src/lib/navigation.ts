@@ -1,7 +1,7 @@
-import { hasAnyRole, type Registry } from '@atrium/contracts';
+import { hasAnyRole, titleIn, type Registry } from '@atrium/contracts';
 import type { SignedInUser } from './auth/signed-in-user.ts';
 import { visibleEntries } from './registry.ts';
-import { label } from './shell-labels.ts';
+import { label, pageLocale } from './shell-labels.ts';
 
 export interface NavItem {
   readonly to: string;
@@ -26,9 +26,14 @@ export function canAdminister(user: SignedInUser): boolean {
 export function navigationFor(user: SignedInUser, registry: Registry | undefined): NavItem[] {
   const entries =
     registry === undefined ? [] : visibleEntries(registry, user.roles, user.tenant !== undefined);
+  const locale = pageLocale();
   const items: NavItem[] = [...entries]
-    .sort((a, b) => (a.order ?? UNORDERED) - (b.order ?? UNORDERED) || a.title.localeCompare(b.title))
-    .map((entry) => ({ to: entry.route, label: entry.title, group: entry.group, icon: entry.icon }));
+    .map((entry) => ({ entry, title: titleIn(entry, locale) }))
+    .sort(
+      (a, b) =>
+        (a.entry.order ?? UNORDERED) - (b.entry.order ?? UNORDERED) || a.title.localeCompare(b.title, locale),
+    )
+    .map(({ entry, title }) => ({ to: entry.route, label: title, group: entry.group, icon: entry.icon }));
   if (canAdminister(user)) items.push({ to: '/admin', label: label('administration') });
   return items;
 }

@@ -37,6 +37,21 @@ describe('shell labels', () => {
     expect(document.title).toBe('Forside – Tenant A – Atrium');
   });
 
+  it("names a micro-frontend in the navigation and the title by its registry entry's Danish title", async () => {
+    browserPrefers('da-DK', 'en-US');
+    const payments = entry('payments', { titles: { da: 'Betalinger' } });
+    renderShell('/payments', {
+      session: fakeSession('member'),
+      loader: definingLoader(),
+      initialRegistry: registryOf(payments, entry('reports')),
+    });
+    const nav = screen.getByRole('navigation', { name: 'Hovedmenu' });
+    expect(within(nav).getByRole('link', { name: 'Betalinger' })).toBeTruthy();
+    // An entry without a Danish title keeps the one its team gave.
+    expect(within(nav).getByRole('link', { name: 'Reports' })).toBeTruthy();
+    await waitFor(() => expect(document.title).toBe('Betalinger – Tenant A – Atrium'));
+  });
+
   it('tells a Danish browser in Danish that a page does not exist', () => {
     browserPrefers('da');
     renderShell('/nowhere');
