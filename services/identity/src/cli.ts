@@ -1,5 +1,6 @@
 // `npm run atrium -- <command>`: administration of tenants, users and signing keys.
 import { parseArgs } from 'node:util';
+import { PRIVATE_UMASK, securePrivateFolder } from '@atrium/service-runtime';
 import { ConfigError, loadConfig } from './config.ts';
 import { openIdentityDatabase } from './app.ts';
 import { IdentityError } from './errors.ts';
@@ -29,6 +30,9 @@ Without --password the password is read from ATRIUM_PASSWORD or, failing that, f
 The data is the one the server uses (ATRIUM_DATA_DIR, or DATABASE_URL for a PostgreSQL server).`;
 
 class UsageError extends Error {}
+
+// The CLI writes the same database as the server (keys, password hashes): private from the start.
+process.umask(PRIVATE_UMASK);
 
 async function readPassword(given: string | undefined): Promise<string> {
   if (given !== undefined) return given;
@@ -192,6 +196,8 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   } finally {
     await db.close();
+    // PGlite sets the modes of the files it creates itself (0666), whatever the umask.
+    if (config.databaseUrl === undefined) await securePrivateFolder(config.dataDir);
   }
 }
 
