@@ -16,6 +16,7 @@ export {
   PrivateFolderError,
   privateFolderWarning,
   securePrivateFolder,
+  securePrivateFolderAtStart,
 } from './private-folder.ts';
 export {
   CHECK_DEADLINE_MS,

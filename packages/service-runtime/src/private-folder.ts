@@ -73,6 +73,20 @@ export async function securePrivateFolder(dir: string): Promise<readonly string[
   return fixed;
 }
 
+/**
+ * A server's data folder at start, before its stores open: made private (`securePrivateFolder`),
+ * with one warning through `warn` naming what it fixed. `undefined` (the data lives in a database
+ * server) does nothing.
+ */
+export async function securePrivateFolderAtStart(
+  dir: string | undefined,
+  warn: (message: string) => void,
+): Promise<void> {
+  if (dir === undefined) return;
+  const fixed = await securePrivateFolder(dir);
+  if (fixed.length > 0) warn(privateFolderWarning(dir, fixed));
+}
+
 /** The start-up warning for what `securePrivateFolder` fixed: the first few paths, and how many. */
 export function privateFolderWarning(dir: string, fixed: readonly string[]): string {
   const shown = fixed.slice(0, 10).join(', ');

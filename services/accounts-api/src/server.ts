@@ -1,8 +1,8 @@
 import Fastify from 'fastify';
 import {
   PRIVATE_UMASK,
-  privateFolderWarning,
   securePrivateFolder,
+  securePrivateFolderAtStart,
   serviceLoggerOptions,
   stopOnSignals,
 } from '@atrium/service-runtime';
@@ -21,8 +21,7 @@ const app = Fastify({ logger: serviceLoggerOptions(config.logLevel), pluginTimeo
 // The embedded database's folder: fixed (with a warning) before it opens, and again after, since
 // PGlite sets the modes of the files it creates itself.
 const dataDir = config.database.dataDir;
-const fixed = dataDir === undefined ? [] : await securePrivateFolder(dataDir);
-if (dataDir !== undefined && fixed.length > 0) app.log.warn(privateFolderWarning(dataDir, fixed));
+await securePrivateFolderAtStart(dataDir, (message) => app.log.warn(message));
 const databases = await openAccountsDatabase(config.database);
 app.addHook('onClose', async () => databases.close());
 try {

@@ -1,9 +1,9 @@
 // `npm start`: builds what is missing, then runs all of Atrium in one process on one port.
 import {
   PRIVATE_UMASK,
-  privateFolderWarning,
   readableLog,
   securePrivateFolder,
+  securePrivateFolderAtStart,
   stopOnSignals,
   usesReadableLogs,
 } from '@atrium/service-runtime';
@@ -27,8 +27,7 @@ if (!config.skipBuild) buildMissing((line) => console.log(line));
 
 let server;
 try {
-  const fixed = await securePrivateFolder(config.dataDir);
-  if (fixed.length > 0) console.warn(`atrium: ${privateFolderWarning(config.dataDir, fixed)}`);
+  await securePrivateFolderAtStart(config.dataDir, (message) => console.warn(`atrium: ${message}`));
   // A person at a terminal reads lines, not JSON (requests only at debug); CI, production and a
   // pipe keep JSON for the machines that read it.
   const readable = usesReadableLogs(config.logFormat, {

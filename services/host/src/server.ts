@@ -1,8 +1,7 @@
 import Fastify from 'fastify';
 import {
   PRIVATE_UMASK,
-  privateFolderWarning,
-  securePrivateFolder,
+  securePrivateFolderAtStart,
   serviceLoggerOptions,
   stopOnSignals,
 } from '@atrium/service-runtime';
@@ -16,8 +15,7 @@ process.umask(PRIVATE_UMASK);
 const config = loadConfig(process.env);
 const app = Fastify({ logger: serviceLoggerOptions(config.logLevel), trustProxy: config.trustProxy });
 // The published micro-frontends and the registry's state: fixed (with a warning) at start.
-const fixed = await securePrivateFolder(config.dataDir);
-if (fixed.length > 0) app.log.warn(privateFolderWarning(config.dataDir, fixed));
+await securePrivateFolderAtStart(config.dataDir, (message) => app.log.warn(message));
 await app.register(hostPlugin, {
   dataDir: config.dataDir,
   shellDir: config.shellDir,

@@ -2,8 +2,8 @@
 import Fastify from 'fastify';
 import {
   PRIVATE_UMASK,
-  privateFolderWarning,
   securePrivateFolder,
+  securePrivateFolderAtStart,
   serviceLoggerOptions,
   stopOnSignals,
 } from '@atrium/service-runtime';
@@ -33,8 +33,7 @@ const app = Fastify({
 // The embedded database's folder: fixed (with a warning) before it opens, and again after, since
 // PGlite sets the modes of the files it creates itself.
 const dataDir = config.databaseUrl === undefined ? config.dataDir : undefined;
-const fixed = dataDir === undefined ? [] : await securePrivateFolder(dataDir);
-if (dataDir !== undefined && fixed.length > 0) app.log.warn(privateFolderWarning(dataDir, fixed));
+await securePrivateFolderAtStart(dataDir, (message) => app.log.warn(message));
 try {
   await app.register(identityApp, { prefix: config.basePath, config });
   await app.ready();
