@@ -1,3 +1,4 @@
+import { PaymentsError } from '../errors.ts';
 import type { ModelDefinition } from '../model-definition.ts';
 import type { Filter, ModelRecord } from '../model-filter.ts';
 
@@ -131,4 +132,73 @@ export function auditEntry(
     before: before === null ? null : JSON.stringify(before),
     after: after === null ? null : JSON.stringify(after),
   };
+}
+
+/** A change ready to write: the record read, the next record, its version and its audit entry. */
+export interface PreparedChange {
+  readonly current: StoredRecord;
+  readonly next: ModelRecord;
+  readonly version: number;
+  readonly deleting: boolean;
+  readonly updatedAt: string;
+  readonly audit: AuditEntry;
+}
+
+/**
+ * Applies `change` to the current record under optimistic concurrency, the same on every adapter:
+ * `write` commits the prepared change only if the version read is still the stored one (false when a
+ * concurrent write won), so a change is never overwritten. With `expectedVersion`, a stale version
+ * answers CONFLICT (with the stored record as `data`); without it (a client that never knew
+ * `_version`), a lost race is retried on the fresh record, a few times.
+ */
+export async function changeOptimistically(options: {
+  readonly read: () => Promise<StoredRecord | undefined>;
+  readonly write: (prepared: PreparedChange) => Promise<boolean>;
+  readonly ownerField: string;
+  readonly tenantId: string;
+  readonly id: string;
+  readonly expectedVersion: number | undefined;
+  readonly operation: AuditOperation;
+  readonly actor: Actor;
+  readonly change: ChangeFn;
+}): Promise<ModelRecord> {
+  const { read, tenantId, id, expectedVersion } = options;
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    const current = await read();
+    if (current === undefined || current.deleted) throw new PaymentsError('NOT_FOUND');
+    if (expectedVersion !== undefined && expectedVersion !== current.version)
+      throw new PaymentsError('CONFLICT', { data: current.record });
+    if (current.history.length >= MAX_HISTORY) throw new PaymentsError('HISTORY_FULL');
+    // Before any write: a behaviour may ask another service, and nothing waits for it. It runs
+    // again when a concurrent write wins.
+    const outcome = await options.change(current);
+    const version = current.version + 1;
+    const updatedAt = new Date().toISOString();
+    const deleting = outcome === 'delete';
+    const next: ModelRecord = deleting
+      ? { ...current.record, _version: version, updatedAt }
+      : {
+          ...outcome,
+          id,
+          [options.ownerField]: tenantId,
+          createdAt: current.record['createdAt'],
+          updatedAt,
+          _version: version,
+        };
+    const audit = auditEntry(
+      tenantId,
+      options.actor,
+      options.operation,
+      version,
+      current.record,
+      deleting ? null : next,
+    );
+    if (await options.write({ current, next, version, deleting, updatedAt, audit })) return next;
+    if (expectedVersion !== undefined) {
+      const now = await read();
+      if (now === undefined || now.deleted) throw new PaymentsError('NOT_FOUND');
+      throw new PaymentsError('CONFLICT', { data: now.record });
+    }
+  }
+  throw new PaymentsError('CONFLICT');
 }

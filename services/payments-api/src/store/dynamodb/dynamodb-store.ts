@@ -12,7 +12,7 @@ import { matchesFilter, type ModelRecord } from '../../model-filter.ts';
 import { PaginationCursor } from '../../pagination-cursor.ts';
 import {
   auditEntry,
-  MAX_HISTORY,
+  changeOptimistically,
   type Actor,
   type AuditEntry,
   type AuditOperation,
@@ -333,71 +333,48 @@ export class DynamoModelStore implements ModelStore {
     throw new PaymentsError('ALREADY_EXISTS');
   }
 
-  /**
-   * Applies `change` to the current record under optimistic concurrency: the write is conditional on
-   * the version read, so a concurrent change is never overwritten. With `expectedVersion`, a stale
-   * version answers ConflictUnhandled (with the stored record as `data`); without it (a client that
-   * never knew `_version`), a lost race is retried on the fresh record.
-   */
+  /** One conditional PutItem (record, version and audit history together); see changeOptimistically. */
   async change(
     tenantId: string,
     id: string,
     expectedVersion: number | undefined,
     operation: AuditOperation,
     actor: Actor,
-    // May be async (a behaviour asking another service); it runs again when a concurrent write wins.
     change: ChangeFn,
   ): Promise<ModelRecord> {
-    for (let attempt = 0; attempt < 5; attempt += 1) {
-      const current = await this.stored(tenantId, id);
-      if (current === undefined || current.deleted) throw new PaymentsError('NOT_FOUND');
-      if (expectedVersion !== undefined && expectedVersion !== current.version)
-        throw new PaymentsError('CONFLICT', { data: current.record });
-      if (current.history.length >= MAX_HISTORY) throw new PaymentsError('HISTORY_FULL');
-      const outcome = await change(current);
-      const version = current.version + 1;
-      const now = new Date().toISOString();
-      const deleting = outcome === 'delete';
-      const next: ModelRecord = deleting
-        ? { ...current.record, _version: version, updatedAt: now }
-        : {
-            ...outcome,
-            id,
-            [this.model.ownerField]: tenantId,
-            createdAt: current.record['createdAt'],
-            updatedAt: now,
-            _version: version,
-          };
-      const stored: StoredRecord = {
-        ...current,
-        record: next,
-        version,
-        deleted: deleting,
-        history: [
-          ...current.history,
-          auditEntry(tenantId, actor, operation, version, current.record, deleting ? null : next),
-        ],
-      };
-      try {
-        await this.#client.send(
-          new PutItemCommand({
-            TableName: this.layout.tableName,
-            Item: this.#toItem(tenantId, stored),
-            ConditionExpression: '#v = :v AND attribute_not_exists(#d)',
-            ExpressionAttributeNames: { '#v': '_version', '#d': '_deleted' },
-            ExpressionAttributeValues: { ':v': { N: String(current.version) } },
-          }),
-        );
-        return next;
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        if (expectedVersion !== undefined) {
-          const now = await this.stored(tenantId, id);
-          if (now === undefined || now.deleted) throw new PaymentsError('NOT_FOUND');
-          throw new PaymentsError('CONFLICT', { data: now.record });
+    return changeOptimistically({
+      read: () => this.stored(tenantId, id),
+      ownerField: this.model.ownerField,
+      tenantId,
+      id,
+      expectedVersion,
+      operation,
+      actor,
+      change,
+      write: async ({ current, next, version, deleting, audit }) => {
+        const stored: StoredRecord = {
+          ...current,
+          record: next,
+          version,
+          deleted: deleting,
+          history: [...current.history, audit],
+        };
+        try {
+          await this.#client.send(
+            new PutItemCommand({
+              TableName: this.layout.tableName,
+              Item: this.#toItem(tenantId, stored),
+              ConditionExpression: '#v = :v AND attribute_not_exists(#d)',
+              ExpressionAttributeNames: { '#v': '_version', '#d': '_deleted' },
+              ExpressionAttributeValues: { ':v': { N: String(current.version) } },
+            }),
+          );
+          return true;
+        } catch (error) {
+          if (error instanceof ConditionalCheckFailedException) return false;
+          throw error;
         }
-      }
-    }
-    throw new PaymentsError('CONFLICT');
+      },
+    });
   }
 }

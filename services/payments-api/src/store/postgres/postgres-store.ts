@@ -5,7 +5,7 @@ import type { ModelRecord } from '../../model-filter.ts';
 import { PaginationCursor } from '../../pagination-cursor.ts';
 import {
   auditEntry,
-  MAX_HISTORY,
+  changeOptimistically,
   type Actor,
   type AuditEntry,
   type AuditOperation,
@@ -306,6 +306,7 @@ export class PostgresModelStore implements ModelStore {
     });
   }
 
+  /** One transaction: the update conditional on the version read, and its audit row; see changeOptimistically. */
   async change(
     tenantId: string,
     id: string,
@@ -314,53 +315,30 @@ export class PostgresModelStore implements ModelStore {
     actor: Actor,
     change: ChangeFn,
   ): Promise<ModelRecord> {
-    for (let attempt = 0; attempt < 5; attempt += 1) {
-      const current = await this.stored(tenantId, id);
-      if (current === undefined || current.deleted) throw new PaymentsError('NOT_FOUND');
-      if (expectedVersion !== undefined && expectedVersion !== current.version)
-        throw new PaymentsError('CONFLICT', { data: current.record });
-      if (current.history.length >= MAX_HISTORY) throw new PaymentsError('HISTORY_FULL');
-      // Outside the transaction: a behaviour may ask another service, and no lock waits for it.
-      const outcome = await change(current);
-      const version = current.version + 1;
-      const now = new Date().toISOString();
-      const deleting = outcome === 'delete';
-      const next: ModelRecord = deleting
-        ? { ...current.record, _version: version, updatedAt: now }
-        : {
-            ...outcome,
+    return changeOptimistically({
+      read: () => this.stored(tenantId, id),
+      ownerField: this.model.ownerField,
+      tenantId,
+      id,
+      expectedVersion,
+      operation,
+      actor,
+      change,
+      write: ({ current, next, version, deleting, updatedAt, audit }) =>
+        this.#inTenant(tenantId, async (tx) => {
+          const { rowCount } = await tx.query(this.#update, [
+            tenantId,
             id,
-            [this.model.ownerField]: tenantId,
-            createdAt: current.record['createdAt'],
-            updatedAt: now,
-            _version: version,
-          };
-      const written = await this.#inTenant(tenantId, async (tx) => {
-        const { rowCount } = await tx.query(this.#update, [
-          tenantId,
-          id,
-          current.version,
-          ...this.#values(next),
-          now,
-          version,
-          deleting,
-        ]);
-        if (rowCount === 0) return false;
-        await this.#audit(
-          tx,
-          tenantId,
-          id,
-          auditEntry(tenantId, actor, operation, version, current.record, deleting ? null : next),
-        );
-        return true;
-      });
-      if (written) return next;
-      if (expectedVersion !== undefined) {
-        const now = await this.stored(tenantId, id);
-        if (now === undefined || now.deleted) throw new PaymentsError('NOT_FOUND');
-        throw new PaymentsError('CONFLICT', { data: now.record });
-      }
-    }
-    throw new PaymentsError('CONFLICT');
+            current.version,
+            ...this.#values(next),
+            updatedAt,
+            version,
+            deleting,
+          ]);
+          if (rowCount === 0) return false;
+          await this.#audit(tx, tenantId, id, audit);
+          return true;
+        }),
+    });
   }
 }
