@@ -202,3 +202,47 @@ export async function changeOptimistically(options: {
   }
   throw new PaymentsError('CONFLICT');
 }
+
+/**
+ * Creates a record once, the same on every adapter: `write` stores the first version with its audit
+ * entry only if no record has that id (false when one has). Then a retry with the same idempotency
+ * key and input hash answers the stored record (`replayed`); a different input under that key is
+ * refused, and any other record with that id is ALREADY_EXISTS.
+ */
+export async function createOnce(options: {
+  readonly read: (id: string) => Promise<StoredRecord | undefined>;
+  readonly write: (stored: StoredRecord) => Promise<boolean>;
+  readonly ownerField: string;
+  readonly tenantId: string;
+  readonly record: ModelRecord;
+  readonly actor: Actor;
+  readonly idempotency: IdempotencyRecord;
+}): Promise<{ record: ModelRecord; replayed: boolean }> {
+  const { tenantId, actor, idempotency } = options;
+  const now = new Date().toISOString();
+  const full: ModelRecord = {
+    ...options.record,
+    [options.ownerField]: tenantId,
+    createdAt: now,
+    updatedAt: now,
+    _version: 1,
+  };
+  const stored: StoredRecord = {
+    record: full,
+    createdById: actor.userId,
+    version: 1,
+    deleted: false,
+    history: [auditEntry(tenantId, actor, 'CREATE', 1, null, full)],
+    idempotencyKey: idempotency.key,
+    inputHash: idempotency.inputHash,
+  };
+  if (await options.write(stored)) return { record: full, replayed: false };
+  const existing = await options.read(String(full['id']));
+  if (existing === undefined) throw new PaymentsError('CONFLICT');
+  if (idempotency.key !== undefined && existing.idempotencyKey === idempotency.key) {
+    if (existing.inputHash !== idempotency.inputHash) throw new PaymentsError('IDEMPOTENCY_KEY_REUSED');
+    if (existing.deleted) throw new PaymentsError('NOT_FOUND');
+    return { record: existing.record, replayed: true };
+  }
+  throw new PaymentsError('ALREADY_EXISTS');
+}

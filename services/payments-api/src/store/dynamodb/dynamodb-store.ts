@@ -11,8 +11,8 @@ import type { ModelDefinition, ModelField } from '../../model-definition.ts';
 import { matchesFilter, type ModelRecord } from '../../model-filter.ts';
 import { PaginationCursor } from '../../pagination-cursor.ts';
 import {
-  auditEntry,
   changeOptimistically,
+  createOnce,
   type Actor,
   type AuditEntry,
   type AuditOperation,
@@ -283,54 +283,36 @@ export class DynamoModelStore implements ModelStore {
     return { items: page.map((f) => f.record), nextToken };
   }
 
-  /**
-   * Creates a record with its first audit entry in one conditional write. A retry with the same
-   * idempotency key and the same input hash answers the stored record (`replayed`); a different
-   * input under that key is refused.
-   */
+  /** One conditional PutItem on a new key (record and first audit entry together); see createOnce. */
   async create(
     tenantId: string,
     record: ModelRecord,
     actor: Actor,
     idempotency: IdempotencyRecord,
   ): Promise<{ record: ModelRecord; replayed: boolean }> {
-    const now = new Date().toISOString();
-    const full: ModelRecord = {
-      ...record,
-      [this.model.ownerField]: tenantId,
-      createdAt: now,
-      updatedAt: now,
-      _version: 1,
-    };
-    const stored: StoredRecord = {
-      record: full,
-      createdById: actor.userId,
-      version: 1,
-      deleted: false,
-      history: [auditEntry(tenantId, actor, 'CREATE', 1, null, full)],
-      idempotencyKey: idempotency.key,
-      inputHash: idempotency.inputHash,
-    };
-    try {
-      await this.#client.send(
-        new PutItemCommand({
-          TableName: this.layout.tableName,
-          Item: this.#toItem(tenantId, stored),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return { record: full, replayed: false };
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
-    const existing = await this.stored(tenantId, String(record['id']));
-    if (existing === undefined) throw new PaymentsError('CONFLICT');
-    if (idempotency.key !== undefined && existing.idempotencyKey === idempotency.key) {
-      if (existing.inputHash !== idempotency.inputHash) throw new PaymentsError('IDEMPOTENCY_KEY_REUSED');
-      if (existing.deleted) throw new PaymentsError('NOT_FOUND');
-      return { record: existing.record, replayed: true };
-    }
-    throw new PaymentsError('ALREADY_EXISTS');
+    return createOnce({
+      read: (id) => this.stored(tenantId, id),
+      ownerField: this.model.ownerField,
+      tenantId,
+      record,
+      actor,
+      idempotency,
+      write: async (stored) => {
+        try {
+          await this.#client.send(
+            new PutItemCommand({
+              TableName: this.layout.tableName,
+              Item: this.#toItem(tenantId, stored),
+              ConditionExpression: 'attribute_not_exists(pk)',
+            }),
+          );
+          return true;
+        } catch (error) {
+          if (error instanceof ConditionalCheckFailedException) return false;
+          throw error;
+        }
+      },
+    });
   }
 
   /** One conditional PutItem (record, version and audit history together); see changeOptimistically. */

@@ -4,8 +4,8 @@ import type { ModelDefinition } from '../../model-definition.ts';
 import type { ModelRecord } from '../../model-filter.ts';
 import { PaginationCursor } from '../../pagination-cursor.ts';
 import {
-  auditEntry,
   changeOptimistically,
+  createOnce,
   type Actor,
   type AuditEntry,
   type AuditOperation,
@@ -230,47 +230,42 @@ export class PostgresModelStore implements ModelStore {
     );
   }
 
+  /** One transaction: the insert if the id is free, and the first audit row; see createOnce. */
   async create(
     tenantId: string,
     record: ModelRecord,
     actor: Actor,
     idempotency: IdempotencyRecord,
   ): Promise<{ record: ModelRecord; replayed: boolean }> {
-    const now = new Date().toISOString();
-    const id = String(record['id']);
-    const full: ModelRecord = {
-      ...record,
-      [this.model.ownerField]: tenantId,
-      createdAt: now,
-      updatedAt: now,
-      _version: 1,
-    };
-    const inserted = await this.#inTenant(tenantId, async (tx) => {
-      const { rowCount } = await tx.query(this.#insert, [
-        tenantId,
-        id,
-        ...this.#values(full),
-        now,
-        now,
-        1,
-        false,
-        actor.userId,
-        idempotency.key ?? null,
-        idempotency.inputHash,
-      ]);
-      if (rowCount === 0) return false;
-      await this.#audit(tx, tenantId, id, auditEntry(tenantId, actor, 'CREATE', 1, null, full));
-      return true;
+    return createOnce({
+      read: (id) => this.stored(tenantId, id),
+      ownerField: this.model.ownerField,
+      tenantId,
+      record,
+      actor,
+      idempotency,
+      write: (stored) => {
+        const full = stored.record;
+        const id = String(full['id']);
+        return this.#inTenant(tenantId, async (tx) => {
+          const { rowCount } = await tx.query(this.#insert, [
+            tenantId,
+            id,
+            ...this.#values(full),
+            full['createdAt'],
+            full['updatedAt'],
+            1,
+            false,
+            stored.createdById,
+            stored.idempotencyKey ?? null,
+            stored.inputHash ?? null,
+          ]);
+          if (rowCount === 0) return false;
+          await this.#audit(tx, tenantId, id, stored.history[0] as AuditEntry);
+          return true;
+        });
+      },
     });
-    if (inserted) return { record: full, replayed: false };
-    const existing = await this.stored(tenantId, id);
-    if (existing === undefined) throw new PaymentsError('CONFLICT');
-    if (idempotency.key !== undefined && existing.idempotencyKey === idempotency.key) {
-      if (existing.inputHash !== idempotency.inputHash) throw new PaymentsError('IDEMPOTENCY_KEY_REUSED');
-      if (existing.deleted) throw new PaymentsError('NOT_FOUND');
-      return { record: existing.record, replayed: true };
-    }
-    throw new PaymentsError('ALREADY_EXISTS');
   }
 
   /**
