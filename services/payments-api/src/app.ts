@@ -14,7 +14,11 @@ import {
   type TokenVerifier,
   type VerifierConfig,
 } from '@atrium/auth';
-import { callerAuthentication, isWebSocketHandshake, type Authenticated } from './caller-authentication.ts';
+import {
+  callerAuthentication,
+  isWebSocketHandshake,
+  type Authenticated,
+} from './http/caller-authentication.ts';
 import { PaymentsError, PAYMENTS_ERRORS, type PaymentsErrorCode } from './errors.ts';
 import {
   DEFAULT_LIMITS,
@@ -22,9 +26,9 @@ import {
   limitRules,
   withoutSuggestions,
   type GraphqlLimits,
-} from './graphql-limits.ts';
-import { createRedisFanout, guardConnections } from './live-updates.ts';
-import { readAnnotatedSchema, type ModelDefinition } from './model-definition.ts';
+} from './graphql/document-limits.ts';
+import { createRedisFanout, guardConnections } from './graphql/live-updates.ts';
+import { readAnnotatedSchema, type ModelDefinition } from './model/definition.ts';
 import {
   DEFAULT_LIMIT,
   MAX_LIMIT,
@@ -32,12 +36,16 @@ import {
   type ChangePublisher,
   type ModelBehaviour,
   type RequestContext,
-} from './model-resolvers.ts';
+} from './graphql/model-resolvers.ts';
 import type { ModelStore, StoreEngine } from './model/store.ts';
-import { generateSchemaSdl } from './model-transformer.ts';
-import { PaginationCursor } from './pagination-cursor.ts';
-import { accountsApiDirectory } from './accounts-directory.ts';
-import { createPaymentBehaviour, PAYMENT_EXTENSION, paymentExtensionResolvers } from './payment-rules.ts';
+import { generateSchemaSdl } from './graphql/model-transformer.ts';
+import { PaginationCursor } from './model/pagination-cursor.ts';
+import { accountsApiDirectory } from './payments/accounts-directory.ts';
+import {
+  createPaymentBehaviour,
+  PAYMENT_EXTENSION,
+  paymentExtensionResolvers,
+} from './payments/payment-rules.ts';
 import { loadSecretKey } from './secret-key.ts';
 import {
   admitSubscriptions,
@@ -45,9 +53,9 @@ import {
   SubscriptionBudget,
   subscriptionCheck,
   type SubscriptionLimits,
-} from './subscription-limits.ts';
+} from './graphql/subscription-limits.ts';
 import { openStores, type StorageTarget } from './store/open-store.ts';
-import { createTenantRateLimit } from './tenant-rate-limit.ts';
+import { createTenantRateLimit } from './http/tenant-rate-limit.ts';
 
 /** The annotated schema shipped with the service. */
 export const SCHEMA_FILE = new URL('../schema/schema.graphql', import.meta.url);

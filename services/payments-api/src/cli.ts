@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { SCHEMA_FILE } from './app.ts';
 import { loadConfig } from './config.ts';
-import { readAnnotatedSchema } from './model-definition.ts';
+import { readAnnotatedSchema } from './model/definition.ts';
 import { DynaliteImportError, importDynaliteFolder } from './store/dynalite-import.ts';
 import { IMPORT_COMMAND } from './store/postgres/postgres-engine.ts';
 

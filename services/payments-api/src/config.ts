@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
 import type { VerifierConfig } from '@atrium/auth';
 import { isUrl, ServiceEnvironment } from '@atrium/service-runtime';
-import { DEFAULT_LIMIT, MAX_LIMIT } from './model-resolvers.ts';
+import { DEFAULT_LIMIT, MAX_LIMIT } from './graphql/model-resolvers.ts';
 import type { StorageTarget } from './store/open-store.ts';
 
 /** The standalone service's configuration (the embedded server builds the plugin options itself). */

@@ -4,8 +4,8 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { demoCaller, makeTempDir, startTestIssuer, type TestIssuer } from '@atrium/test-kit';
 import { startPayments, TEST_STORE, type PaymentsFixture } from '../payments-fixture.ts';
-import { readAnnotatedSchema } from '../model-definition.ts';
-import { matchesFilter, type Filter, type ModelRecord } from '../model-filter.ts';
+import { readAnnotatedSchema } from './definition.ts';
+import { matchesFilter, type Filter, type ModelRecord } from './filter.ts';
 
 // What every adapter of the store port must do alike, driven through the GraphQL API.
 

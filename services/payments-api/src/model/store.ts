@@ -1,6 +1,6 @@
 import { PaymentsError } from '../errors.ts';
-import type { ModelDefinition } from '../model-definition.ts';
-import type { Filter, ModelRecord } from '../model-filter.ts';
+import type { ModelDefinition } from './definition.ts';
+import type { Filter, ModelRecord } from './filter.ts';
 
 /** Who makes a change, from the verified token. */
 export interface Actor {

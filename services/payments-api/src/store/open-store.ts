@@ -1,6 +1,6 @@
-import type { ModelDefinition } from '../model-definition.ts';
+import type { ModelDefinition } from '../model/definition.ts';
 import type { StoreEngine } from '../model/store.ts';
-import type { PaginationCursor } from '../pagination-cursor.ts';
+import type { PaginationCursor } from '../model/pagination-cursor.ts';
 import { openDynamoStores, type DynamoTarget } from './dynamodb/dynamodb-engine.ts';
 import { openPostgresStores, type PostgresTarget } from './postgres/postgres-engine.ts';
 

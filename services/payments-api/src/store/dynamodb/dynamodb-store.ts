@@ -7,9 +7,9 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { PaymentsError } from '../../errors.ts';
-import type { ModelDefinition, ModelField } from '../../model-definition.ts';
-import { matchesFilter, type ModelRecord } from '../../model-filter.ts';
-import { PaginationCursor } from '../../pagination-cursor.ts';
+import type { ModelDefinition, ModelField } from '../../model/definition.ts';
+import { matchesFilter, type ModelRecord } from '../../model/filter.ts';
+import { PaginationCursor } from '../../model/pagination-cursor.ts';
 import {
   changeOptimistically,
   createOnce,

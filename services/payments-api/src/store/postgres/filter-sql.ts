@@ -1,4 +1,4 @@
-import type { Filter } from '../../model-filter.ts';
+import type { Filter } from '../../model/filter.ts';
 import { isoText, type ModelColumn, type ModelTable } from './model-table.ts';
 
 /** Collects the parameters of one statement: `$n` placeholders in order. */

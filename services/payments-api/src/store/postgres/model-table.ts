@@ -1,6 +1,6 @@
 import type { Queryable } from '@atrium/postgres';
-import type { ModelDefinition, ModelField } from '../../model-definition.ts';
-import { sortableFields } from '../../model-transformer.ts';
+import type { ModelDefinition, ModelField } from '../../model/definition.ts';
+import { sortableFields } from '../../graphql/model-transformer.ts';
 
 /** One column of a model's table, derived from one field. */
 export interface ModelColumn {

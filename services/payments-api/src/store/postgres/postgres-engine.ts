@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { migrate, openDatabase, type Database } from '@atrium/postgres';
-import type { ModelDefinition } from '../../model-definition.ts';
+import type { ModelDefinition } from '../../model/definition.ts';
 import type { ModelStore, StoreEngine } from '../../model/store.ts';
-import type { PaginationCursor } from '../../pagination-cursor.ts';
+import type { PaginationCursor } from '../../model/pagination-cursor.ts';
 import { checkModelTable, modelTableSql } from './model-table.ts';
 import { PostgresModelStore, SERVICE_ROLE } from './postgres-store.ts';
 

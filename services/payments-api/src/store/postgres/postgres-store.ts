@@ -1,8 +1,8 @@
 import { isDatabaseUnavailable, type Database, type Queryable } from '@atrium/postgres';
 import { PaymentsError } from '../../errors.ts';
-import type { ModelDefinition } from '../../model-definition.ts';
-import type { ModelRecord } from '../../model-filter.ts';
-import { PaginationCursor } from '../../pagination-cursor.ts';
+import type { ModelDefinition } from '../../model/definition.ts';
+import type { ModelRecord } from '../../model/filter.ts';
+import { PaginationCursor } from '../../model/pagination-cursor.ts';
 import {
   changeOptimistically,
   createOnce,

@@ -1,4 +1,4 @@
-import type { ModelDefinition } from './model-definition.ts';
+import type { ModelDefinition } from './definition.ts';
 
 /** A stored record as resolvers see it: Float fields are exact decimal strings. */
 export type ModelRecord = Readonly<Record<string, unknown>>;

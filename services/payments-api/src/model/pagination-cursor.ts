@@ -1,5 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { PaymentsError } from './errors.ts';
+import { PaymentsError } from '../errors.ts';
 
 /**
  * `nextToken` = base64url(JSON { tenant, query hash, adapter's start key }) + "." + HMAC-SHA256.

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { bearerToken, type CallerContext, type TokenVerifier } from '@atrium/auth';
-import { connectionInitAuthorization } from './live-updates.ts';
+import { connectionInitAuthorization } from '../graphql/live-updates.ts';
 
 /** A verified caller and the token it came with (resolvers ask other services with it). */
 export interface Authenticated {

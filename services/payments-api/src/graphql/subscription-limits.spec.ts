@@ -4,7 +4,7 @@ import { parse } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { demoCaller, eventually, startTestIssuer, type TestIssuer } from '@atrium/test-kit';
-import { startPayments, type PaymentsFixture } from './payments-fixture.ts';
+import { startPayments, type PaymentsFixture } from '../payments-fixture.ts';
 
 // Every document is held to the same limits whatever its transport, and a graphql-ws connection
 // (and a tenant, on one instance) holds a bounded number of subscriptions. Each refusal is a

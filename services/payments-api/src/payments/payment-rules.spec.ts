@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { demoCaller, freePort, startTestIssuer, type TestIssuer } from '@atrium/test-kit';
-import { startPayments, type GqlResponse, type PaymentsFixture } from './payments-fixture.ts';
+import { startPayments, type GqlResponse, type PaymentsFixture } from '../payments-fixture.ts';
 
 // The account-reference rule (ADR 0005) through the real service on the suite's store. The membership check
 // against the real accounts API is in services/embedded (the one place both services meet).

@@ -10,7 +10,7 @@ import {
   type RunningServer,
   type TestIssuer,
 } from '@atrium/test-kit';
-import { startPayments, testStorage, type GqlResponse, type PaymentsFixture } from './payments-fixture.ts';
+import { startPayments, testStorage, type GqlResponse, type PaymentsFixture } from '../payments-fixture.ts';
 import { createTenantRateLimit, SharedTenantRateLimit, TenantRateLimit } from './tenant-rate-limit.ts';
 
 const LIST = '{ listPayments(limit: 1) { nextToken } }';

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { demoCaller, startTestIssuer, type TestIssuer } from '@atrium/test-kit';
-import { startPayments, type PaymentsFixture } from './payments-fixture.ts';
+import { startPayments, type PaymentsFixture } from '../payments-fixture.ts';
 
 // Four eyes: what is paid is confirmed by someone other than whoever decided it — the creator, and
 // whoever last changed a term (amount, currency, accounts, due date, type) by editing it.

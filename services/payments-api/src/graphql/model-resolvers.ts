@@ -2,12 +2,12 @@ import { createHash, createHmac } from 'node:crypto';
 import { randomUUID } from 'node:crypto';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { CallerContext } from '@atrium/auth';
-import { PaymentsError, unauthorized, validationFailed, type FieldProblem } from './errors.ts';
-import type { ModelDefinition } from './model-definition.ts';
-import { matchesFilter, type Filter, type ModelRecord } from './model-filter.ts';
-import type { Actor, ModelStore, StoredRecord } from './model/store.ts';
+import { PaymentsError, unauthorized, validationFailed, type FieldProblem } from '../errors.ts';
+import type { ModelDefinition } from '../model/definition.ts';
+import { matchesFilter, type Filter, type ModelRecord } from '../model/filter.ts';
+import type { Actor, ModelStore, StoredRecord } from '../model/store.ts';
 import { constantCase, modelNames, sortableFields } from './model-transformer.ts';
-import { canRead, canWrite } from './tenant-roles.ts';
+import { canRead, canWrite } from '../model/tenant-roles.ts';
 import { closeAtExpiry, type LiveConnection } from './live-updates.ts';
 
 /** What every resolver gets in its GraphQL context. */

@@ -2,16 +2,16 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { CallerContext } from '@atrium/auth';
 import { checkPaymentReference, comparableAccountNumber } from '@atrium/account-number';
 import { AccountsUnavailable, type AccountsDirectory } from './accounts-directory.ts';
-import { PaymentsError, unauthorized, validationFailed, type FieldProblem } from './errors.ts';
+import { PaymentsError, unauthorized, validationFailed, type FieldProblem } from '../errors.ts';
 import { exactAmount, MAX_INTEGER_DIGITS, minorUnits } from './money.ts';
 import {
   changeTopic,
   type ChangePublisher,
   type ModelBehaviour,
   type RequestContext,
-} from './model-resolvers.ts';
-import type { ModelStore, StoredRecord } from './model/store.ts';
-import { canConfirm } from './tenant-roles.ts';
+} from '../graphql/model-resolvers.ts';
+import type { ModelStore, StoredRecord } from '../model/store.ts';
+import { canConfirm } from '../model/tenant-roles.ts';
 
 /**
  * The bounds the service enforces whatever the client sends: the articles' create form, except the

@@ -11,7 +11,7 @@ import {
   type TestIssuer,
 } from '@atrium/test-kit';
 import { closeAtExpiry, TOKEN_EXPIRED_CLOSE_CODE } from './live-updates.ts';
-import { startPayments, type PaymentsFixture } from './payments-fixture.ts';
+import { startPayments, type PaymentsFixture } from '../payments-fixture.ts';
 
 const CREATE = `mutation($input: CreatePaymentInput!) { createPayment(input: $input) { id tenantId _version } }`;
 const input = (message: string) => ({

@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { buildSchema, isInputObjectType, isObjectType, type GraphQLField, type GraphQLSchema } from 'graphql';
 import { demoCaller, startTestIssuer, type TestIssuer } from '@atrium/test-kit';
-import { SCHEMA_FILE } from './app.ts';
-import { readAnnotatedSchema } from './model-definition.ts';
+import { SCHEMA_FILE } from '../app.ts';
+import { readAnnotatedSchema } from '../model/definition.ts';
 import { DEFAULT_LIMIT, MAX_LIMIT } from './model-resolvers.ts';
 import { generateSchemaSdl } from './model-transformer.ts';
-import { PAYMENT_EXTENSION } from './payment-rules.ts';
-import { startPayments, type PaymentsFixture } from './payments-fixture.ts';
+import { PAYMENT_EXTENSION } from '../payments/payment-rules.ts';
+import { startPayments, type PaymentsFixture } from '../payments-fixture.ts';
 
 function signature(field: GraphQLField<unknown, unknown>): string {
   const args = field.args.map((a) => `${a.name}: ${a.type.toString()}`).join(', ');

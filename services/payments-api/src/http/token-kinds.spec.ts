@@ -1,8 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { demoCaller, startTestIssuer, type TestIssuer } from '@atrium/test-kit';
-import { loadConfig } from './config.ts';
-import { startPayments, type PaymentsFixture } from './payments-fixture.ts';
+import { loadConfig } from '../config.ts';
+import { startPayments, type PaymentsFixture } from '../payments-fixture.ts';
 
 // Amplify apps often send the ID token (the articles' main.ts did): OIDC_TOKEN_USE=access,id takes
 // both, each only with its own audience: the client id for an ID token, the API's for an access token.

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { demoCaller, startTestIssuer, type TestIssuer } from '@atrium/test-kit';
-import { startPayments, type PaymentsFixture } from './payments-fixture.ts';
+import { startPayments, type PaymentsFixture } from '../payments-fixture.ts';
 
 // An HTTP request is authenticated and limited whatever its headers say: only the server's own
 // upgrade path (a real WebSocket handshake) hands authentication to graphql-ws' connection_init.

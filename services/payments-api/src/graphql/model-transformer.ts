@@ -1,4 +1,4 @@
-import type { AnnotatedSchema, ModelDefinition, ModelField } from './model-definition.ts';
+import type { AnnotatedSchema, ModelDefinition, ModelField } from '../model/definition.ts';
 
 /** The operation and type names Amplify's transformer derives from a model name. */
 export interface ModelNames {

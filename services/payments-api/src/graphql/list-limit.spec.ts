@@ -1,8 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { demoCaller, startTestIssuer, type TestIssuer } from '@atrium/test-kit';
-import { loadConfig } from './config.ts';
-import { startPayments, TEST_STORE, type PaymentsFixture } from './payments-fixture.ts';
+import { loadConfig } from '../config.ts';
+import { startPayments, TEST_STORE, type PaymentsFixture } from '../payments-fixture.ts';
 
 // AppSync's generated list queries return up to 100 items without a `limit`: the articles' UI relied
 // on it (it listed without a limit and paged on the client), so Atrium's default is the same.

@@ -7,8 +7,8 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import type { CallerContext } from '@atrium/auth';
-import { PaymentsError, type PaymentsErrorCode } from './errors.ts';
-import { documentErrors, exceedsTokens, type GraphqlLimits } from './graphql-limits.ts';
+import { PaymentsError, type PaymentsErrorCode } from '../errors.ts';
+import { documentErrors, exceedsTokens, type GraphqlLimits } from './document-limits.ts';
 import type { SubscriptionTicket } from './model-resolvers.ts';
 
 /** How many subscriptions a graphql-ws connection, and a tenant on one instance, may hold at once. */
