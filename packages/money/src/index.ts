@@ -1,9 +1,19 @@
+export { ACCOUNT_BALANCE, ACCOUNT_BALANCE_PATTERN } from './account-balance.ts';
+export { currencyMinorUnits, isCurrencyCode } from './currency.ts';
 export {
-  currencyMinorUnits,
-  formatMoney,
+  addDecimal,
+  compareDecimal,
   fractionDigits,
   integerDigits,
-  isCurrencyCode,
   isPositive,
+  normalizeDecimal,
   parseDecimal,
-} from './money.ts';
+  sumDecimals,
+} from './decimal.ts';
+export { formatMoney, withMinorUnits } from './money-format.ts';
+export {
+  checkPaymentAmount,
+  PAYMENT_AMOUNT,
+  type PaymentAmountCheck,
+  type PaymentAmountProblem,
+} from './payment-amount.ts';

@@ -10,7 +10,7 @@ import type {
 import { checkAccountFields } from './account-rules.ts';
 import { AccountsError } from './errors.ts';
 import { preconditionHolds, type Precondition } from './etag-precondition.ts';
-import { formatAmount } from './money.ts';
+import { withMinorUnits } from '@atrium/money';
 import { decodeCursor, encodeCursor, SORT_VALUE_TYPES, sortKey } from './pagination-cursor.ts';
 import { inTenant } from './tenant-scope.ts';
 
@@ -50,7 +50,7 @@ function toAccount(row: AccountRow): Account {
     id: row.id,
     tenant_id: row.tenant_id,
     nickname: row.nickname,
-    balance: formatAmount(row.balance, row.currency),
+    balance: withMinorUnits(row.balance, row.currency),
     type: row.type,
     account_number: row.account_number,
     currency: row.currency,

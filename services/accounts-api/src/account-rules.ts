@@ -1,6 +1,6 @@
 import { checkAccountNumber } from '@atrium/account-number';
 import { AccountsError } from './errors.ts';
-import { decimalsOf, isCurrency, minorUnits } from './money.ts';
+import { currencyMinorUnits, fractionDigits, normalizeDecimal } from '@atrium/money';
 
 /** The fields a client may set, after the schema accepted their shape. */
 export interface AccountFields {
@@ -32,15 +32,15 @@ export function checkAccountFields(fields: AccountFields): AccountFields {
       { pointer: '/body/account_number', message: accountNumber.reason },
     ]);
   }
-  if (!isCurrency(fields.currency)) {
+  const allowed = currencyMinorUnits(fields.currency);
+  if (allowed === undefined) {
     throw new AccountsError('invalid_currency', `${fields.currency} is not an ISO 4217 currency.`, [
       { pointer: '/body/currency', message: 'not an ISO 4217 currency code' },
     ]);
   }
-  const allowed = minorUnits(fields.currency);
   // Trailing zeros carry no value: "10.500" is a valid DKK amount.
-  const significant = fields.balance.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
-  if (decimalsOf(significant) > allowed) {
+  const significant = normalizeDecimal(fields.balance);
+  if (fractionDigits(significant) > allowed) {
     throw new AccountsError('invalid_balance', `${fields.currency} has ${allowed} decimals.`, [
       { pointer: '/body/balance', message: `at most ${allowed} decimals in ${fields.currency}` },
     ]);
@@ -48,6 +48,6 @@ export function checkAccountFields(fields: AccountFields): AccountFields {
   return {
     ...fields,
     account_number: accountNumber.normalized,
-    balance: significant === '-0' ? '0' : significant,
+    balance: significant,
   };
 }

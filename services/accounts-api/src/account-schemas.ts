@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { DECIMAL_PATTERN } from './money.ts';
+import { ACCOUNT_BALANCE_PATTERN } from '@atrium/money';
 
 // The schemas are the contract: Fastify validates requests with them, serialises responses with
 // them, and the OpenAPI document is generated from them. The UI's dialogs mirror these limits.
@@ -28,7 +28,7 @@ const AccountNumber = Type.String({
 });
 const Currency = Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code.', examples: ['DKK'] });
 const Balance = Type.String({
-  pattern: DECIMAL_PATTERN,
+  pattern: ACCOUNT_BALANCE_PATTERN,
   maxLength: 21,
   description: "Exact decimal string, at most the currency's minor units of decimals.",
   examples: ['1250.75'],

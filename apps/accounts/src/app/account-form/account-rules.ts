@@ -1,7 +1,7 @@
 import type { AbstractControl, ValidationErrors, ValidatorFn } from '@angular/forms';
 import { checkAccountNumber } from '@atrium/account-number';
 import type { Labels } from '@atrium/contracts';
-import { currencyMinorUnits, fractionDigits, isCurrencyCode } from '@atrium/money';
+import { currencyMinorUnits, fractionDigits, isCurrencyCode, normalizeDecimal } from '@atrium/money';
 import type { AccountsLabel } from '../accounts-labels';
 
 /** The server's bounds (services/accounts-api), repeated so the dialog says the same thing first. */
@@ -41,8 +41,10 @@ export function balanceValidator(currency: () => string): ValidatorFn {
     if (value.replace(/^-/, '').split('.')[0]!.length > RULES.balanceMaxIntegerDigits)
       return { balanceTooLarge: true };
     const code = currency();
-    if (isCurrencyCode(code) && fractionDigits(value) > currencyMinorUnits(code))
-      return { balanceMinorUnits: { minor: currencyMinorUnits(code), currency: code } };
+    const minor = currencyMinorUnits(code);
+    // Trailing zeros carry no value ("10.500" is a DKK balance), as the server judges it.
+    if (minor !== undefined && fractionDigits(normalizeDecimal(value)) > minor)
+      return { balanceMinorUnits: { minor, currency: code } };
     return null;
   };
 }

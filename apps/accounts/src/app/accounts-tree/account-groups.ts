@@ -1,4 +1,4 @@
-import { sumDecimals } from '../money/decimal-sum';
+import { sumDecimals } from '@atrium/money';
 import type { Account, AccountType } from '../accounts-api/account';
 
 /** A sum of balances in one currency. */

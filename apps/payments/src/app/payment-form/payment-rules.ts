@@ -1,43 +1,41 @@
 import type { AbstractControl, ValidationErrors, ValidatorFn } from '@angular/forms';
 import type { Labels } from '@atrium/contracts';
 import { checkPaymentReference, comparableAccountNumber } from '@atrium/account-number';
-import {
-  currencyMinorUnits,
-  fractionDigits,
-  integerDigits,
-  isCurrencyCode,
-  isPositive,
-  parseDecimal,
-} from '@atrium/money';
+import { checkPaymentAmount, isCurrencyCode, PAYMENT_AMOUNT, parseDecimal } from '@atrium/money';
 import type { PaymentsLabel } from '../payments-labels';
 
 /**
  * The server's bounds (services/payments-api), repeated here so the form says the same thing first.
- * Account references need no bound here: they follow `checkPaymentReference`, the function the server runs.
+ * The amount's are not repeated: it follows `checkPaymentAmount`, the function the server runs, and
+ * account references follow `checkPaymentReference`.
  */
 export const RULES = {
   messageMaxLength: 30,
-  /** Digits before the decimal point the service accepts. */
-  amountMaxIntegerDigits: 12,
   /** Due dates outside these years are typing mistakes, not payments. */
   dueDateYears: [2000, 2199],
 } as const;
 
-/** Amount: a plain positive decimal with no more decimals than the currency's minor units. */
+/** Amount: the server's rule (`checkPaymentAmount`), on what the form sends as typed. */
 export function amountValidator(currency: () => string): ValidatorFn {
   return (control: AbstractControl<string>): ValidationErrors | null => {
     const raw = (control.value ?? '').trim();
     if (raw === '') return null; // `required` reports it
+    // The form sends the digits as typed (a JSON number token), so they must already be plain.
     const decimal = parseDecimal(raw);
     if (decimal === undefined) return { amountFormat: true };
-    if (!isPositive(decimal)) return { amountPositive: true };
-    if (integerDigits(decimal) > RULES.amountMaxIntegerDigits) return { amountTooLarge: true };
     const code = currency();
-    if (isCurrencyCode(code)) {
-      const minor = currencyMinorUnits(code);
-      if (fractionDigits(decimal) > minor) return { amountMinorUnits: { minor, currency: code } };
+    const check = checkPaymentAmount(decimal, code);
+    if (check.ok) return null;
+    switch (check.problem) {
+      case 'format':
+        return { amountFormat: true };
+      case 'not_positive':
+        return { amountPositive: true };
+      case 'too_large':
+        return { amountTooLarge: true };
+      case 'too_many_decimals':
+        return { amountMinorUnits: { minor: check.minorUnits, currency: code } };
     }
-    return null;
   };
 }
 
@@ -110,7 +108,7 @@ export function errorMessage(
   if (errors['reference']) return String(errors['reference']);
   if (errors['amountFormat']) return t('amountFormat');
   if (errors['amountPositive']) return t('amountPositive');
-  if (errors['amountTooLarge']) return t('amountTooLarge', { digits: RULES.amountMaxIntegerDigits });
+  if (errors['amountTooLarge']) return t('amountTooLarge', { digits: PAYMENT_AMOUNT.maxIntegerDigits });
   if (errors['amountMinorUnits']) {
     const { minor, currency } = errors['amountMinorUnits'] as { minor: number; currency: string };
     return minor === 0 ? t('noDecimals', { currency }) : t('atMostDecimals', { currency, minor });
