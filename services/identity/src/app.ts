@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import cors from '@fastify/cors';
-import { AuthError, createVerifier } from '@atrium/auth';
+import type Provider from 'oidc-provider';
+import { AuthError } from '@atrium/auth';
 import { isDatabaseUnavailable, migrate, openDatabase, type Database } from '@atrium/postgres';
 import { readinessHandler } from '@atrium/service-runtime';
 import type { IdentityConfig } from './config.ts';
@@ -15,6 +16,7 @@ import { LoginThrottle } from './login-throttle.ts';
 import { sweepExpired } from './oidc-adapter.ts';
 import { pageSecurityHeaders } from './page-security-headers.ts';
 import { createProvider } from './provider.ts';
+import { SigningKeyReload } from './signing-key-reload.ts';
 import { loadKeyMaterial } from './signing-keys.ts';
 import { revocationRoutes } from './token-revocations.ts';
 import { UserDirectory } from './user-directory.ts';
@@ -59,27 +61,25 @@ export default async function identityApp(app: FastifyInstance, options: Identit
     }
   }
 
-  const keys = await loadKeyMaterial(db, config.accessTokenTtlSeconds + 300);
-  const provider = createProvider(config, db, users, keys);
-  const throttle = new LoginThrottle(db, config.loginThrottle);
-  const publicKeys = {
-    keys: keys.jwks.keys.map(({ kty, n, e, crv, x, y, kid, alg, use }) => ({
-      kty,
-      n,
-      e,
-      crv,
-      x,
-      y,
-      kid,
-      alg,
-      use,
-    })),
+  const policy = {
+    retiredKeyGraceSeconds: config.accessTokenTtlSeconds + 300,
+    publishWindowSeconds: config.signingKeys.publishWindowSeconds,
   };
-  const verifier = createVerifier({
-    issuer: config.issuer,
-    audience: config.audience,
-    keySet: publicKeys as never,
+  const keys = await loadKeyMaterial(db, policy);
+  const throttle = new LoginThrottle(db, config.loginThrottle);
+  const pageHeaders = pageSecurityHeaders(config);
+  // Every provider built on a new key set (signing-key-reload.ts) gets the same page handling.
+  const signingKeys = SigningKeyReload.start({
+    db,
+    policy,
+    reloadMs: config.signingKeys.reloadMs,
+    initial: keys,
+    build: (material) => withPageHandling(createProvider(config, db, users, material), config, pageHeaders),
+    verifier: { issuer: config.issuer, audience: config.audience },
+    log: app.log,
   });
+  app.addHook('onClose', async () => signingKeys.close());
+  const verifier = signingKeys.verifier;
 
   const sweeper = setInterval(() => {
     void sweepExpired(db).catch(() => {});
@@ -137,30 +137,19 @@ export default async function identityApp(app: FastifyInstance, options: Identit
   loginAssetRoutes(app);
 
   // Login pages: no script at all, styles from one file, never framed.
-  const pageHeaders = pageSecurityHeaders(config);
   app.addHook('onSend', async (_request, reply) => {
     if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) reply.headers(pageHeaders);
   });
-  // The provider's own pages (sign-out, errors, form_post) are written by Koa past Fastify's hooks.
-  // Set before the provider runs, so its form_post can add its script's hash to this policy.
-  provider.use(async (ctx, next) => {
-    ctx.set(pageHeaders);
-    await next();
-  });
-  // The provider answers an outage 503 temporarily_unavailable (IdentityUnavailableError): say when
-  // to retry, and on its HTML pages say it in words.
-  provider.use(async (ctx, next) => {
-    await next();
-    if (ctx.status !== 503) return;
-    ctx.set('retry-after', String(RETRY_AFTER_SECONDS));
-    ctx.set('cache-control', 'no-store');
-    if (ctx.response.is('html')) ctx.body = outagePage(config.basePath);
-  });
-
   // Tokens live accessTokenTtlSeconds (ID tokens too); the APIs accept them 30 s past exp, and a
   // further 30 s covers clocks that drift apart.
   await app.register(revocationRoutes, { db, windowSeconds: config.accessTokenTtlSeconds + 60 });
-  await app.register(interactionRoutes, { config, provider, users, throttle, csrfSecret: keys.csrfSecret });
+  await app.register(interactionRoutes, {
+    config,
+    provider: () => signingKeys.provider,
+    users,
+    throttle,
+    csrfSecret: keys.csrfSecret,
+  });
   await app.register(
     async (admin) => {
       await admin.register(cors, {
@@ -176,7 +165,7 @@ export default async function identityApp(app: FastifyInstance, options: Identit
 
   // Everything else under the issuer's path is the OpenID provider (a Koa app). Its request body
   // must reach it unread, so this scope has no content-type parsers of its own.
-  const callback = provider.callback();
+  const callback = signingKeys.handler;
   const issuerUrl = new URL(config.issuer);
   await app.register(async (oidc) => {
     oidc.removeAllContentTypeParsers();
@@ -199,4 +188,27 @@ export default async function identityApp(app: FastifyInstance, options: Identit
       callback(raw, reply.raw);
     });
   });
+}
+
+/** The provider's own pages (sign-out, errors, form_post), written by Koa past Fastify's hooks. */
+function withPageHandling(
+  provider: Provider,
+  config: IdentityConfig,
+  pageHeaders: Readonly<Record<string, string>>,
+): Provider {
+  // Set before the provider runs, so its form_post can add its script's hash to this policy.
+  provider.use(async (ctx, next) => {
+    ctx.set(pageHeaders);
+    await next();
+  });
+  // The provider answers an outage 503 temporarily_unavailable (IdentityUnavailableError): say when
+  // to retry, and on its HTML pages say it in words.
+  provider.use(async (ctx, next) => {
+    await next();
+    if (ctx.status !== 503) return;
+    ctx.set('retry-after', String(RETRY_AFTER_SECONDS));
+    ctx.set('cache-control', 'no-store');
+    if (ctx.response.is('html')) ctx.body = outagePage(config.basePath);
+  });
+  return provider;
 }

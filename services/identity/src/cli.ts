@@ -19,7 +19,8 @@ const USAGE = `Usage: npm run atrium -- <command> [options]
   user disable --username <name>          (also ends the user's sessions and refresh tokens)
   user enable --username <name>
   user set-password --username <name> [--password <password>]   (also ends sessions and tokens)
-  keys rotate                             (new signing key; the old one stays published until its tokens expire)
+  keys rotate                             (new signing key: published at once, signing after KEY_PUBLISH_WINDOW_SECONDS
+                                          on every instance, no restart; the old one stays published until its tokens expire)
   publisher grant --client <id> --mfe <name> [--mfe <name>…]   (a team CI's client-credentials client,
                                           scoped mfe:publish:<name>; prints its new secret once)
   publisher revoke --client <id>          (no new tokens; issued ones expire with their TTL)

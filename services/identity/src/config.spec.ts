@@ -71,3 +71,19 @@ test('sign-in throttling defaults, and the old lockout variable refused with its
       ),
   );
 });
+
+test('signing keys: reloaded every 10 s, a new key signs after 60 s; a window within one reload is refused', () => {
+  assert.deepEqual(loadConfig({ ATRIUM_DATA_DIR: '/tmp/x' }).signingKeys, {
+    reloadMs: 10_000,
+    publishWindowSeconds: 60,
+  });
+  assert.equal(
+    loadConfig({ ATRIUM_DATA_DIR: '/tmp/x', KEY_RELOAD_MS: '30000' }).signingKeys.publishWindowSeconds,
+    80,
+  );
+  assert.throws(
+    () => loadConfig({ ATRIUM_DATA_DIR: '/tmp/x', KEY_RELOAD_MS: '20000', KEY_PUBLISH_WINDOW_SECONDS: '20' }),
+    (error: ConfigError) =>
+      error.problems.some((p) => p.startsWith('KEY_PUBLISH_WINDOW_SECONDS') && p.includes('KEY_RELOAD_MS')),
+  );
+});

@@ -26,6 +26,11 @@ export interface IdentityConfig {
   /** Sign-in throttling (login-throttle.ts): free failures per key, then doubling delays. */
   readonly loginThrottle: ThrottlePolicy;
   readonly trustProxy: boolean;
+  /**
+   * Signing keys (ADR 0008): every instance reloads them from the database every `reloadMs`; a
+   * rotated key is only published for `publishWindowSeconds` before it signs.
+   */
+  readonly signingKeys: { readonly reloadMs: number; readonly publishWindowSeconds: number };
 }
 
 /** Every problem found in the environment, so an operator fixes them in one go. */
@@ -103,6 +108,19 @@ export function loadConfig(env: NodeJS.ProcessEnv): IdentityConfig {
       'LOGIN_LOCKOUT_SECONDS: sign-in no longer locks accounts; delays grow up to LOGIN_MAX_DELAY_SECONDS instead',
     );
   }
+  const keyReloadMs = integer('KEY_RELOAD_MS', 10_000, 200, 3_600_000);
+  // Consumers refetch the JWKS on an unknown kid at most every 30 s (@atrium/auth's cooldown): a new
+  // key must be in every instance's JWKS for longer than one reload plus that, with room to spare.
+  const publishWindowSeconds = integer(
+    'KEY_PUBLISH_WINDOW_SECONDS',
+    Math.ceil(keyReloadMs / 1000) + 50,
+    1,
+    86_400,
+  );
+  if (publishWindowSeconds * 1000 <= keyReloadMs)
+    problems.push(
+      `KEY_PUBLISH_WINDOW_SECONDS: must be longer than KEY_RELOAD_MS (${keyReloadMs} ms) plus the APIs' JWKS cooldown (30 s)`,
+    );
   const dataDirRaw = env['ATRIUM_DATA_DIR'] ?? '.atrium';
   const config: IdentityConfig = {
     port,
@@ -144,6 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): IdentityConfig {
       },
     },
     trustProxy: boolean('TRUST_PROXY', false),
+    signingKeys: { reloadMs: keyReloadMs, publishWindowSeconds },
   };
   if (config.basePath === '')
     problems.push('IDENTITY_ISSUER: the issuer needs a path, e.g. https://host/auth');

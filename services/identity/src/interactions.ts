@@ -10,7 +10,8 @@ import { USERNAME, type UserDirectory } from './user-directory.ts';
 
 export interface InteractionDeps {
   readonly config: IdentityConfig;
-  readonly provider: Provider;
+  /** The provider current at each request (a new key set builds a new one, signing-key-reload.ts). */
+  readonly provider: () => Provider;
   readonly users: UserDirectory;
   readonly throttle: LoginThrottle;
   readonly csrfSecret: string;
@@ -56,7 +57,7 @@ export async function interactionRoutes(app: FastifyInstance, deps: InteractionD
     );
 
   app.get<{ Params: { uid: string } }>('/interaction/:uid', async (request, reply) => {
-    const interaction = await provider.interactionDetails(request.raw, reply.raw).catch(absentUnlessOutage);
+    const interaction = await provider().interactionDetails(request.raw, reply.raw).catch(absentUnlessOutage);
     if (interaction === undefined || interaction.uid !== request.params.uid) return expired(reply);
     if (interaction.prompt.name === 'login') {
       // A hint that could not be a username (control characters, a NUL byte) is not echoed.
@@ -74,7 +75,7 @@ export async function interactionRoutes(app: FastifyInstance, deps: InteractionD
       );
     }
     // Any other prompt (consent) is for the first-party shell, whose grant loadExistingGrant implies.
-    const redirectTo = await provider.interactionResult(
+    const redirectTo = await provider().interactionResult(
       request.raw,
       reply.raw,
       {},
@@ -86,7 +87,9 @@ export async function interactionRoutes(app: FastifyInstance, deps: InteractionD
   app.post<{ Params: { uid: string }; Body: Record<string, unknown> }>(
     '/interaction/:uid/login',
     async (request, reply) => {
-      const interaction = await provider.interactionDetails(request.raw, reply.raw).catch(absentUnlessOutage);
+      const interaction = await provider()
+        .interactionDetails(request.raw, reply.raw)
+        .catch(absentUnlessOutage);
       if (
         interaction === undefined ||
         interaction.uid !== request.params.uid ||
@@ -148,7 +151,7 @@ export async function interactionRoutes(app: FastifyInstance, deps: InteractionD
       }
       await decision.attempt.succeeded();
       request.log.info({ event: 'login_succeeded', userId: user.id, tenantId: user.tenantId }, 'signed in');
-      const redirectTo = await provider.interactionResult(
+      const redirectTo = await provider().interactionResult(
         request.raw,
         reply.raw,
         { login: { accountId: user.id } },
