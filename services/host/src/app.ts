@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { RETRY_AFTER_SECONDS } from '@atrium/service-runtime';
 import type { ShellRuntimeConfig } from './config.ts';
 import { HostError, problem, type HostErrorCode } from './errors.ts';
 import { MfeStore, type MfeOrigins } from './mfe-store.ts';
@@ -22,7 +23,10 @@ export { MfeStore } from './mfe-store.ts';
 
 /** Options of the host plugin; every URL comes from the deployment's configuration. */
 export interface HostOptions {
-  /** Root of the data folder; the store lives in `<dataDir>/host`. */
+  /**
+   * Root of the data folder: the file store lives in `<dataDir>/host` (unless `store` is another),
+   * the archived shell assets in `<dataDir>/host/shell-assets` in any case.
+   */
   readonly dataDir: string;
   /** The built shell; leave it out for an origin that only serves micro-frontends (split topology). */
   readonly shellDir?: string | undefined;
@@ -46,7 +50,10 @@ export interface HostOptions {
   readonly hsts?: HstsMode | undefined;
   /** Health routes; `false` when the embedding server has its own. */
   readonly healthRoutes?: { readonly live: string; readonly ready: string } | false | undefined;
-  /** A store shared with the caller (e.g. the embedded server publishing builds on first start). */
+  /**
+   * A store shared with the caller (the embedded server publishing builds on first start, a host of
+   * a cluster on the shared PostgreSQL store: `openMfeStore`); the caller closes it.
+   */
   readonly store?: MfeStore | undefined;
   /**
    * Development mode: `/config.json` says `development: true`, and a page whose request carries the
@@ -114,11 +121,10 @@ export default async function hostPlugin(app: FastifyInstance, options: HostOpti
     options.shellDir === undefined
       ? undefined
       : new StaticDirectory(options.shellDir, { compressMissing: true });
-  const mfe = new StaticDirectory(store.mfeRoot);
   const archive =
     options.shellDir === undefined
       ? undefined
-      : new ShellArchive(options.shellDir, join(store.root, 'shell-assets'));
+      : new ShellArchive(options.shellDir, join(options.dataDir, 'host', 'shell-assets'));
   const archived = archive === undefined ? undefined : new StaticDirectory(archive.root);
   const isHashedAsset = (path: string): boolean => HASHED_ASSET.test(path);
   await archive
@@ -199,6 +205,7 @@ export default async function hostPlugin(app: FastifyInstance, options: HostOpti
   });
 
   function sendProblem(reply: FastifyReply, code: HostErrorCode, status?: number): FastifyReply {
+    if (code === 'store_unavailable') reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     return reply
       .code(status ?? (problem(code)['status'] as number))
       .header('cache-control', REVALIDATE)
@@ -232,7 +239,9 @@ export default async function hostPlugin(app: FastifyInstance, options: HostOpti
       reply.header('cache-control', 'no-store').send({ status: 'ok' }),
     );
     app.get(routes.ready, async (_request, reply) => {
-      await store.current();
+      // The storage itself, not this host's cache: a shared store that does not answer makes the
+      // host unable to publish or to serve files it has not cached.
+      await store.check();
       if (options.shellDir !== undefined) {
         const built = await access(join(options.shellDir, 'index.html')).then(
           () => true,
@@ -271,7 +280,7 @@ export default async function hostPlugin(app: FastifyInstance, options: HostOpti
       served === undefined ||
       (served === 'unassigned' ? mfeOrigins[name] === undefined : served.includes(name));
     if (!servedHere) return sendProblem(reply, 'not_found');
-    const file = await mfe.get(path, request.headers['accept-encoding']);
+    const file = await store.file(path, request.headers['accept-encoding']);
     if (file === undefined) return sendProblem(reply, 'not_found');
     // Published files are public and carry no credentials: `*` lets any shell origin load them
     // as module scripts (always CORS) and keeps one cache entry per URL.

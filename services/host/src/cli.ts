@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { callerDirectory, loadConfig, loadPublishTarget } from './config.ts';
 import { HostError } from './errors.ts';
-import { MfeStore, readManifest, type RetireResult, type SwitchResult } from './mfe-store.ts';
+import type { MfeStore } from './mfe-store.ts';
+import { openMfeStore, readManifest, type RetireResult, type SwitchResult } from './mfe-store.ts';
 import { PublishClient } from './publish-client.ts';
 
 const USAGE = `Usage:
@@ -13,7 +14,8 @@ const USAGE = `Usage:
   node services/host/src/cli.ts audit [name]     show who changed what, when, from which version to which
 With ATRIUM_HOST_URL the changes go through that host's publish API, authorised by
 ATRIUM_PUBLISH_TOKEN or the client-credentials client ATRIUM_CLIENT_ID / ATRIUM_CLIENT_SECRET.
-Without it they are made in the local store <ATRIUM_DATA_DIR>/host (default ./.atrium/host).
+Without it they are made in the host's store: <ATRIUM_DATA_DIR>/host (default ./.atrium/host), or
+with HOST_STORE=postgres the shared database at HOST_DATABASE_URL (every host sees the change).
 Nothing is built. A relative build folder is taken from where npm was started (INIT_CWD).`;
 
 /** The same four changes, made through a host's API or in the local store. */
@@ -38,11 +40,12 @@ function localRegistrar(store: MfeStore): Registrar {
   };
 }
 
-async function main(argv: readonly string[]): Promise<number> {
+async function main(
+  argv: readonly string[],
+  store: MfeStore,
+  remote: PublishClient | undefined,
+): Promise<number> {
   const [command, ...args] = argv;
-  const target = loadPublishTarget(process.env);
-  const remote = target.kind === 'remote' ? new PublishClient(target.hostUrl, target.tokens) : undefined;
-  const store = new MfeStore(loadConfig(process.env).dataDir);
   const registrar: Registrar = remote ?? localRegistrar(store);
   const [name = '', second = ''] = args;
   if (command === 'publish' && args.length === 2) {
@@ -95,10 +98,20 @@ async function main(argv: readonly string[]): Promise<number> {
   return 2;
 }
 
+let store: MfeStore | undefined;
 try {
-  process.exitCode = await main(process.argv.slice(2));
+  const target = loadPublishTarget(process.env);
+  const remote = target.kind === 'remote' ? new PublishClient(target.hostUrl, target.tokens) : undefined;
+  const config = loadConfig(process.env);
+  // A change through the API opens no database: only `list`/`audit` without a name read a local
+  // store then, the data folder's as before.
+  store = await openMfeStore(remote === undefined ? config.store : { kind: 'files' }, config.dataDir);
+  process.exitCode = await main(process.argv.slice(2), store, remote);
 } catch (error) {
   console.error(error instanceof HostError ? `${error.code}: ${error.message}` : error);
   // 2 as for a usage error: the command named one micro-frontend and the build is another.
   process.exitCode = error instanceof HostError && error.code === 'name_mismatch' ? 2 : 1;
+} finally {
+  // A database pool would keep the process alive.
+  await store?.close();
 }

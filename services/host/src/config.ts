@@ -2,7 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { isUrl, ServiceEnvironment } from '@atrium/service-runtime';
 import type { HstsMode } from './security-headers.ts';
-import type { MfeOrigins } from './mfe-store.ts';
+import type { MfeOrigins, MfeStoreTarget } from './mfe-store.ts';
+import { POSTGRES_STORE_DEFAULTS } from './mfe-postgres-storage.ts';
 import type { TokenSource } from './publish-client.ts';
 import type { ShellRuntimeConfig } from '@atrium/contracts';
 
@@ -15,6 +16,8 @@ export interface HostConfig {
   /** The shell's external origin, e.g. `https://atrium.example`. */
   readonly publicUrl: string;
   readonly dataDir: string;
+  /** Where the versions, the registry and the audit log are kept (`HOST_STORE`). */
+  readonly store: MfeStoreTarget;
   /** The shell build (`index.html`, `assets/…`); undefined for an origin that serves micro-frontends only. */
   readonly shellDir: string | undefined;
   readonly runtime: ShellRuntimeConfig;
@@ -89,6 +92,51 @@ export function loadPublishTarget(env: NodeJS.ProcessEnv): PublishTarget {
   };
 }
 
+const POSTGRES = ['postgres:', 'postgresql:'];
+
+/**
+ * `HOST_STORE`: `files` (the data folder, one host; the default) or `postgres` (a server every
+ * host shares, at HOST_DATABASE_URL or DATABASE_URL; the default when HOST_DATABASE_URL is set).
+ */
+export function storeTarget(
+  env: NodeJS.ProcessEnv,
+  read: ServiceEnvironment = new ServiceEnvironment(env),
+): MfeStoreTarget {
+  const problems = read.problems;
+  const hostUrl = read.optionalUrl('HOST_DATABASE_URL', POSTGRES, 'a postgres:// URL');
+  const kind = env['HOST_STORE'] || (hostUrl === undefined ? 'files' : 'postgres');
+  if (kind !== 'files' && kind !== 'postgres') {
+    problems.push('HOST_STORE: files or postgres');
+    return { kind: 'files' };
+  }
+  if (kind === 'files') {
+    if (hostUrl !== undefined) problems.push('HOST_DATABASE_URL: only with HOST_STORE=postgres');
+    return { kind: 'files' };
+  }
+  const url = hostUrl ?? read.optionalUrl('DATABASE_URL', POSTGRES, 'a postgres:// URL');
+  if (url === undefined)
+    problems.push(
+      'HOST_STORE=postgres: set HOST_DATABASE_URL (or DATABASE_URL) to the shared PostgreSQL server',
+    );
+  const migrationUrl =
+    read.optionalUrl('HOST_DATABASE_MIGRATION_URL', POSTGRES, 'a postgres:// URL') ??
+    read.optionalUrl('DATABASE_MIGRATION_URL', POSTGRES, 'a postgres:// URL');
+  return {
+    kind: 'postgres',
+    url: url ?? '',
+    migrationUrl,
+    poolSize: read.integer('DATABASE_POOL_SIZE', 5, 1, 1000),
+    connectTimeoutMs: read.integer('DATABASE_CONNECT_TIMEOUT_MS', 2_000, 100, 60_000),
+    // Uploads write files of up to a few MiB in one statement each.
+    statementTimeoutMs: read.integer('DATABASE_STATEMENT_TIMEOUT_MS', 10_000, 100, 600_000),
+    pollMs: read.integer('HOST_REGISTRY_POLL_MS', POSTGRES_STORE_DEFAULTS.pollMs, 50, 60_000),
+    cacheBytes:
+      read.integer('HOST_FILE_CACHE_MB', POSTGRES_STORE_DEFAULTS.cacheBytes / 1024 / 1024, 0, 65_536) *
+      1024 *
+      1024,
+  };
+}
+
 function list(value: string | undefined): string[] {
   return (value ?? '')
     .split(',')
@@ -145,6 +193,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): HostConfig {
   // `none`: an origin that serves the shell only; `unassigned`: the micro-frontends without an
   // origin of their own in MFE_ORIGINS (one published after the topology was laid out).
   const served = list(env['HOST_SERVED_MFES']);
+  const store = storeTarget(env, read);
 
   read.check('host configuration');
   return {
@@ -152,6 +201,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): HostConfig {
     port,
     publicUrl,
     dataDir: resolve(env['ATRIUM_DATA_DIR'] ?? resolve(repoRoot, '.atrium')),
+    store,
     shellDir: serveShell === 'true' ? resolve(env['ATRIUM_SHELL_DIR'] ?? DEFAULT_SHELL_DIR) : undefined,
     runtime: {
       productName: env['ATRIUM_PRODUCT_NAME'] ?? 'Atrium',

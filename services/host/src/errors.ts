@@ -19,6 +19,10 @@ export const HOST_ERRORS = {
   route_taken: { status: 409, message: 'The route belongs to another micro-frontend.' },
   element_taken: { status: 409, message: 'The element tag belongs to another micro-frontend.' },
   registry_state_corrupt: { status: 500, message: 'The registry state file cannot be read.' },
+  store_unavailable: {
+    status: 503,
+    message: 'The shared store of the host does not answer; nothing was changed, try again.',
+  },
 } as const;
 
 export type HostErrorCode = keyof typeof HOST_ERRORS;

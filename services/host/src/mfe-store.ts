@@ -1,7 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { appendFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
-import { dirname, join, normalize, isAbsolute, sep } from 'node:path';
+import { join, normalize, isAbsolute, sep } from 'node:path';
 import {
   presentationProblems,
   RESERVED_ROUTES,
@@ -9,41 +9,18 @@ import {
   type Registry,
   type RegistryEntry,
 } from '@atrium/contracts';
-import { writeFileAtomic } from './atomic-file.ts';
-import { withFileLock } from './file-lock.ts';
+import { openDatabase } from '@atrium/postgres';
 import { HostError } from './errors.ts';
-import { isCompressible, precompress } from './precompress.ts';
+import { MfeFileStorage } from './mfe-file-storage.ts';
+import { MfePostgresStorage, type MfePostgresStorageOptions } from './mfe-postgres-storage.ts';
+import type { AuditRecord, MfeStorage, PublishedVersion, RegistryState, StateChange } from './mfe-storage.ts';
+import type { Representation } from './static-files.ts';
+
+export type { AuditRecord, MfeStorage, PublishedVersion, RegistryAction } from './mfe-storage.ts';
 
 /** The manifest file name a micro-frontend build writes beside its files. */
 export const MANIFEST_FILE = 'atrium-manifest.json';
 
-/**
- * One published, immutable version of a micro-frontend, as the registry state records it: its
- * build manifest, with integrity hashes instead of the file list. `version` is
- * `<build version>+<content hash>`, so a different build never gets the same id; `entry` is relative
- * to the version folder.
- */
-export interface PublishedVersion extends Omit<BuildManifest, 'styles' | 'files'> {
-  /** Who switched the registry to this version (`cli:<user>` or a token's subject). */
-  readonly publishedBy?: string;
-  readonly integrity: string;
-  readonly styles: readonly { readonly file: string; readonly integrity: string }[];
-  readonly publishedAt: string;
-}
-
-/**
- * The registry state file: per micro-frontend, the versions it was switched to, newest last, and
- * every version ever published (`versions`, so a rolled-back one can be switched to again).
- */
-interface RegistryState {
-  readonly schemaVersion: 1;
-  readonly microFrontends: Record<
-    string,
-    { readonly history: readonly PublishedVersion[]; readonly versions?: readonly PublishedVersion[] }
-  >;
-}
-
-const EMPTY_STATE: RegistryState = { schemaVersion: 1, microFrontends: {} };
 const NAME = /^[a-z][a-z0-9-]{0,39}$/;
 const BUILD_VERSION = /^[0-9A-Za-z][0-9A-Za-z.+-]{0,63}$/;
 
@@ -69,18 +46,6 @@ export interface BuildUpload {
   readonly contents: ReadonlyMap<string, Buffer>;
 }
 
-export type RegistryAction = 'publish' | 'switch' | 'rollback' | 'retire';
-
-/** One line of `audit.jsonl`: who changed which micro-frontend when, from which version to which. */
-export interface AuditRecord {
-  readonly at: string;
-  readonly actor: string;
-  readonly action: RegistryAction;
-  readonly name: string;
-  readonly from: string | null;
-  readonly to: string | null;
-}
-
 /** Who asks for a change; recorded in the audit log and on the version. */
 export interface ChangeOptions {
   readonly actor: string;
@@ -92,79 +57,48 @@ function localChange(): ChangeOptions {
 }
 
 /**
- * The host's store of published micro-frontends under `<dataDir>/host`: immutable version folders
- * `mfe/<name>/<version>/…` (with `.br`/`.gz` siblings) and `registry-state.json`, replaced atomically.
+ * The host's store of published micro-frontends: the registry's rules (claims, content-hashed
+ * version ids, history, rollback, retire) over a storage that keeps the files, the state and the
+ * audit log — a data folder (`new MfeStore(dataDir)`, the embedded default) or a PostgreSQL
+ * database shared by every host (`openMfeStore`, ADR 0407).
  */
 export class MfeStore {
-  readonly root: string;
-  readonly mfeRoot: string;
-  readonly #statePath: string;
-  readonly #lockPath: string;
-  readonly #auditPath: string;
-  #cache: { mtimeMs: number; size: number; state: RegistryState } | undefined;
+  readonly storage: MfeStorage;
 
-  constructor(dataDir: string) {
-    this.root = join(dataDir, 'host');
-    this.mfeRoot = join(this.root, 'mfe');
-    this.#statePath = join(this.root, 'registry-state.json');
-    this.#lockPath = join(this.root, 'registry-state.lock');
-    this.#auditPath = join(this.root, 'audit.jsonl');
+  constructor(storage: string | MfeStorage) {
+    this.storage = typeof storage === 'string' ? new MfeFileStorage(storage) : storage;
   }
 
-  /** Reads the state, re-reading only when the file changed (another process may have published). */
-  async #state(): Promise<RegistryState> {
-    const info = await stat(this.#statePath).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return undefined;
-      throw error;
-    });
-    if (info === undefined) return EMPTY_STATE;
-    if (this.#cache && this.#cache.mtimeMs === info.mtimeMs && this.#cache.size === info.size)
-      return this.#cache.state;
-    let state: RegistryState;
-    try {
-      state = JSON.parse(await readFile(this.#statePath, 'utf8')) as RegistryState;
-    } catch (error) {
-      throw new HostError('registry_state_corrupt', (error as Error).message);
-    }
-    if (state.schemaVersion !== 1 || typeof state.microFrontends !== 'object')
-      throw new HostError('registry_state_corrupt', 'unexpected shape');
-    this.#cache = { mtimeMs: info.mtimeMs, size: info.size, state };
-    return state;
+  #state(): Promise<RegistryState> {
+    return this.storage.state();
   }
 
-  /**
-   * One read-modify-write of the state under the lock. `change` returns the next state and the
-   * audit record of what it did (undefined: nothing changed, nothing is written or audited). The
-   * audit line is appended before the state is replaced, under the same lock: a change that is live
-   * is always in the log (a crash between the two leaves a logged change that did not happen,
-   * never the reverse).
-   */
-  async #update(
-    change: (state: RegistryState) => { state: RegistryState; audit: Omit<AuditRecord, 'at'> } | undefined,
-  ): Promise<void> {
-    await mkdir(this.root, { recursive: true });
-    await withFileLock(this.#lockPath, async () => {
-      this.#cache = undefined;
-      const next = change(await this.#state());
-      if (next === undefined) return;
-      const record: AuditRecord = { at: new Date().toISOString(), ...next.audit };
-      await appendFile(this.#auditPath, `${JSON.stringify(record)}\n`);
-      await writeFileAtomic(this.#statePath, `${JSON.stringify(next.state, null, 2)}\n`);
-      this.#cache = undefined;
-    });
+  #update(change: StateChange): Promise<void> {
+    return this.storage.update(change);
   }
 
   /** The audit log, oldest first; only one micro-frontend's records when `name` is given. */
-  async audit(name?: string): Promise<AuditRecord[]> {
-    const text = await readFile(this.#auditPath, 'utf8').catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return '';
-      throw error;
-    });
-    return text
-      .split('\n')
-      .filter((line) => line !== '')
-      .map((line) => JSON.parse(line) as AuditRecord)
-      .filter((record) => name === undefined || record.name === name);
+  audit(name?: string): Promise<AuditRecord[]> {
+    return this.storage.audit(name);
+  }
+
+  /** A published file, `<name>/<version>/<path>` as under `/mfe/` in a URL. */
+  file(urlPath: string, acceptEncoding: string | undefined): Promise<Representation | undefined> {
+    return this.storage.file(urlPath, acceptEncoding);
+  }
+
+  /** Reads the storage now, not at its next refresh (shared storage; see {@link MfeStorage.refresh}). */
+  refresh(): Promise<void> {
+    return this.storage.refresh();
+  }
+
+  /** Resolves when the storage itself answers (readiness). */
+  check(): Promise<void> {
+    return this.storage.check();
+  }
+
+  close(): Promise<void> {
+    return this.storage.close();
   }
 
   /** The live version of every micro-frontend. */
@@ -227,53 +161,9 @@ export class MfeStore {
     }
     // The build's own metadata (after '+') gives way to the store's content hash, which names the bytes.
     const version = `${manifest.version.split('+')[0]}+${tree.digest('hex').slice(0, 12)}`;
-    const target = join(this.mfeRoot, manifest.name, version);
-    const exists = await stat(target).then(
-      () => true,
-      () => false,
-    );
-    // A version folder is written once, under a temp name, and renamed into place: readers
-    // never see a half-copied version, and an existing version is never overwritten. A file lost
-    // from an existing version is restored: the version id guarantees it is the same content.
-    if (exists) {
-      for (const [file, content] of contents) {
-        const path = join(target, file);
-        if (
-          await stat(path).then(
-            () => false,
-            () => true,
-          )
-        ) {
-          await mkdir(dirname(path), { recursive: true });
-          await writeFile(path, content);
-        }
-      }
-    } else {
-      const incoming = join(this.mfeRoot, manifest.name, `.incoming-${randomBytes(6).toString('hex')}`);
-      try {
-        for (const [file, content] of contents) {
-          const path = join(incoming, file);
-          await mkdir(dirname(path), { recursive: true });
-          await writeFile(path, content);
-          if (isCompressible(file, content.byteLength)) {
-            const { br, gz } = await precompress(content);
-            if (br.byteLength < content.byteLength) await writeFile(`${path}.br`, br);
-            if (gz.byteLength < content.byteLength) await writeFile(`${path}.gz`, gz);
-          }
-        }
-        await rename(incoming, target);
-      } catch (error) {
-        await rm(incoming, { recursive: true, force: true });
-        // Another publisher of the very same build won the rename: its folder is identical.
-        if (
-          !(await stat(target).then(
-            () => true,
-            () => false,
-          ))
-        )
-          throw error;
-      }
-    }
+    // Every file is stored before any state names the version: a host that reads the new state
+    // can serve all of it.
+    await this.storage.writeVersion(manifest.name, version, contents);
     const sri = (file: string): string =>
       `sha384-${createHash('sha384')
         .update(contents.get(file) ?? Buffer.alloc(0))
@@ -432,6 +322,63 @@ export class MfeStore {
       else if (!live.has(manifest.name)) published.push(await this.publish(dir, { actor: 'first-start' }));
     }
     return { published, skipped };
+  }
+}
+
+/**
+ * Where a host keeps its store: its data folder (one host, the embedded default) or a PostgreSQL
+ * server every host of a cluster shares (`HOST_STORE=postgres`, ADR 0407).
+ */
+export type MfeStoreTarget =
+  | { readonly kind: 'files' }
+  | {
+      readonly kind: 'postgres';
+      readonly url: string;
+      /** An owner's connection for the migrations when `url` is a restricted role. */
+      readonly migrationUrl: string | undefined;
+      readonly poolSize: number;
+      readonly connectTimeoutMs: number;
+      readonly statementTimeoutMs: number;
+      readonly pollMs: number;
+      readonly cacheBytes: number;
+    };
+
+/** Opens the configured store (PostgreSQL: migrated, its state read); `close()` it when done. */
+export async function openMfeStore(
+  target: MfeStoreTarget,
+  dataDir: string,
+  log?: MfePostgresStorageOptions['log'],
+): Promise<MfeStore> {
+  if (target.kind === 'files') return new MfeStore(dataDir);
+  const timeouts = {
+    connectTimeoutMs: target.connectTimeoutMs,
+    statementTimeoutMs: target.statementTimeoutMs,
+    applicationName: 'atrium-host',
+  };
+  const db = await openDatabase({ url: target.url, poolSize: target.poolSize, ...timeouts });
+  const migrationDatabase =
+    target.migrationUrl === undefined
+      ? undefined
+      : await openDatabase({
+          url: target.migrationUrl,
+          ...timeouts,
+          poolSize: 1,
+          statementTimeoutMs: 60_000,
+        });
+  try {
+    return new MfeStore(
+      await MfePostgresStorage.open(db, {
+        pollMs: target.pollMs,
+        cacheBytes: target.cacheBytes,
+        migrationDatabase,
+        log,
+      }),
+    );
+  } catch (error) {
+    await db.close();
+    throw error;
+  } finally {
+    await migrationDatabase?.close();
   }
 }
 

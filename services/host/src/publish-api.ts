@@ -117,6 +117,8 @@ export default async function publishApi(app: FastifyInstance, options: PublishA
 
   app.get('/micro-frontends/:name', async (request, reply) => {
     const { name } = await authorised(request);
+    // The latest state, not this host's cache: a team's CI reads what it just changed on another host.
+    await store.refresh();
     const history = await store.history(name);
     return reply.header('cache-control', 'no-store').send({
       name,

@@ -7,6 +7,7 @@ import {
 } from '@atrium/service-runtime';
 import hostPlugin from './app.ts';
 import { loadConfig } from './config.ts';
+import { openMfeStore } from './mfe-store.ts';
 
 // What it writes (keys, secrets, password hashes) is this user's alone: 0600 files, 0700 folders.
 process.umask(PRIVATE_UMASK);
@@ -16,8 +17,12 @@ const config = loadConfig(process.env);
 const app = Fastify({ logger: serviceLoggerOptions(config.logLevel), trustProxy: config.trustProxy });
 // The published micro-frontends and the registry's state: fixed (with a warning) at start.
 await securePrivateFolderAtStart(config.dataDir, (message) => app.log.warn(message));
+// The data folder's store, or the PostgreSQL store every host of a cluster shares (HOST_STORE).
+const store = await openMfeStore(config.store, config.dataDir, app.log);
+app.addHook('onClose', () => store.close());
 await app.register(hostPlugin, {
   dataDir: config.dataDir,
+  store,
   shellDir: config.shellDir,
   runtimeConfig: config.runtime,
   mfeOrigins: config.mfeOrigins,

@@ -43,13 +43,9 @@ export interface Representation {
   readonly varies: boolean;
 }
 
-interface Loaded {
+interface Loaded extends EncodedFile {
   readonly mtimeMs: number;
   readonly size: number;
-  readonly identity: Buffer;
-  readonly br: Buffer | undefined;
-  readonly gz: Buffer | undefined;
-  readonly hash: string;
   readonly bytes: number;
 }
 
@@ -73,6 +69,37 @@ export function etagMatches(ifNoneMatch: string | undefined, etag: string): bool
   if (ifNoneMatch.trim() === '*') return true;
   const bare = etag.replace(/^W\//, '');
   return ifNoneMatch.split(',').some((candidate) => candidate.trim().replace(/^W\//, '') === bare);
+}
+
+/** A file's bytes with their precompressed variants and the hash its ETags are made of. */
+export interface EncodedFile {
+  readonly identity: Buffer;
+  readonly br: Buffer | undefined;
+  readonly gz: Buffer | undefined;
+  /** base64url of the identity's SHA-256, 27 characters: the same bytes get the same ETag on every host. */
+  readonly hash: string;
+}
+
+/** The ETag hash of a file's bytes (see {@link EncodedFile.hash}). */
+export function etagHash(identity: Buffer): string {
+  return createHash('sha256').update(identity).digest('base64url').slice(0, 27);
+}
+
+/** The best representation of a file for this `Accept-Encoding`. */
+export function representationOf(
+  file: EncodedFile,
+  contentType: string,
+  acceptEncoding: string | undefined,
+): Representation {
+  const varies = file.br !== undefined || file.gz !== undefined;
+  for (const encoding of acceptedEncodings(acceptEncoding)) {
+    const body = encoding === 'br' ? file.br : file.gz;
+    if (body !== undefined) {
+      const suffix = encoding === 'br' ? 'br' : 'gz';
+      return { body, encoding, etag: `"${file.hash}-${suffix}"`, contentType, varies };
+    }
+  }
+  return { body: file.identity, encoding: undefined, etag: `"${file.hash}"`, contentType, varies };
 }
 
 /**
@@ -115,16 +142,7 @@ export class StaticDirectory {
     if (path === undefined || path.endsWith('.br') || path.endsWith('.gz')) return undefined;
     const loaded = await this.#load(path);
     if (loaded === undefined) return undefined;
-    const contentType = contentTypeOf(path);
-    const varies = loaded.br !== undefined || loaded.gz !== undefined;
-    for (const encoding of acceptedEncodings(acceptEncoding)) {
-      const body = encoding === 'br' ? loaded.br : loaded.gz;
-      if (body !== undefined) {
-        const suffix = encoding === 'br' ? 'br' : 'gz';
-        return { body, encoding, etag: `"${loaded.hash}-${suffix}"`, contentType, varies };
-      }
-    }
-    return { body: loaded.identity, encoding: undefined, etag: `"${loaded.hash}"`, contentType, varies };
+    return representationOf(loaded, contentTypeOf(path), acceptEncoding);
   }
 
   async #load(path: string): Promise<Loaded | undefined> {
@@ -150,7 +168,7 @@ export class StaticDirectory {
       br = made.br.byteLength < identity.byteLength ? made.br : undefined;
       gz = made.gz.byteLength < identity.byteLength ? made.gz : undefined;
     }
-    const hash = createHash('sha256').update(identity).digest('base64url').slice(0, 27);
+    const hash = etagHash(identity);
     const bytes = identity.byteLength + (br?.byteLength ?? 0) + (gz?.byteLength ?? 0);
     const loaded: Loaded = { mtimeMs: info.mtimeMs, size: info.size, identity, br, gz, hash, bytes };
     if (cached) this.#bytes -= cached.bytes;
