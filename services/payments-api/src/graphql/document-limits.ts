@@ -11,11 +11,10 @@ import {
   type DocumentNode,
   type FieldNode,
   type GraphQLSchema,
-  type OperationDefinitionNode,
-  type SelectionNode,
   type ValidationContext,
   type ValidationRule,
 } from 'graphql';
+import { depthRule } from './document-depth.ts';
 
 /**
  * Protection AppSync leaves to a WAF, built in (all per operation document, whatever its transport:
@@ -23,6 +22,8 @@ import {
  */
 export interface GraphqlLimits {
   readonly maxDepth: number;
+  /** Below `__schema`/`__type`, counted apart from the data fields (document-depth.ts). */
+  readonly maxIntrospectionDepth: number;
   readonly maxAliases: number;
   readonly maxTokens: number;
   /** Estimated fields resolved: a list field counts its `limit` (or the maximum) times its selection. */
@@ -37,6 +38,8 @@ export interface GraphqlLimits {
 
 export const DEFAULT_LIMITS: GraphqlLimits = {
   maxDepth: 10,
+  // graphql-js' standard introspection query is 15 deep; tools that follow `ofType` further get room.
+  maxIntrospectionDepth: 20,
   maxAliases: 15,
   maxTokens: 2000,
   maxCost: 5000,
@@ -101,47 +104,6 @@ function costRule(max: number, listMaximum: number, listDefault: number): Valida
   };
 }
 
-/**
- * Refuses documents whose fields nest deeper than `max` (`{ a { b } }` is 2); a fragment counts
- * where it is spread. A rule rather than mercurius' `queryDepth`, which only the HTTP path reports
- * with a code: one rule, one error, on every transport.
- */
-function depthRule(max: number): ValidationRule {
-  return (context: ValidationContext): ASTVisitor => {
-    const fragmentDepths = new Map<string, number>();
-    const depthOf = (selections: readonly SelectionNode[], spreading: Set<string>): number => {
-      let deepest = 0;
-      for (const selection of selections) {
-        if (selection.kind === Kind.FIELD) {
-          const below = selection.selectionSet ? depthOf(selection.selectionSet.selections, spreading) : 0;
-          deepest = Math.max(deepest, 1 + below);
-        } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-          deepest = Math.max(deepest, depthOf(selection.selectionSet.selections, spreading));
-        } else {
-          const name = selection.name.value;
-          let depth = fragmentDepths.get(name);
-          const fragment = context.getFragment(name);
-          // A cycle is NoFragmentCyclesRule's to report; here it only must not recurse for ever.
-          if (depth === undefined && fragment !== null && fragment !== undefined && !spreading.has(name)) {
-            spreading.add(name);
-            depth = depthOf(fragment.selectionSet.selections, spreading);
-            spreading.delete(name);
-            fragmentDepths.set(name, depth);
-          }
-          deepest = Math.max(deepest, depth ?? 0);
-        }
-      }
-      return deepest;
-    };
-    return {
-      OperationDefinition(node: OperationDefinitionNode) {
-        const depth = depthOf(node.selectionSet.selections, new Set());
-        if (depth > max) context.reportError(limitError(`The query has depth ${depth}, at most ${max}.`));
-      },
-    };
-  };
-}
-
 /** Validation rules added to GraphQL's own. */
 export function limitRules(
   limits: GraphqlLimits,
@@ -149,7 +111,7 @@ export function limitRules(
   listDefault = listMaximum,
 ): ValidationRule[] {
   const rules = [
-    depthRule(limits.maxDepth),
+    depthRule(limits),
     aliasRule(limits.maxAliases),
     costRule(limits.maxCost, listMaximum, listDefault),
   ];
