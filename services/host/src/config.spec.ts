@@ -66,3 +66,37 @@ test('the publish API trusts the issuer for OIDC_AUDIENCE; empty optional values
   assert.equal(loadConfig({ ATRIUM_MODE: 'production' }).devOverrides, false);
   assert.throws(() => loadConfig({ OIDC_JWKS_URI: 'not a url' }), /OIDC_JWKS_URI/);
 });
+
+test('the store is the data folder unless HOST_STORE=postgres (or HOST_DATABASE_URL) names a shared server', () => {
+  assert.deepEqual(loadConfig({}).store, { kind: 'files' });
+  const shared = loadConfig({ HOST_STORE: 'postgres', DATABASE_URL: 'postgres://host@db:5432/atrium' }).store;
+  assert.equal(shared.kind, 'postgres');
+  assert.equal(shared.kind === 'postgres' && shared.url, 'postgres://host@db:5432/atrium');
+  assert.equal(shared.kind === 'postgres' && shared.pollMs, 1_000);
+  // HOST_DATABASE_URL alone selects the shared store and wins over DATABASE_URL.
+  const own = loadConfig({
+    HOST_DATABASE_URL: 'postgres://host@db/hosts',
+    DATABASE_URL: 'postgres://other@db/other',
+    HOST_REGISTRY_POLL_MS: '250',
+    HOST_FILE_CACHE_MB: '16',
+  }).store;
+  assert.deepEqual(own.kind === 'postgres' && [own.url, own.pollMs, own.cacheBytes], [
+    'postgres://host@db/hosts',
+    250,
+    16 * 1024 * 1024,
+  ]);
+});
+
+test('a shared store without a server, or a store that does not exist, is refused by name', () => {
+  assert.throws(() => loadConfig({ HOST_STORE: 'postgres' }), /HOST_STORE=postgres: set HOST_DATABASE_URL/);
+  assert.throws(() => loadConfig({ HOST_STORE: 's3' }), /HOST_STORE: files or postgres/);
+  assert.throws(
+    () => loadConfig({ HOST_STORE: 'files', HOST_DATABASE_URL: 'postgres://db/x' }),
+    /HOST_DATABASE_URL: only with HOST_STORE=postgres/,
+  );
+  assert.throws(
+    () => loadConfig({ HOST_DATABASE_URL: 'http://db/x', HOST_REGISTRY_POLL_MS: '0' }),
+    (error: Error) =>
+      /HOST_DATABASE_URL: a postgres/.test(error.message) && /HOST_REGISTRY_POLL_MS/.test(error.message),
+  );
+});

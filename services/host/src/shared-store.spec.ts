@@ -296,3 +296,38 @@ test('a host restarted on an empty data folder serves the registry, the versions
   await servedEntry(hostA, payments);
   assert.deepEqual((await call(hostA, 'GET', '/micro-frontends/payments')).body['audit'], auditBefore);
 });
+
+test('while the database is down a host serves what it has, answers 503 for the rest and changes nothing', async () => {
+  const before = await registry(hostA);
+  const payments = before.microFrontends.find((m) => m.name === 'payments');
+  assert.ok(payments);
+  await servedEntry(hostA, payments);
+  // A file of the live version this host has not served yet (so not cached).
+  const chunk = new URL(payments.entry.replace(/[^/]+$/, 'chunk-IJKL9012.js'), hostA.base);
+  await writeFakeMfe(join(dir, 'payments-v3'), { version: '3.0.0', body: 'export const payments = 3;' });
+  const v3 = await upload(join(dir, 'payments-v3'));
+  await pg.faults.stop();
+  try {
+    const ready = await fetch(`${hostA.base}/readyz`);
+    assert.equal(ready.status, 503);
+    assert.equal(((await ready.json()) as { code: string }).code, 'store_unavailable');
+    assert.ok(ready.headers.get('retry-after'));
+    assert.deepEqual(await registry(hostA), before, 'the last registry stays served');
+    await servedEntry(hostA, payments);
+    const uncached = await fetch(chunk);
+    assert.equal(uncached.status, 503, 'an unreadable file is not a 404 a CDN could keep');
+    const refused = await call(hostA, 'POST', '/micro-frontends/payments/versions', v3);
+    assert.equal(refused.status, 503);
+    assert.equal(refused.body['code'], 'store_unavailable');
+  } finally {
+    await pg.faults.start();
+  }
+  assert.ok(
+    await eventually(async () => (await fetch(`${hostA.base}/readyz`)).status === 200, 30_000),
+    'ready again once the database answers',
+  );
+  assert.equal((await fetch(chunk)).status, 200);
+  assert.deepEqual(await registry(hostB), before, 'the refused publish changed nothing');
+  const audit = (await call(hostB, 'GET', '/micro-frontends/payments')).body['audit'] as unknown[];
+  assert.ok(!JSON.stringify(audit).includes('3.0.0'));
+});
