@@ -49,3 +49,19 @@ create table host_audit (
   to_version text collate "C"
 );
 create index host_audit_by_name on host_audit (name, id);
+
+-- The role a host's connection needs (ADR 0407), and no more: files and audit rows are only ever
+-- added, the registry rows changed, the revision counted up. An operator may create the role
+-- beforehand and grant it to the hosts' login (`grant atrium_host to <login>`); migrations run as the
+-- tables' owner (HOST_DATABASE_MIGRATION_URL).
+do $$
+begin
+  if not exists (select 1 from pg_roles where rolname = 'atrium_host') then
+    create role atrium_host nologin nosuperuser nobypassrls;
+  end if;
+end
+$$;
+grant usage on schema public to atrium_host;
+grant select, insert on host_blobs, host_version_files, host_audit to atrium_host;
+grant select, update on host_registry_revision to atrium_host;
+grant select, insert, update, delete on host_registry_entries to atrium_host;

@@ -15,6 +15,7 @@ import {
   type TestIssuer,
 } from '@atrium/test-kit';
 import type { Registry, RegistryEntry } from '@atrium/contracts';
+import { openDatabase } from '@atrium/postgres';
 import { writeFakeMfe, writeFakeShell } from './fake-builds.ts';
 
 const run = promisify(execFile);
@@ -48,7 +49,10 @@ async function startHost(folder: string): Promise<HostProcess> {
       OIDC_ISSUER: issuer.issuer,
       OIDC_JWKS_URI: issuer.jwksUri,
       HOST_STORE: 'postgres',
-      HOST_DATABASE_URL: pg.url,
+      // Least privilege: the hosts connect as a login holding only the migration's role; the
+      // migrations run as the owner.
+      HOST_DATABASE_URL: pg.url.replace('//postgres@', '//host_app@'),
+      HOST_DATABASE_MIGRATION_URL: pg.url,
       HOST_REGISTRY_POLL_MS: '250',
       LOG_LEVEL: 'warn',
     },
@@ -82,6 +86,10 @@ before(async () => {
   [pg, issuer] = await Promise.all([startPostgresServer(), startTestIssuer()]);
   operator = await issuer.mint({ username: 'operator', roles: ['operator'] });
   await writeFakeShell(join(dir, 'shell'));
+  // As an operator prepares the server: the hosts' login, a member of the role the migration grants to.
+  const admin = await openDatabase({ url: pg.url });
+  await admin.exec('create role atrium_host nologin; create role host_app login in role atrium_host');
+  await admin.close();
   // One after the other: the first start migrates, the second finds the schema in place.
   hostA = await startHost('host-a');
   hostB = await startHost('host-b');
@@ -282,6 +290,23 @@ test('a retire through host A takes the entry off host B; its files stay', async
   assert.deepEqual(retired.body, { name: 'ledger', previous: live });
   await sees(hostB, 'ledger', undefined);
   assert.equal((await fetch(new URL(entry.entry, hostB.base))).status, 200);
+});
+
+test("the hosts' login can add files and audit rows but never rewrite them", async () => {
+  const asHost = await openDatabase({ url: pg.url.replace('//postgres@', '//host_app@') });
+  try {
+    for (const statement of [
+      'delete from host_audit',
+      "update host_audit set actor = 'someone else'",
+      "update host_blobs set body = '\\x00'",
+      'delete from host_version_files',
+      'create table host_extra (id int)',
+    ])
+      await assert.rejects(asHost.query(statement), /permission denied/, statement);
+    assert.ok((await asHost.query('select 1 from host_audit')).rowCount > 0);
+  } finally {
+    await asHost.close();
+  }
 });
 
 test('a host restarted on an empty data folder serves the registry, the versions and the audit it had', async () => {
