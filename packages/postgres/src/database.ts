@@ -33,6 +33,11 @@ export interface Database extends Queryable {
    * migrate one database and clone it per fixture, a fraction of a fresh PGlite's start.
    */
   readonly clone?: (() => Promise<Database>) | undefined;
+  /**
+   * The connections at this instant, for the metrics: a server pool's own counts; the embedded
+   * engine is one connection, busy while a call runs, with the calls queued behind it waiting.
+   */
+  poolStats(): { readonly total: number; readonly idle: number; readonly waiting: number };
   close(): Promise<void>;
 }
 
@@ -147,24 +152,36 @@ function embeddedDatabase(db: PGlite, unlock: () => void, inMemory: boolean): Da
     return { rows: result.rows, rowCount };
   };
   let closed = false;
+  let calls = 0;
+  const counted = async <T>(work: () => Promise<T>): Promise<T> => {
+    calls += 1;
+    try {
+      return await work();
+    } finally {
+      calls -= 1;
+    }
+  };
   return {
     kind: 'embedded',
-    query: (text, params) => query(db, text, params),
-    exec: async (sql) => void (await db.exec(sql)),
+    query: (text, params) => counted(() => query(db, text, params)),
+    exec: (sql) => counted(async () => void (await db.exec(sql))),
     transaction: (fn, txOptions) =>
-      db.transaction(async (tx) => {
-        const queryable: Queryable = {
-          query: (text, params) => query(tx, text, params),
-          exec: async (sql) => void (await tx.exec(sql)),
-        };
-        const statement = settingsStatement(txOptions);
-        if (statement !== undefined) await queryable.query(statement.text, statement.params);
-        return fn(queryable);
-      }),
+      counted(() =>
+        db.transaction(async (tx) => {
+          const queryable: Queryable = {
+            query: (text, params) => query(tx, text, params),
+            exec: async (sql) => void (await tx.exec(sql)),
+          };
+          const statement = settingsStatement(txOptions);
+          if (statement !== undefined) await queryable.query(statement.text, statement.params);
+          return fn(queryable);
+        }),
+      ),
     async ping() {
       if (closed) throw new Error('database is closed');
       await db.query('select 1');
     },
+    poolStats: () => ({ total: 1, idle: calls === 0 ? 1 : 0, waiting: Math.max(calls - 1, 0) }),
     clone: inMemory ? async () => embeddedDatabase((await db.clone()) as PGlite, () => {}, true) : undefined,
     async close() {
       if (closed) return;
@@ -248,6 +265,7 @@ async function openServer(url: string, options: DatabaseOptions): Promise<Databa
     async ping() {
       await bounded(pool.query('select 1'));
     },
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: () => pool.end(),
   };
 }

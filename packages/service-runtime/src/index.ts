@@ -19,6 +19,30 @@ export {
   securePrivateFolderAtStart,
 } from './private-folder.ts';
 export {
+  METRICS_PATH,
+  MIN_METRICS_TOKEN_LENGTH,
+  observability,
+  serviceMetrics,
+  type MetricsAccess,
+  type ObservabilityOptions,
+} from './observability.ts';
+export {
+  LATENCY_BUCKETS,
+  OTHER_OPERATION,
+  operationLabel,
+  ServiceMetrics,
+  UNMATCHED_ROUTE,
+  type LiveConnections,
+  type PoolStats,
+} from './metrics.ts';
+export {
+  acceptedRequestId,
+  MAX_REQUEST_ID_LENGTH,
+  REQUEST_ID_HEADER,
+  requestIdHeaders,
+  requestIdOf,
+} from './request-id.ts';
+export {
   CHECK_DEADLINE_MS,
   checkReadiness,
   combineReadiness,

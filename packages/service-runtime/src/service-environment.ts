@@ -1,3 +1,5 @@
+import { MIN_METRICS_TOKEN_LENGTH } from './observability.ts';
+
 const HTTP = ['http:', 'https:'] as const;
 
 /** A kind of token an API accepts (@atrium/auth's `TokenUse`; this package depends on nothing internal). */
@@ -129,6 +131,18 @@ export class ServiceEnvironment {
       url: this.url('REVOCATION_URL', `${issuer.replace(/\/+$/, '')}/revocations`),
       intervalMs: this.integer('REVOCATION_POLL_MS', 5_000, 100, 60_000),
     };
+  }
+
+  /**
+   * Who may read `/metrics`: `METRICS_TOKEN` (at least 16 characters) as a bearer token from any
+   * address; unset, only requests on loopback that came through no proxy.
+   */
+  metricsAccess(): { readonly token?: string } {
+    const token = this.optional('METRICS_TOKEN');
+    if (token === undefined) return {};
+    if (token.length < MIN_METRICS_TOKEN_LENGTH || /\s/.test(token))
+      this.problems.push(`METRICS_TOKEN: at least ${MIN_METRICS_TOKEN_LENGTH} characters, no blanks`);
+    return { token };
   }
 
   /** Throws one error naming every problem found so far, if any. */

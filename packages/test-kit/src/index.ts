@@ -23,3 +23,4 @@ export {
   type LoginPage,
 } from './oidc-login.ts';
 export { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
+export { metricSample } from './prometheus-text.ts';
