@@ -1,8 +1,7 @@
 import { resolve } from 'node:path';
 import { callerDirectory, loadConfig, loadPublishTarget } from './config.ts';
 import { HostError } from './errors.ts';
-import type { MfeStore } from './mfe-store.ts';
-import { openMfeStore, readManifest, type RetireResult, type SwitchResult } from './mfe-store.ts';
+import { MfeStore, openMfeStore, readManifest, type RetireResult, type SwitchResult } from './mfe-store.ts';
 import { PublishClient } from './publish-client.ts';
 
 const USAGE = `Usage:
@@ -12,6 +11,9 @@ const USAGE = `Usage:
   node services/host/src/cli.ts switch <name> <version>   switch to a version published before
   node services/host/src/cli.ts list [name]      show live versions (or one micro-frontend's history)
   node services/host/src/cli.ts audit [name]     show who changed what, when, from which version to which
+  node services/host/src/cli.ts import <data folder>   copy a host's folder store (<folder>/host) into this
+                                                 host's store (HOST_STORE=postgres: the shared one); names
+                                                 already there are left as they are
 With ATRIUM_HOST_URL the changes go through that host's publish API, authorised by
 ATRIUM_PUBLISH_TOKEN or the client-credentials client ATRIUM_CLIENT_ID / ATRIUM_CLIENT_SECRET.
 Without it they are made in the host's store: <ATRIUM_DATA_DIR>/host (default ./.atrium/host), or
@@ -70,6 +72,16 @@ async function main(
   if (command === 'retire' && args.length === 1) {
     const result = await registrar.retire(name);
     console.log(`${result.name}: ${result.previous} -> (retired)`);
+    return 0;
+  }
+  if (command === 'import' && args.length === 1) {
+    if (remote !== undefined)
+      throw new HostError('bad_upload', 'import writes the configured store itself: unset ATRIUM_HOST_URL.');
+    const source = new MfeStore(resolve(callerDirectory(process.env), name));
+    const { imported, present } = await store.importFrom(source);
+    for (const result of imported) console.log(`${result.name}: imported, live ${result.version}`);
+    for (const kept of present) console.log(`${kept}: already in the store, left as it is`);
+    if (imported.length + present.length === 0) console.log('nothing to import');
     return 0;
   }
   if (command === 'list' && args.length <= 1) {

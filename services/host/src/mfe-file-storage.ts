@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { appendFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { appendFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
 import { writeFileAtomic } from './atomic-file.ts';
 import { withFileLock } from './file-lock.ts';
 import { HostError } from './errors.ts';
@@ -133,6 +133,20 @@ export class MfeFileStorage implements MfeStorage {
       // Another publisher of the very same build won the rename: its folder is identical.
       if (!(await exists(target))) throw error;
     }
+  }
+
+  async readVersion(name: string, version: string): Promise<ReadonlyMap<string, Buffer> | undefined> {
+    const folder = join(this.mfeRoot, name, version);
+    const entries = await readdir(folder, { recursive: true, withFileTypes: true }).catch(() => undefined);
+    if (entries === undefined) return undefined;
+    const contents = new Map<string, Buffer>();
+    for (const entry of entries) {
+      // The .br/.gz siblings are made again by the storage that receives the files.
+      if (!entry.isFile() || entry.name.endsWith('.br') || entry.name.endsWith('.gz')) continue;
+      const path = join(entry.parentPath, entry.name);
+      contents.set(relative(folder, path).split(sep).join('/'), await readFile(path));
+    }
+    return contents;
   }
 
   file(urlPath: string, acceptEncoding: string | undefined): Promise<Representation | undefined> {

@@ -113,7 +113,17 @@ export class MfePostgresStorage implements MfeStorage {
 
   /** Migrates the schema (under the migrations' advisory lock: hosts may start together) and reads the state. */
   static async open(db: Database, options: MfePostgresStorageOptions = {}): Promise<MfePostgresStorage> {
-    await migrate(options.migrationDatabase ?? db, MIGRATIONS_DIR, { table: MIGRATIONS_TABLE });
+    await migrate(options.migrationDatabase ?? db, MIGRATIONS_DIR, { table: MIGRATIONS_TABLE }).catch(
+      (error: unknown) => {
+        // A restricted login (the role atrium_host) may not create tables: say which setting is missing.
+        if ((error as { code?: string }).code === '42501' && options.migrationDatabase === undefined)
+          throw new Error(
+            `host: the shared store's migrations need the tables' owner: set HOST_DATABASE_MIGRATION_URL (${String(error)})`,
+            { cause: error },
+          );
+        throw error;
+      },
+    );
     const storage = new MfePostgresStorage(db, await readSnapshot(db), options);
     storage.#timer = setInterval(() => void storage.#refresh(), storage.#pollMs);
     storage.#timer.unref();
@@ -278,6 +288,18 @@ export class MfePostgresStorage implements MfeStorage {
           );
       }),
     );
+  }
+
+  async readVersion(name: string, version: string): Promise<ReadonlyMap<string, Buffer> | undefined> {
+    const { rows } = await guarded(
+      this.#db.query<{ path: string; body: Uint8Array }>(
+        `select f.path, b.body from host_version_files f join host_blobs b on b.sha256 = f.sha256
+          where f.name = $1 and f.version = $2 order by f.path`,
+        [name, version],
+      ),
+    );
+    if (rows.length === 0) return undefined;
+    return new Map(rows.map((row) => [row.path, buffer(row.body) ?? Buffer.alloc(0)]));
   }
 
   async file(urlPath: string, acceptEncoding: string | undefined): Promise<Representation | undefined> {

@@ -75,6 +75,8 @@ export interface MfeStorage {
    * a version, and an existing version is never overwritten (its id names its bytes).
    */
   writeVersion(name: string, version: string, contents: ReadonlyMap<string, Buffer>): Promise<void>;
+  /** The bytes of every file of a version, by path; undefined when the version has no files here. */
+  readVersion(name: string, version: string): Promise<ReadonlyMap<string, Buffer> | undefined>;
   /** A file of a version, at `<name>/<version>/<path>` as the URL has it; undefined when there is none. */
   file(urlPath: string, acceptEncoding: string | undefined): Promise<Representation | undefined>;
   /** Asks the storage itself now (readiness), not what this host has cached. */

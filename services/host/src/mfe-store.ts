@@ -51,6 +51,11 @@ export interface ChangeOptions {
   readonly actor: string;
 }
 
+/** The SRI hash (sha384) the registry gives the browser for these bytes. */
+function sri(content: Buffer): string {
+  return `sha384-${createHash('sha384').update(content).digest('base64')}`;
+}
+
 /** A change made on this machine without a token (the operator's shell on the data folder). */
 function localChange(): ChangeOptions {
   return { actor: `local:${userInfo().username}` };
@@ -164,10 +169,7 @@ export class MfeStore {
     // Every file is stored before any state names the version: a host that reads the new state
     // can serve all of it.
     await this.storage.writeVersion(manifest.name, version, contents);
-    const sri = (file: string): string =>
-      `sha384-${createHash('sha384')
-        .update(contents.get(file) ?? Buffer.alloc(0))
-        .digest('base64')}`;
+    const integrity = (file: string): string => sri(contents.get(file) ?? Buffer.alloc(0));
     const record: PublishedVersion = {
       name: manifest.name,
       title: manifest.title,
@@ -175,8 +177,8 @@ export class MfeStore {
       element: manifest.element,
       version,
       entry: manifest.entry,
-      integrity: sri(manifest.entry),
-      styles: manifest.styles.map((file) => ({ file, integrity: sri(file) })),
+      integrity: integrity(manifest.entry),
+      styles: manifest.styles.map((file) => ({ file, integrity: integrity(file) })),
       roles: manifest.roles,
       ...(manifest.titles === undefined ? {} : { titles: manifest.titles }),
       ...(manifest.order === undefined ? {} : { order: manifest.order }),
@@ -304,6 +306,66 @@ export class MfeStore {
     });
     if (result === undefined) throw new HostError('unknown_micro_frontend', name);
     return result;
+  }
+
+  /**
+   * Copies into this store every micro-frontend of `source` it has no entry for (a host's data
+   * folder moving into the shared store): the files of each of its versions first, then its history
+   * and versions in one change, audited as a publish of its live version. A name this store has is
+   * left as it is; a route or tag another micro-frontend holds here, or files that do not match
+   * the integrity recorded for them, refuse that name before its entry is written.
+   */
+  async importFrom(
+    source: MfeStore,
+    options: ChangeOptions = localChange(),
+  ): Promise<{ imported: SwitchResult[]; present: string[] }> {
+    await this.refresh();
+    const imported: SwitchResult[] = [];
+    const present: string[] = [];
+    const entries = Object.entries((await source.#state()).microFrontends).sort(([a], [b]) =>
+      a.localeCompare(b),
+    );
+    for (const [name, entry] of entries) {
+      const live = entry.history.at(-1);
+      if (live === undefined) continue;
+      if ((await this.#state()).microFrontends[name] !== undefined) {
+        present.push(name);
+        continue;
+      }
+      assertClaimsFree(await this.#state(), live);
+      const versions = [...(entry.versions ?? []), ...entry.history].filter(
+        (v, i, all) => all.findIndex((w) => w.version === v.version) === i,
+      );
+      for (const version of versions) {
+        const files = await source.storage.readVersion(name, version.version);
+        const entryFile = files?.get(version.entry);
+        if (files === undefined || entryFile === undefined)
+          throw new HostError('missing_build_file', `${name} ${version.version}: not in the source store`);
+        if (sri(entryFile) !== version.integrity)
+          throw new HostError(
+            'bad_upload',
+            `${name} ${version.version}: its entry does not match its integrity`,
+          );
+        await this.storage.writeVersion(name, version.version, files);
+      }
+      let added = false;
+      await this.#update((state) => {
+        // Another importer or publisher may have been quicker: its entry stays.
+        if (state.microFrontends[name] !== undefined) return undefined;
+        assertClaimsFree(state, live);
+        added = true;
+        return {
+          state: {
+            ...state,
+            microFrontends: { ...state.microFrontends, [name]: { history: entry.history, versions } },
+          },
+          audit: { actor: options.actor, action: 'publish', name, from: null, to: live.version },
+        };
+      });
+      if (added) imported.push({ name, version: live.version, previous: undefined });
+      else present.push(name);
+    }
+    return { imported, present };
   }
 
   /**

@@ -356,3 +356,54 @@ test('while the database is down a host serves what it has, answers 503 for the 
   const audit = (await call(hostB, 'GET', '/micro-frontends/payments')).body['audit'] as unknown[];
   assert.ok(!JSON.stringify(audit).includes('3.0.0'));
 });
+
+test("an old host's data folder is imported into the shared store once, without taking over a name", async () => {
+  const { MfeStore } = await import('./mfe-store.ts');
+  const folder = join(dir, 'old-host');
+  const old = new MfeStore(folder);
+  await writeFakeMfe(join(dir, 'reports-v1'), { name: 'reports', body: 'export const reports = 1;' });
+  await writeFakeMfe(join(dir, 'reports-v2'), { name: 'reports', version: '2.0.0' });
+  const v1 = (await old.publish(join(dir, 'reports-v1'))).version;
+  const v2 = (await old.publish(join(dir, 'reports-v2'))).version;
+  await old.rollback('reports');
+  // A name the shared store has already: the folder's older build must not replace it.
+  await writeFakeMfe(join(dir, 'payments-old'), { body: 'export const payments = "old host";' });
+  await old.publish(join(dir, 'payments-old'));
+  const sharedPayments = await liveVersion(hostB, 'payments');
+
+  const env = {
+    ...process.env,
+    HOST_STORE: 'postgres',
+    HOST_DATABASE_URL: pg.url.replace('//postgres@', '//host_app@'),
+    ATRIUM_DATA_DIR: join(dir, 'operator'),
+  };
+  // The hosts' restricted login alone cannot run the migrations: the start says what is missing.
+  await assert.rejects(run(process.execPath, [cli, 'list'], { env }), (error: { stderr: string }) =>
+    /set HOST_DATABASE_MIGRATION_URL/.test(error.stderr),
+  );
+  const importer = () =>
+    run(process.execPath, [cli, 'import', folder], {
+      env: { ...env, HOST_DATABASE_MIGRATION_URL: pg.url },
+    });
+  const first = (await importer()).stdout;
+  assert.match(first, new RegExp(`reports: imported, live ${v1.replace('+', '\\+')}`));
+  assert.match(first, /payments: already in the store, left as it is/);
+  await sees(hostB, 'reports', v1);
+  assert.equal(await liveVersion(hostB, 'payments'), sharedPayments);
+  const entry = (await registry(hostB)).microFrontends.find((m) => m.name === 'reports');
+  assert.ok(entry);
+  assert.equal((await servedEntry(hostB, entry)).toString(), 'export const reports = 1;');
+  // The rolled-back version came along: it can be switched to without uploading it.
+  const info = await call(hostA, 'GET', '/micro-frontends/reports');
+  assert.deepEqual(
+    (info.body['versions'] as { version: string }[]).map((v) => v.version),
+    [v1, v2],
+  );
+  assert.equal((await call(hostA, 'POST', '/micro-frontends/reports/switch', { version: v2 })).status, 200);
+  await sees(hostB, 'reports', v2);
+
+  const again = (await importer()).stdout;
+  assert.match(again, /reports: already in the store/);
+  const audit = (await call(hostA, 'GET', '/micro-frontends/reports')).body['audit'] as unknown[];
+  assert.equal(audit.length, 2, 'one import, one switch');
+});
