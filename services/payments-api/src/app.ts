@@ -28,6 +28,7 @@ import {
   type GraphqlLimits,
 } from './graphql/document-limits.ts';
 import { createRedisFanout, guardConnections } from './graphql/live-updates.ts';
+import { serveAppSyncRealtime } from './graphql/appsync-realtime.ts';
 import { readAnnotatedSchema, type ModelDefinition } from './model/definition.ts';
 import {
   DEFAULT_LIMIT,
@@ -435,6 +436,15 @@ export default async function paymentsPlugin(app: FastifyInstance, options: Paym
     'preSubscriptionParsing',
     subscriptionCheck({ budget: subscriptions, limits, listMaximum: MAX_LIMIT }),
   );
+  // Amplify's subscriptions: AppSync's real-time protocol beside graphql-ws, same checks and budget.
+  serveAppSyncRealtime(app, {
+    path: `${path}/realtime`,
+    authentication,
+    revocations,
+    budget: subscriptions,
+    limits,
+    listMaximum: MAX_LIMIT,
+  });
   if (fanout !== undefined)
     app.addHook('onClose', async () => {
       // Let closing sockets unsubscribe first: ioredis rejects commands on a closed connection.

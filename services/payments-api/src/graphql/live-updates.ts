@@ -189,6 +189,47 @@ export interface ConnectionGuard {
   close(): void;
 }
 
+/** The sockets a revocation closes (4403), each with the account and `iat` of its token. */
+export interface RevocationWatch {
+  /** Closes `socket` once its account's tokens issued at or before its token's `iat` are revoked. */
+  track(socket: Pick<RawSocket, 'close' | 'once'>, verified: VerifiedConnection): void;
+  /** Stops listening for revocations. */
+  close(): void;
+}
+
+/**
+ * Closes live connections when their token is revoked: one watch per transport (graphql-ws, AppSync
+ * real-time), each listening to the issuer's revocation list; without a list it tracks nothing.
+ */
+export function watchRevocations(
+  revocations: Pick<RevocationList, 'isRevoked' | 'onRevoked'> | undefined,
+): RevocationWatch {
+  // The open, verified connections of each account, to close when the account's tokens are revoked.
+  const open = new Map<string, Map<Pick<RawSocket, 'close'>, number>>();
+  const revoked = (socket: Pick<RawSocket, 'close'>) => socket.close(FORBIDDEN_CLOSE_CODE, 'Token revoked');
+  const stopListening = revocations?.onRevoked(({ sub, revokedAtMs }) => {
+    for (const [socket, issuedAt] of open.get(sub) ?? []) {
+      // The same rule as the verifier's: iat's second counts as before the revocation.
+      if (issuedAt * 1000 <= revokedAtMs) revoked(socket);
+    }
+  });
+  return {
+    track(socket, { caller, issuedAt }) {
+      if (revocations === undefined) return;
+      const sockets = open.get(caller.userId) ?? new Map<Pick<RawSocket, 'close'>, number>();
+      open.set(caller.userId, sockets.set(socket, issuedAt));
+      socket.once('close', () => {
+        sockets.delete(socket);
+        if (sockets.size === 0 && open.get(caller.userId) === sockets) open.delete(caller.userId);
+      });
+      // A revocation learnt between the verification and now was announced before this socket was
+      // tracked: look again.
+      if (revocations.isRevoked(caller.userId, issuedAt)) revoked(socket);
+    },
+    close: () => stopListening?.(),
+  };
+}
+
 /**
  * Bounds every graphql-ws connection on `path` by its token, whether it subscribes or not: closed
  * with 4408 when no `connection_init` comes in time, with 4401 when the token has expired or when it
@@ -198,15 +239,7 @@ export interface ConnectionGuard {
  */
 export function guardConnections(options: ConnectionGuardOptions): ConnectionGuard {
   const verdicts = new WeakMap<object, Promise<void>>();
-  // The open, verified connections of each account, to close when the account's tokens are revoked.
-  const open = new Map<string, Map<RawSocket, number>>();
-  const revoked = (socket: RawSocket) => socket.close(FORBIDDEN_CLOSE_CODE, 'Token revoked');
-  const stopListening = options.revocations?.onRevoked(({ sub, revokedAtMs }) => {
-    for (const [socket, issuedAt] of open.get(sub) ?? []) {
-      // The same rule as the verifier's: iat's second counts as before the revocation.
-      if (issuedAt * 1000 <= revokedAtMs) revoked(socket);
-    }
-  });
+  const revocations = watchRevocations(options.revocations);
   options.server.on('connection', (socket, request) => {
     if (new URL(request.url ?? '/', 'http://localhost').pathname !== options.path) return;
     const initTimer = setTimeout(
@@ -240,27 +273,16 @@ export function guardConnections(options: ConnectionGuardOptions): ConnectionGua
     });
   });
 
-  function track(socket: RawSocket, { caller, issuedAt }: VerifiedConnection): void {
-    const sockets = open.get(caller.userId) ?? new Map<RawSocket, number>();
-    open.set(caller.userId, sockets.set(socket, issuedAt));
-    socket.once('close', () => {
-      sockets.delete(socket);
-      if (sockets.size === 0 && open.get(caller.userId) === sockets) open.delete(caller.userId);
-    });
-    // A revocation learnt between the verification and now was announced before this socket was
-    // tracked: look again.
-    if (options.revocations?.isRevoked(caller.userId, issuedAt) === true) revoked(socket);
-  }
-
   async function judge(socket: RawSocket, payload: unknown): Promise<void> {
     try {
       const verified = await options.verify(payload);
       closeAtExpiry({ wsSocket: socket, tokenExpiresAt: verified.expiresAt * 1000 });
-      track(socket, verified);
+      revocations.track(socket, verified);
     } catch (error) {
       if (error instanceof AuthError && error.code === 'token_expired')
         socket.close(TOKEN_EXPIRED_CLOSE_CODE, 'Token expired');
-      else if (error instanceof AuthError && error.code === 'token_revoked') revoked(socket);
+      else if (error instanceof AuthError && error.code === 'token_revoked')
+        socket.close(FORBIDDEN_CLOSE_CODE, 'Token revoked');
       else if (error instanceof AuthError) socket.close(FORBIDDEN_CLOSE_CODE, 'Forbidden');
       else {
         options.log.error({ err: error }, 'payments: graphql-ws connection_init not verified');
@@ -271,6 +293,6 @@ export function guardConnections(options: ConnectionGuardOptions): ConnectionGua
 
   return {
     settled: async (socket) => verdicts.get(socket as object),
-    close: () => stopListening?.(),
+    close: () => revocations.close(),
   };
 }
