@@ -9,7 +9,7 @@ import {
   type Registry,
   type RegistryEntry,
 } from '@atrium/contracts';
-import { openDatabase } from '@atrium/postgres';
+import { isDatabaseUnavailable, openDatabase } from '@atrium/postgres';
 import { HostError } from './errors.ts';
 import { MfeFileStorage } from './mfe-file-storage.ts';
 import { MfePostgresStorage, type MfePostgresStorageOptions } from './mfe-postgres-storage.ts';
@@ -438,6 +438,14 @@ export async function openMfeStore(
     );
   } catch (error) {
     await db.close();
+    if (isDatabaseUnavailable(error)) {
+      // Where, never the password: the message goes to logs.
+      const { hostname, port, pathname } = new URL(target.migrationUrl ?? target.url);
+      throw new Error(
+        `host: the shared store at ${hostname}:${port || '5432'}${pathname} does not answer (HOST_DATABASE_URL, HOST_DATABASE_MIGRATION_URL): ${String(error)}`,
+        { cause: error },
+      );
+    }
     throw error;
   } finally {
     await migrationDatabase?.close();

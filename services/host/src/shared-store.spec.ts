@@ -113,7 +113,7 @@ async function liveVersion(host: HostProcess, name: string): Promise<string | un
 
 /** Waits until `host` names `version` as live for `name` (the other host's switch reached it). */
 async function sees(host: HostProcess, name: string, version: string | undefined): Promise<void> {
-  const seen = await eventually(async () => (await liveVersion(host, name)) === version, 20_000);
+  const seen = await eventually(async () => (await liveVersion(host, name)) === version, 30_000);
   assert.ok(seen, `${host.base} never named ${name} ${version ?? '(retired)'}`);
 }
 
@@ -406,4 +406,27 @@ test("an old host's data folder is imported into the shared store once, without 
   assert.match(again, /reports: already in the store/);
   const audit = (await call(hostA, 'GET', '/micro-frontends/reports')).body['audit'] as unknown[];
   assert.equal(audit.length, 2, 'one import, one switch');
+});
+
+test('a host whose shared store does not answer refuses to start, naming the setting but not the password', async () => {
+  const nobody = await freePort();
+  const failed = await run(process.execPath, [server], {
+    env: {
+      ...process.env,
+      PORT: String(await freePort()),
+      ATRIUM_DATA_DIR: join(dir, 'host-without-database'),
+      ATRIUM_SHELL_DIR: join(dir, 'shell'),
+      HOST_STORE: 'postgres',
+      HOST_DATABASE_URL: `postgres://host_app:s3cret-pw@127.0.0.1:${nobody}/atrium`,
+      LOG_LEVEL: 'warn',
+    },
+  }).then(
+    () => undefined,
+    (error: { code: number; stderr: string }) => error,
+  );
+  assert.ok(failed, 'the host started without its store');
+  assert.notEqual(failed.code, 0);
+  assert.match(failed.stderr, new RegExp(`shared store at 127\\.0\\.0\\.1:${nobody}/atrium does not answer`));
+  assert.match(failed.stderr, /HOST_DATABASE_URL/);
+  assert.ok(!failed.stderr.includes('s3cret-pw'));
 });
