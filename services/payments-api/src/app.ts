@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { GraphQLError, GraphQLScalarType, Kind, type ExecutionResult } from 'graphql';
+import { GraphQLError, GraphQLScalarType, Kind, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import fastifyWebsocket from '@fastify/websocket';
 import type { WebSocketServer } from 'ws';
 import mercurius from 'mercurius';
@@ -57,6 +57,7 @@ import {
 } from './graphql/subscription-limits.ts';
 import { openStores, type StorageTarget } from './store/open-store.ts';
 import { createTenantRateLimit } from './http/tenant-rate-limit.ts';
+import { registerGraphqlIde } from './http/graphql-ide.ts';
 
 /** The annotated schema shipped with the service. */
 export const SCHEMA_FILE = new URL('../schema/schema.graphql', import.meta.url);
@@ -445,6 +446,13 @@ export default async function paymentsPlugin(app: FastifyInstance, options: Paym
     limits,
     listMaximum: MAX_LIMIT,
   });
+  // GraphiQL and the SDL go with introspection: development only.
+  if (limits.introspection)
+    registerGraphqlIde(app, {
+      path,
+      publicPath: `${app.prefix}${path}`,
+      schema: () => (app as unknown as { graphql: { schema: GraphQLSchema } }).graphql.schema,
+    });
   if (fanout !== undefined)
     app.addHook('onClose', async () => {
       // Let closing sockets unsubscribe first: ioredis rejects commands on a closed connection.
