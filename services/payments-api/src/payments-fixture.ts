@@ -100,6 +100,12 @@ export async function testStorage(): Promise<{ storage: StorageTarget; drop(): P
   };
 }
 
+/**
+ * The service secret of every fixture of this test process, as one deployment has one: a restart on
+ * the same store keeps it (the store refuses another, store/secret-fingerprint.ts).
+ */
+const TEST_SECRET = randomBytes(32);
+
 /** A running payments service for tests: the real plugin on the suite's adapter (TEST_STORE). */
 export interface PaymentsFixture {
   readonly app: FastifyInstance;
@@ -146,7 +152,7 @@ export async function startPayments(
     verifier: issuer.verifierConfig(),
     storage: test?.storage as StorageTarget,
     dataDir,
-    secretKey: randomBytes(32),
+    secretKey: TEST_SECRET,
     rateLimit: { perSecond: 0, burst: 1 },
     ...options,
   });

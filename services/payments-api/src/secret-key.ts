@@ -4,8 +4,9 @@ import { join } from 'node:path';
 
 /**
  * The service's signing key (nextTokens, idempotency ids): 32 random bytes created on first start
- * in `<dataDir>/secret.key` (mode 0600) and reused after, so tokens survive restarts. Every instance
- * of a cluster must share it (same data folder or the same file deployed).
+ * in `<dataDir>/secret.key` (mode 0600) and reused after, so tokens survive restarts. Used when
+ * PAYMENTS_SECRET is unset: one instance. Instances of a cluster share PAYMENTS_SECRET instead; the
+ * store refuses an instance whose secret differs (store/secret-fingerprint.ts).
  */
 export async function loadSecretKey(dataDir: string): Promise<Buffer> {
   const path = join(dataDir, 'secret.key');

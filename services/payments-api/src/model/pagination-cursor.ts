@@ -14,6 +14,16 @@ export class PaginationCursor {
     this.#key = key;
   }
 
+  /**
+   * Identifies the key without revealing it (HMAC-SHA256 of a fixed label under the key): equal for
+   * instances that sign alike. The label holds a `.`, so it can never be a token's body.
+   */
+  fingerprint(): string {
+    return createHmac('sha256', this.#key)
+      .update('atrium-payments.secret-fingerprint.v1')
+      .digest('base64url');
+  }
+
   /** A stable hash of what a page depends on, besides the tenant. */
   static queryHash(parts: unknown): string {
     return createHash('sha256').update(JSON.stringify(parts)).digest('base64url').slice(0, 22);
