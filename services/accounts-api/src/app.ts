@@ -33,7 +33,7 @@ import {
 import { answerPreflight, applyCors, corsPolicy, isPreflight } from './cors-policy.ts';
 import { normalizedAccountNumberFilter } from './account-rules.ts';
 import { isDatabaseUnavailable, withDeadline } from '@atrium/postgres';
-import { READINESS_SCHEMA, readinessHandler } from '@atrium/service-runtime';
+import { READINESS_SCHEMA, readinessHandler, serviceMetrics } from '@atrium/service-runtime';
 import { etagOf, preconditionOf } from './etag-precondition.ts';
 import { AccountsError, problemOf, type AccountsErrorCode, type FieldError } from './errors.ts';
 import { assertServiceRoleIsolated } from './tenant-scope.ts';
@@ -167,6 +167,7 @@ const problemResponses = {
  */
 export default async function accountsApi(app: FastifyInstance, options: AccountsApiOptions): Promise<void> {
   const db = options.database;
+  serviceMetrics(app)?.watchDatabasePool('accounts', () => db.poolStats());
   if (options.migrationDatabase !== false) await migrateAccounts(options.migrationDatabase ?? db);
   await assertServiceRoleIsolated(db);
 

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import type { VerifierConfig } from '@atrium/auth';
-import { ServiceEnvironment } from '@atrium/service-runtime';
+import { ServiceEnvironment, type MetricsAccess } from '@atrium/service-runtime';
 import type { AccountsDatabaseConfig } from './accounts-database.ts';
 
 /** The standalone accounts API's configuration (the embedded server builds the plugin options itself). */
@@ -18,6 +18,8 @@ export interface AccountsConfig {
   readonly database: AccountsDatabaseConfig;
   readonly corsOrigins: readonly string[];
   readonly logLevel: string;
+  /** Who may read `/metrics`: `METRICS_TOKEN`, else loopback only. */
+  readonly metricsAccess: MetricsAccess;
   /**
    * Seed the demo tenants' accounts on first start: by the same rule as identity's demo users
    * (`ATRIUM_DEMO`, default on outside production mode), and only into the embedded database.
@@ -54,6 +56,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AccountsConfig {
   else if (production && demo === 'true')
     problems.push('ATRIUM_DEMO: demo accounts are never seeded in production mode');
 
+  const metricsAccess = read.metricsAccess();
   read.check('accounts API configuration');
   return {
     host: env['HOST'] ?? '127.0.0.1',
@@ -72,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AccountsConfig {
     },
     corsOrigins,
     logLevel: env['LOG_LEVEL'] ?? 'info',
+    metricsAccess,
     seedDemo: demo === 'true' && url === undefined,
   };
 }

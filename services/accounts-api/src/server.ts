@@ -1,5 +1,6 @@
 import Fastify from 'fastify';
 import {
+  observability,
   PRIVATE_UMASK,
   securePrivateFolder,
   securePrivateFolderAtStart,
@@ -18,6 +19,8 @@ const config = loadConfig(process.env);
 // A first start may create the embedded PGlite database: seconds on a busy machine, more than
 // Fastify's 10 s default per plugin.
 const app = Fastify({ logger: serviceLoggerOptions(config.logLevel), pluginTimeout: 60_000 });
+// Before the service: request ids and /metrics for all its routes.
+await app.register(observability, { service: 'accounts', ...config.metricsAccess });
 // The embedded database's folder: fixed (with a warning) before it opens, and again after, since
 // PGlite sets the modes of the files it creates itself.
 const dataDir = config.database.dataDir;

@@ -15,6 +15,7 @@ import { loadConfig as loadPaymentsConfig } from '@atrium/payments-api/config';
 import { MfeStore } from '@atrium/host/store';
 import {
   combineReadiness,
+  observability,
   sendReadiness,
   serviceLoggerOptions,
   type LogDestination,
@@ -62,7 +63,6 @@ export async function createEmbeddedServer(
   const app = Fastify({
     logger: serviceLoggerOptions(config.logLevel, options.logDestination),
     trustProxy: identity.trustProxy,
-    requestIdHeader: 'x-request-id',
     // While closing, new requests get 503 and in-flight ones finish.
     return503OnClosing: true,
     bodyLimit: 1024 * 1024,
@@ -71,6 +71,8 @@ export async function createEmbeddedServer(
     pluginTimeout: 60_000,
   });
 
+  // Once, before the services: one /metrics and one request id for all of them.
+  await app.register(observability, { service: 'embedded', ...config.metricsAccess });
   await app.register(identityApp, { prefix: '/auth', config: identity });
 
   // The services' calls to each other (the APIs fetch the issuer's JWKS and revocations, payments

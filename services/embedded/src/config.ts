@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ServiceEnvironment, type MetricsAccess } from '@atrium/service-runtime';
 
 /** Settings of the one-process server; each mounted service still validates its own on top. */
 export interface EmbeddedConfig {
@@ -16,6 +17,8 @@ export interface EmbeddedConfig {
   readonly production: boolean;
   /** Skip building missing front-end bundles (CI and tests that built them already). */
   readonly skipBuild: boolean;
+  /** Who may read `/metrics` (`METRICS_TOKEN`, else loopback only). */
+  readonly metricsAccess: MetricsAccess;
 }
 
 export class ConfigError extends Error {
@@ -47,6 +50,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): EmbeddedConfig {
   const logFormat = env['LOG_FORMAT'] ?? 'auto';
   if (logFormat !== 'auto' && logFormat !== 'pretty' && logFormat !== 'json')
     problems.push('LOG_FORMAT: one of auto, pretty, json');
+  const read = new ServiceEnvironment(env);
+  const metricsAccess = read.metricsAccess();
+  problems.push(...read.problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
@@ -58,5 +64,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): EmbeddedConfig {
     ci: env['CI'] !== undefined && env['CI'] !== '' && env['CI'] !== 'false',
     production: env['NODE_ENV'] === 'production',
     skipBuild: env['ATRIUM_SKIP_BUILD'] === 'true',
+    metricsAccess,
   };
 }

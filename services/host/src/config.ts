@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
-import { isUrl, ServiceEnvironment } from '@atrium/service-runtime';
+import { isUrl, ServiceEnvironment, type MetricsAccess } from '@atrium/service-runtime';
 import type { HstsMode } from './security-headers.ts';
 import type { MfeOrigins, MfeStoreTarget } from './mfe-store.ts';
 import { POSTGRES_STORE_DEFAULTS } from './mfe-postgres-storage.ts';
@@ -30,6 +30,8 @@ export interface HostConfig {
   readonly hsts: HstsMode;
   readonly trustProxy: boolean;
   readonly logLevel: string;
+  /** Who may read `/metrics`: `METRICS_TOKEN`, else loopback only. */
+  readonly metricsAccess: MetricsAccess;
   /** Development mode (not `NODE_ENV`/`ATRIUM_MODE` production): developers may override an element locally. */
   readonly devOverrides: boolean;
   /** How the publish API checks tokens: the issuer's, for `OIDC_AUDIENCE` (default `atrium-api`). */
@@ -195,6 +197,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): HostConfig {
   const served = list(env['HOST_SERVED_MFES']);
   const store = storeTarget(env, read);
 
+  const metricsAccess = read.metricsAccess();
   read.check('host configuration');
   return {
     host: env['HOST'] ?? '127.0.0.1',
@@ -222,6 +225,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): HostConfig {
     hsts,
     trustProxy: trustProxy === 'true',
     logLevel: env['LOG_LEVEL'] ?? 'info',
+    metricsAccess,
     devOverrides: !(env['NODE_ENV'] === 'production' || env['ATRIUM_MODE'] === 'production'),
     publishVerifier: { issuer, audience, ...(jwksUri === undefined ? {} : { jwksUri }) },
   };

@@ -1,5 +1,6 @@
 import Fastify from 'fastify';
 import {
+  observability,
   PRIVATE_UMASK,
   securePrivateFolderAtStart,
   serviceLoggerOptions,
@@ -15,6 +16,8 @@ process.umask(PRIVATE_UMASK);
 // The standalone host: only listens and shuts down; everything else is the plugin.
 const config = loadConfig(process.env);
 const app = Fastify({ logger: serviceLoggerOptions(config.logLevel), trustProxy: config.trustProxy });
+// Before the service: request ids and /metrics for all its routes.
+await app.register(observability, { service: 'host', ...config.metricsAccess });
 // The published micro-frontends and the registry's state: fixed (with a warning) at start.
 await securePrivateFolderAtStart(config.dataDir, (message) => app.log.warn(message));
 // The data folder's store, or the PostgreSQL store every host of a cluster shares (HOST_STORE).

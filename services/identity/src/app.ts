@@ -4,7 +4,7 @@ import cors from '@fastify/cors';
 import type Provider from 'oidc-provider';
 import { AuthError } from '@atrium/auth';
 import { isDatabaseUnavailable, migrate, openDatabase, type Database } from '@atrium/postgres';
-import { readinessHandler } from '@atrium/service-runtime';
+import { readinessHandler, serviceMetrics } from '@atrium/service-runtime';
 import type { IdentityConfig } from './config.ts';
 import { adminRoutes } from './admin-routes.ts';
 import { refuseDemoCredentials, seedDemoIdentity } from './demo-data.ts';
@@ -67,6 +67,7 @@ export default async function identityApp(app: FastifyInstance, options: Identit
   };
   const keys = await loadKeyMaterial(db, policy);
   const throttle = new LoginThrottle(db, config.loginThrottle);
+  serviceMetrics(app)?.watchDatabasePool('identity', () => db.poolStats());
   const pageHeaders = pageSecurityHeaders(config);
   // Every provider built on a new key set (signing-key-reload.ts) gets the same page handling.
   const signingKeys = SigningKeyReload.start({

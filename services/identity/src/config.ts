@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { ThrottlePolicy } from './login-throttle.ts';
+import { ServiceEnvironment, type MetricsAccess } from '@atrium/service-runtime';
 
 /** The identity service's configuration, validated once at start-up. */
 export interface IdentityConfig {
@@ -26,6 +27,8 @@ export interface IdentityConfig {
   /** Sign-in throttling (login-throttle.ts): free failures per key, then doubling delays. */
   readonly loginThrottle: ThrottlePolicy;
   readonly trustProxy: boolean;
+  /** Who may read `/metrics`: `METRICS_TOKEN`, else loopback only. */
+  readonly metricsAccess: MetricsAccess;
   /**
    * Signing keys (ADR 0008): every instance reloads them from the database every `reloadMs`; a
    * rotated key is only published for `publishWindowSeconds` before it signs.
@@ -121,6 +124,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): IdentityConfig {
     problems.push(
       `KEY_PUBLISH_WINDOW_SECONDS: must be longer than KEY_RELOAD_MS (${keyReloadMs} ms) plus the APIs' JWKS cooldown (30 s)`,
     );
+  const metrics = new ServiceEnvironment(env);
+  const metricsAccess = metrics.metricsAccess();
+  problems.push(...metrics.problems);
   const dataDirRaw = env['ATRIUM_DATA_DIR'] ?? '.atrium';
   const config: IdentityConfig = {
     port,
@@ -162,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): IdentityConfig {
       },
     },
     trustProxy: boolean('TRUST_PROXY', false),
+    metricsAccess,
     signingKeys: { reloadMs: keyReloadMs, publishWindowSeconds },
   };
   if (config.basePath === '')

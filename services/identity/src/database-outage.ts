@@ -41,6 +41,7 @@ export function reportingOutages(db: Database): Database {
     ...queryable(db),
     transaction: (fn, options) => db.transaction((tx) => fn(queryable(tx)), options).catch(asOutage),
     ping: () => db.ping().catch(asOutage),
+    poolStats: () => db.poolStats(),
     close: () => db.close(),
   };
 }

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import formbody from '@fastify/formbody';
+import { serviceMetrics } from '@atrium/service-runtime';
 import type Provider from 'oidc-provider';
 import type { IdentityConfig } from './config.ts';
 import { absentUnlessOutage } from './database-outage.ts';
@@ -136,6 +137,7 @@ export async function interactionRoutes(app: FastifyInstance, deps: InteractionD
 
       const decision = await throttle.reserve(username, request.ip);
       if (!decision.allowed) {
+        serviceMetrics(request.server)?.recordRefusal('identity_login');
         reply.header('retry-after', String(decision.retryAfterSeconds));
         request.log.info(
           { event: 'login_throttled', retryAfter: decision.retryAfterSeconds },

@@ -1,6 +1,7 @@
 // Runs the identity service alone on its own port and origin (split and cluster topologies).
 import Fastify from 'fastify';
 import {
+  observability,
   PRIVATE_UMASK,
   securePrivateFolder,
   securePrivateFolderAtStart,
@@ -25,11 +26,12 @@ try {
 const app = Fastify({
   logger: serviceLoggerOptions(process.env['LOG_LEVEL'] ?? 'info'),
   trustProxy: config.trustProxy,
-  requestIdHeader: 'x-request-id',
   return503OnClosing: true,
   // The embedded PGlite database may be created on a first start: seconds on a busy machine.
   pluginTimeout: 60_000,
 });
+// Before the service: request ids and /metrics for all its routes.
+await app.register(observability, { service: 'identity', ...config.metricsAccess });
 // The embedded database's folder: fixed (with a warning) before it opens, and again after, since
 // PGlite sets the modes of the files it creates itself.
 const dataDir = config.databaseUrl === undefined ? config.dataDir : undefined;

@@ -4,7 +4,7 @@ import { GraphQLError, GraphQLScalarType, Kind, type ExecutionResult, type Graph
 import fastifyWebsocket from '@fastify/websocket';
 import type { WebSocketServer } from 'ws';
 import mercurius from 'mercurius';
-import { readinessHandler, type DependencyCheck } from '@atrium/service-runtime';
+import { readinessHandler, serviceMetrics, type DependencyCheck } from '@atrium/service-runtime';
 import {
   AuthError,
   createVerifier,
@@ -58,6 +58,7 @@ import {
 import { openStores, type StorageTarget } from './store/open-store.ts';
 import { createTenantRateLimit } from './http/tenant-rate-limit.ts';
 import { registerGraphqlIde } from './http/graphql-ide.ts';
+import { reportPaymentsMetrics } from './graphql/operation-metrics.ts';
 
 /** The annotated schema shipped with the service. */
 export const SCHEMA_FILE = new URL('../schema/schema.graphql', import.meta.url);
@@ -317,6 +318,7 @@ export default async function paymentsPlugin(app: FastifyInstance, options: Paym
     }
     const rate = await rateLimit.take(authenticated.caller.tenantId);
     if (!rate.allowed) {
+      serviceMetrics(app)?.recordRefusal('payments_tenant');
       return reply
         .code(429)
         .header('retry-after', String(rate.retryAfterSeconds))
@@ -445,6 +447,12 @@ export default async function paymentsPlugin(app: FastifyInstance, options: Paym
     budget: subscriptions,
     limits,
     listMaximum: MAX_LIMIT,
+  });
+  reportPaymentsMetrics(app, {
+    endpoint: `${app.prefix}${path}`,
+    sockets: sockets.websocketServer as unknown as WebSocketServer,
+    subscriptions,
+    engine,
   });
   // GraphiQL and the SDL go with introspection: development only.
   if (limits.introspection)

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
 import type { VerifierConfig } from '@atrium/auth';
-import { isUrl, ServiceEnvironment } from '@atrium/service-runtime';
+import { isUrl, ServiceEnvironment, type MetricsAccess } from '@atrium/service-runtime';
 import { DEFAULT_LIMIT, MAX_LIMIT } from './graphql/model-resolvers.ts';
 import type { StorageTarget } from './store/open-store.ts';
 
@@ -27,6 +27,8 @@ export interface PaymentsConfig {
   /** Items `listPayments` returns without a `limit` (AppSync's 100; at most 100). */
   readonly listDefaultLimit: number;
   readonly logLevel: string;
+  /** Who may read `/metrics`: `METRICS_TOKEN`, else loopback only. */
+  readonly metricsAccess: MetricsAccess;
 }
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -55,6 +57,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): PaymentsConfig {
   const perTenant = read.integer('PAYMENTS_SUBSCRIPTIONS_PER_TENANT', 1000, 1, 1_000_000);
   const listDefaultLimit = read.integer('PAYMENTS_LIST_DEFAULT_LIMIT', DEFAULT_LIMIT, 1, MAX_LIMIT);
 
+  const metricsAccess = read.metricsAccess();
   read.check('payments-api configuration');
   return {
     host: env['HOST'] ?? '127.0.0.1',
@@ -72,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): PaymentsConfig {
     subscriptionLimits: { perConnection, perTenant },
     listDefaultLimit,
     logLevel: env['LOG_LEVEL'] ?? 'info',
+    metricsAccess,
   };
 }
 

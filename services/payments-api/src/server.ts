@@ -1,5 +1,6 @@
 import Fastify from 'fastify';
 import {
+  observability,
   PRIVATE_UMASK,
   securePrivateFolderAtStart,
   serviceLoggerOptions,
@@ -14,6 +15,8 @@ process.umask(PRIVATE_UMASK);
 // The standalone service: only listens and shuts down; everything else is the plugin.
 const config = loadConfig(process.env);
 const app = Fastify({ logger: serviceLoggerOptions(config.logLevel), pluginTimeout: 60_000 });
+// Before the service: request ids and /metrics for all its routes.
+await app.register(observability, { service: 'payments', ...config.metricsAccess });
 // The signing key and the embedded tables' files: fixed (with a warning) at start.
 await securePrivateFolderAtStart(config.dataDir, (message) => app.log.warn(message));
 await app.register(paymentsPlugin, {

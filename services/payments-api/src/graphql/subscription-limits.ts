@@ -53,6 +53,13 @@ export class SubscriptionBudget {
     this.limits = limits;
   }
 
+  /** The subscriptions live on this instance, all tenants together (for the metrics). */
+  get live(): number {
+    let live = 0;
+    for (const held of this.#tenants.values()) live += held;
+    return live;
+  }
+
   /** Starts counting a connection's operations; they all end when it closes. */
   open(socket: BudgetSocket): void {
     const operations = new Map<string, Operation>();

@@ -1,9 +1,12 @@
 import { checkAccountNumber } from '@atrium/account-number';
+import { requestIdHeaders } from '@atrium/service-runtime';
 
 /** Who asks, as the accounts API must see them: the caller's tenant and their own bearer token. */
 export interface AccountsCaller {
   readonly tenantId: string;
   readonly accessToken: string;
+  /** The id of the request that causes the lookup, passed on so both services' logs correlate. */
+  readonly requestId?: string | undefined;
 }
 
 /** The accounts API could not say whether an account is the tenant's (down, slow, refusing). */
@@ -59,7 +62,11 @@ export function accountsApiDirectory(options: AccountsApiOptions): AccountsDirec
     let response: Response;
     try {
       response = await fetch(url, {
-        headers: { authorization: `Bearer ${caller.accessToken}`, accept: 'application/json' },
+        headers: {
+          authorization: `Bearer ${caller.accessToken}`,
+          accept: 'application/json',
+          ...requestIdHeaders(caller.requestId),
+        },
         signal: AbortSignal.timeout(timeout),
       });
     } catch (error) {

@@ -184,7 +184,10 @@ async function ownAccount(
 ): Promise<string> {
   let number: string | undefined;
   try {
-    number = await accounts.find({ tenantId: caller.tenantId, accessToken: request.accessToken }, reference);
+    number = await accounts.find(
+      { tenantId: caller.tenantId, accessToken: request.accessToken, requestId: request.requestId },
+      reference,
+    );
   } catch (error) {
     if (!(error instanceof AccountsUnavailable)) throw error;
     throw new PaymentsError('ACCOUNTS_UNAVAILABLE', { cause: error });
