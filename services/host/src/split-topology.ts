@@ -3,6 +3,7 @@
  * own origin. One description here derives each process's environment (URLs, CORS, CSP) and the
  * nginx configuration, so the three can never disagree.
  */
+import { nginxProxyHeaders, nginxTempPaths } from './nginx-proxy-settings.ts';
 
 /** One origin of the layout: where browsers reach it, and where its process listens. */
 export interface SplitOrigin {
@@ -246,11 +247,7 @@ events {
 
 http {
   access_log ${options.prefix}/access.log;
-  client_body_temp_path ${options.prefix}/client_body;
-  proxy_temp_path ${options.prefix}/proxy;
-  fastcgi_temp_path ${options.prefix}/fastcgi;
-  uwsgi_temp_path ${options.prefix}/uwsgi;
-  scgi_temp_path ${options.prefix}/scgi;
+${nginxTempPaths(options.prefix)}
   proxy_cache_path ${options.prefix}/cache levels=1:2 keys_zone=atrium_static:10m max_size=1g inactive=30d use_temp_path=off;
 
   server_tokens off;
@@ -258,14 +255,7 @@ http {
   # The services send precompressed bodies; nginx passes Accept-Encoding through untouched.
   gzip off;
 
-  proxy_http_version 1.1;
-  proxy_set_header Host $http_host;
-  proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-  proxy_set_header X-Forwarded-Proto $scheme;
-  proxy_set_header X-Forwarded-Host $http_host;
-  # WebSocket upgrades (payments GraphQL subscriptions) pass through; other requests keep-alive.
-  proxy_set_header Upgrade $http_upgrade;
-  proxy_set_header Connection $connection_upgrade;
+${nginxProxyHeaders()}
   proxy_read_timeout 1h;
 
   map $http_upgrade $connection_upgrade {

@@ -1,0 +1,30 @@
+/**
+ * What every nginx configuration Atrium generates (split topology, cluster) sets alike: its temp
+ * folders under its own prefix, and the headers each proxied request carries.
+ */
+
+/** The temp folders of an `http` block, under the `-p` prefix (nothing in nginx's system folders). */
+export function nginxTempPaths(prefix: string, indent = '  '): string {
+  return ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']
+    .map((kind) => `${indent}${kind}_temp_path ${prefix}/${kind};`)
+    .join('\n');
+}
+
+/**
+ * HTTP/1.1 to the upstream with the original host and scheme (the services trust X-Forwarded-* with
+ * TRUST_PROXY), and WebSocket upgrades through `$connection_upgrade` (a `map` of `$http_upgrade`).
+ */
+export function nginxProxyHeaders(indent = '  '): string {
+  return [
+    'proxy_http_version 1.1;',
+    'proxy_set_header Host $http_host;',
+    'proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
+    'proxy_set_header X-Forwarded-Proto $scheme;',
+    'proxy_set_header X-Forwarded-Host $http_host;',
+    '# WebSocket upgrades (payments GraphQL subscriptions) pass through; other requests keep-alive.',
+    'proxy_set_header Upgrade $http_upgrade;',
+    'proxy_set_header Connection $connection_upgrade;',
+  ]
+    .map((line) => indent + line)
+    .join('\n');
+}
