@@ -4,6 +4,7 @@ import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
 
 const apps = ['shell', 'accounts', 'payments'];
+const paymentsApi = './services/payments-api/src';
 
 // Flat config replaces a rule's options per block, so every block that sets no-restricted-imports
 // carries these: without them a service could reach into another service's source unseen.
@@ -53,6 +54,54 @@ export default tseslint.config(
               target: './services',
               from: ['./packages/element-kit'],
               message: 'Services never import UI packages.',
+            },
+            // The rooms of payments-api (its README): the model is the core and knows no transport
+            // or engine; a store adapter implements the model's port; HTTP concerns never reach a
+            // store; the generic GraphQL layer knows no engine or payment rule (Payment plugs in
+            // through the ModelBehaviour hook); the payment rules never touch a transport or an
+            // engine. app.ts wires them together, and no room imports the wiring (specs may: they
+            // start the whole service).
+            {
+              target: `${paymentsApi}/{http,graphql,model,store,payments}/**/!(*.spec).ts`,
+              from: ['app.ts', 'config.ts', 'server.ts', 'cli.ts'].map((file) => `${paymentsApi}/${file}`),
+              message: 'payments-api: a room never imports the wiring (app, config, server, cli).',
+            },
+            {
+              target: `${paymentsApi}/model`,
+              from: [
+                `${paymentsApi}/http`,
+                `${paymentsApi}/graphql`,
+                `${paymentsApi}/store`,
+                `${paymentsApi}/payments`,
+              ],
+              message: 'payments-api: the model imports no other room (only errors.ts).',
+            },
+            {
+              target: `${paymentsApi}/store`,
+              from: [`${paymentsApi}/http`, `${paymentsApi}/graphql`, `${paymentsApi}/payments`],
+              message: 'payments-api: a store adapter imports the model only.',
+            },
+            {
+              target: `${paymentsApi}/http`,
+              from: [`${paymentsApi}/store`, `${paymentsApi}/payments`],
+              message: 'payments-api: HTTP concerns never reach a store or the payment rules.',
+            },
+            {
+              target: `${paymentsApi}/graphql`,
+              from: [`${paymentsApi}/store`, `${paymentsApi}/payments`],
+              message: 'payments-api: the generic GraphQL layer knows no engine or model-specific rule.',
+            },
+            // graphql-ws authenticates its connections with the same functions as HTTP requests.
+            {
+              target: `${paymentsApi}/graphql`,
+              from: `${paymentsApi}/http`,
+              except: ['./caller-authentication.ts'],
+              message: 'payments-api: the GraphQL layer uses only the caller authentication of http/.',
+            },
+            {
+              target: `${paymentsApi}/payments`,
+              from: [`${paymentsApi}/http`, `${paymentsApi}/store`],
+              message: 'payments-api: the payment rules reach a store through the model service only.',
             },
             // Packages never import apps or services.
             {

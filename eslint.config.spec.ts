@@ -1,5 +1,5 @@
 // The import boundaries of STYLE.md are architecture: this proves the lint rule still bites.
-import { test } from 'node:test';
+import { describe, it, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ESLint } from 'eslint';
 
@@ -93,4 +93,52 @@ test("a service may not reach into another service's source: it goes through the
     "import { x } from '../../services/accounts-api/src/account-repository.ts';\nvoid x;\n",
   );
   assert.ok(fromBench.includes('no-restricted-imports'), fromBench.join());
+});
+
+describe("payments-api's rooms import only what their place allows", () => {
+  const src = 'services/payments-api/src';
+  const refused = async (file: string, from: string): Promise<boolean> =>
+    (await ruleIds(`${src}/${file}`, `import * as x from '${from}';\nvoid x;\n`)).includes(
+      'import-x/no-restricted-paths',
+    );
+
+  it('the model imports no transport, GraphQL layer, engine or payment rule', async () => {
+    assert.ok(await refused('model/x.ts', '../http/tenant-rate-limit.ts'));
+    assert.ok(await refused('model/x.ts', '../graphql/model-transformer.ts'));
+    assert.ok(await refused('model/x.ts', '../store/open-store.ts'));
+    assert.ok(await refused('model/x.ts', '../payments/payment-rules.ts'));
+    assert.equal(await refused('model/x.ts', '../errors.ts'), false);
+  });
+
+  it('a store adapter imports the model only', async () => {
+    assert.ok(await refused('store/postgres/x.ts', '../../graphql/model-transformer.ts'));
+    assert.ok(await refused('store/dynamodb/x.ts', '../../http/caller-authentication.ts'));
+    assert.ok(await refused('store/x.ts', '../payments/payment-rules.ts'));
+    assert.equal(await refused('store/postgres/x.ts', '../../model/store.ts'), false);
+  });
+
+  it('HTTP concerns never reach a store or the payment rules', async () => {
+    assert.ok(await refused('http/x.ts', '../store/open-store.ts'));
+    assert.ok(await refused('http/x.ts', '../payments/payment-rules.ts'));
+    assert.equal(await refused('http/x.ts', '../graphql/document-limits.ts'), false);
+  });
+
+  it('the GraphQL layer knows no engine, no payment rule and of http/ only the caller authentication', async () => {
+    assert.ok(await refused('graphql/x.ts', '../store/postgres/postgres-store.ts'));
+    assert.ok(await refused('graphql/x.ts', '../payments/payment-rules.ts'));
+    assert.ok(await refused('graphql/x.ts', '../http/tenant-rate-limit.ts'));
+    assert.equal(await refused('graphql/x.ts', '../http/caller-authentication.ts'), false);
+  });
+
+  it('the payment rules never touch a transport or an engine', async () => {
+    assert.ok(await refused('payments/x.ts', '../http/caller-authentication.ts'));
+    assert.ok(await refused('payments/x.ts', '../store/open-store.ts'));
+    assert.equal(await refused('payments/x.ts', '../model/store.ts'), false);
+  });
+
+  it('no room imports the wiring; a spec, which starts the whole service, may', async () => {
+    assert.ok(await refused('graphql/x.ts', '../app.ts'));
+    assert.ok(await refused('store/postgres/x.ts', '../../config.ts'));
+    assert.equal(await refused('graphql/x.spec.ts', '../app.ts'), false);
+  });
 });

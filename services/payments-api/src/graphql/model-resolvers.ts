@@ -3,10 +3,10 @@ import { randomUUID } from 'node:crypto';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { CallerContext } from '@atrium/auth';
 import { PaymentsError, unauthorized, validationFailed, type FieldProblem } from '../errors.ts';
-import type { ModelDefinition } from '../model/definition.ts';
+import { sortableFields, type ModelDefinition } from '../model/definition.ts';
 import { matchesFilter, type Filter, type ModelRecord } from '../model/filter.ts';
 import type { Actor, ModelStore, StoredRecord } from '../model/store.ts';
-import { constantCase, modelNames, sortableFields } from './model-transformer.ts';
+import { constantCase, modelNames } from './model-transformer.ts';
 import { canRead, canWrite } from '../model/tenant-roles.ts';
 import { closeAtExpiry, type LiveConnection } from './live-updates.ts';
 

@@ -1,13 +1,16 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import { buildSchema, isInputObjectType, isObjectType, type GraphQLField, type GraphQLSchema } from 'graphql';
+import {
+  buildClientSchema,
+  getIntrospectionQuery,
+  isInputObjectType,
+  isObjectType,
+  type GraphQLField,
+  type GraphQLSchema,
+  type IntrospectionQuery,
+} from 'graphql';
 import { demoCaller, startTestIssuer, type TestIssuer } from '@atrium/test-kit';
-import { SCHEMA_FILE } from '../app.ts';
 import { readAnnotatedSchema } from '../model/definition.ts';
-import { DEFAULT_LIMIT, MAX_LIMIT } from './model-resolvers.ts';
-import { generateSchemaSdl } from './model-transformer.ts';
-import { PAYMENT_EXTENSION } from '../payments/payment-rules.ts';
 import { startPayments, type PaymentsFixture } from '../payments-fixture.ts';
 
 function signature(field: GraphQLField<unknown, unknown>): string {
@@ -16,14 +19,20 @@ function signature(field: GraphQLField<unknown, unknown>): string {
 }
 
 describe('model transformer', () => {
+  // The schema the service serves (the shipped annotated schema, Payment's extension included),
+  // as a client sees it through introspection.
   let schema: GraphQLSchema;
   before(async () => {
-    schema = buildSchema(
-      generateSchemaSdl(readAnnotatedSchema(await readFile(SCHEMA_FILE, 'utf8')), PAYMENT_EXTENSION, {
-        defaultLimit: DEFAULT_LIMIT,
-        maxLimit: MAX_LIMIT,
-      }),
-    );
+    const issuer = await startTestIssuer();
+    const api = await startPayments(issuer);
+    try {
+      const { body } = await api.gql(await issuer.mint(demoCaller('A', 'viewer')), getIntrospectionQuery());
+      assert.equal(body.errors, undefined, JSON.stringify(body.errors));
+      schema = buildClientSchema(body.data as unknown as IntrospectionQuery);
+    } finally {
+      await api.close();
+      await issuer.close();
+    }
   });
 
   it("generates Amplify v2's root operations for Payment, with their exact argument types", () => {

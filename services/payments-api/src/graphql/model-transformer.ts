@@ -1,4 +1,9 @@
-import type { AnnotatedSchema, ModelDefinition, ModelField } from '../model/definition.ts';
+import {
+  sortableFields,
+  type AnnotatedSchema,
+  type ModelDefinition,
+  type ModelField,
+} from '../model/definition.ts';
 
 /** The operation and type names Amplify's transformer derives from a model name. */
 export interface ModelNames {
@@ -44,11 +49,6 @@ export function modelNames(model: ModelDefinition): ModelNames {
     auditIdArgument: `${lowerFirst(n)}Id`,
     sortField: `${n}SortField`,
   };
-}
-
-/** Fields `list<Model>s` can sort on: `createdAt` always, then every `@sortable` field. */
-export function sortableFields(model: ModelDefinition): readonly string[] {
-  return ['createdAt', ...model.fields.filter((f) => f.sortable).map((f) => f.name)];
 }
 
 function graphqlType(field: ModelField, forceOptional = false): string {

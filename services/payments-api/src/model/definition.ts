@@ -41,6 +41,11 @@ const SCALARS = new Set([
   'AWSDate',
   'AWSEmail',
 ]);
+/** Fields `list<Model>s` can sort on: `createdAt` always, then every `@sortable` field. */
+export function sortableFields(model: ModelDefinition): readonly string[] {
+  return ['createdAt', ...model.fields.filter((f) => f.sortable).map((f) => f.name)];
+}
+
 /** Fields every @model gets automatically, as Amplify adds them (timestamps, conflict detection). */
 export const AUTOMATIC_FIELDS = ['createdAt', 'updatedAt', '_version'] as const;
 

@@ -1,7 +1,6 @@
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { ModelDefinition } from '../../model/definition.ts';
+import { sortableFields, type ModelDefinition } from '../../model/definition.ts';
 import type { ModelStore, StoreEngine } from '../../model/store.ts';
-import { sortableFields } from '../../graphql/model-transformer.ts';
 import type { PaginationCursor } from '../../model/pagination-cursor.ts';
 import { DynamoModelStore } from './dynamodb-store.ts';
 import { ensureTable, type TableLayout } from './dynamodb-tables.ts';

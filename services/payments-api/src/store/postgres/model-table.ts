@@ -1,6 +1,5 @@
 import type { Queryable } from '@atrium/postgres';
-import type { ModelDefinition, ModelField } from '../../model/definition.ts';
-import { sortableFields } from '../../graphql/model-transformer.ts';
+import { sortableFields, type ModelDefinition, type ModelField } from '../../model/definition.ts';
 
 /** One column of a model's table, derived from one field. */
 export interface ModelColumn {
