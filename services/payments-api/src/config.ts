@@ -16,6 +16,11 @@ export interface PaymentsConfig {
   readonly storage: StorageTarget;
   /** Folder of the service's own files: the signing key of nextTokens and idempotency ids. */
   readonly dataDir: string;
+  /**
+   * `PAYMENTS_SECRET`: the key that signs nextTokens and derives ids from idempotency keys, the same
+   * for every instance; undefined = `<dataDir>/secret.key` (one instance, or one shared folder).
+   */
+  readonly secret: Buffer | undefined;
   readonly redisUrl: string | undefined;
   /** The accounts API's collection URL: `from_account` must be a tenant account (ADR 0005). */
   readonly accountsApiUrl: string | undefined;
@@ -45,6 +50,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): PaymentsConfig {
   const dataRoot = resolve(env['ATRIUM_DATA_DIR'] ?? join(repoRoot, '.atrium'));
   const dataDir = resolve(env['PAYMENTS_DATA_DIR'] ?? join(dataRoot, 'payments'));
   const storage = storageTarget(env, read, dataDir);
+  const secret = serviceSecret(env['PAYMENTS_SECRET'], problems);
   const redisUrl = read.optionalUrl('REDIS_URL', ['redis:', 'rediss:'], 'a redis(s):// URL');
   const accountsApiUrl = read.optionalUrl('ACCOUNTS_API_URL');
   const corsOrigins = read.origins('CORS_ORIGINS');
@@ -67,6 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): PaymentsConfig {
     revocations,
     storage,
     dataDir,
+    secret,
     redisUrl,
     accountsApiUrl,
     production: mode === 'production',
@@ -80,6 +87,18 @@ export function loadConfig(env: NodeJS.ProcessEnv): PaymentsConfig {
 }
 
 const POSTGRES = ['postgres:', 'postgresql:'];
+
+/** PAYMENTS_SECRET: base64 (or base64url) of at least 32 random bytes, e.g. `openssl rand -base64 32`. */
+function serviceSecret(raw: string | undefined, problems: string[]): Buffer | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const text = raw.trim();
+  const key = Buffer.from(text, 'base64');
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(text) || key.length < 32) {
+    problems.push('PAYMENTS_SECRET: base64 of at least 32 bytes (openssl rand -base64 32)');
+    return undefined;
+  }
+  return key;
+}
 
 /**
  * `PAYMENTS_STORE`: `postgres` (default; embedded PGlite under the data folder, or the server at

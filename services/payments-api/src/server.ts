@@ -24,6 +24,7 @@ await app.register(paymentsPlugin, {
   revocations: config.revocations,
   storage: config.storage,
   dataDir: config.dataDir,
+  secretKey: config.secret,
   redisUrl: config.redisUrl,
   accountsApi: config.accountsApiUrl === undefined ? undefined : { url: config.accountsApiUrl },
   production: config.production,
