@@ -6,9 +6,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { RevocationList, createVerifier, withRevocations } from '@atrium/auth';
 import identityApp from '@atrium/identity/app';
 import { loadConfig as loadIdentityConfig, type IdentityConfig } from '@atrium/identity/config';
-import accountsApi, { openAccountsDatabase } from '@atrium/accounts-api/app';
 import { loadConfig as loadAccountsConfig } from '@atrium/accounts-api/config';
-import { seedDemoAccountsOnce } from '@atrium/accounts-api/demo-data';
+import accountsService from '@atrium/accounts-api/service';
 import hostPlugin from '@atrium/host/app';
 import paymentsPlugin from '@atrium/payments-api/app';
 import { loadConfig as loadPaymentsConfig } from '@atrium/payments-api/config';
@@ -92,27 +91,26 @@ export async function createEmbeddedServer(
   const internalUrl = `http://127.0.0.1:${(internal.address() as AddressInfo).port}`;
   const loopbackJwks = `${internalUrl}/auth/jwks`;
   const loopbackRevocations = `${internalUrl}/auth/revocations`;
-  const accounts = loadAccountsConfig({
-    ...shared,
-    OIDC_ISSUER: issuer,
-    OIDC_JWKS_URI: loopbackJwks,
-    REVOCATION_URL: loopbackRevocations,
-  });
+  // The accounts API validates the same environment it would alone; what this process fixes (its
+  // path, origin, data folder, and the issuer over loopback) replaces those fields of the result.
+  const accountsAlone = loadAccountsConfig(env);
+  const accounts = {
+    ...accountsAlone,
+    prefix: '/api/accounts',
+    publicUrl: config.publicUrl,
+    verifier: { ...accountsAlone.verifier, issuer, jwksUri: loopbackJwks },
+    revocations: { ...accountsAlone.revocations, url: loopbackRevocations },
+    database: { ...accountsAlone.database, dataDir: config.dataDir },
+  };
   // One list for both APIs, polled over loopback like the JWKS, from the moment the server listens.
   const revocations = new RevocationList({ ...accounts.revocations, log: app.log });
   app.addHook('onListen', async () => void revocations.start());
   app.addHook('onClose', async () => revocations.close());
-  const accountsDb = await openAccountsDatabase(accounts.database);
-  app.addHook('onClose', () => accountsDb.close());
-  await app.register(accountsApi, {
-    prefix: '/api/accounts',
-    database: accountsDb.database,
-    migrationDatabase: accountsDb.migrationDatabase,
-    verifier: accounts.verifier,
+  await app.register(accountsService, {
+    config: accounts,
     revocations,
-    corsOrigins: accounts.corsOrigins,
-    publicUrl: config.publicUrl,
     healthRoutes: { live: '/healthz', ready: '/readyz' },
+    note: (message) => notes.push(message),
   });
   // Payments check that a from-account is the caller's tenant's by asking the accounts API above,
   // over the internal listener, with the caller's own token.
@@ -137,12 +135,6 @@ export async function createEmbeddedServer(
     graphqlPath: '/graphql',
     healthRoutes: { live: '/graphql/healthz', ready: '/graphql/readyz' },
   });
-
-  if (identity.seedDemo && accounts.database.url === undefined) {
-    await app.after();
-    const count = await seedDemoAccountsOnce(accountsDb.database, config.dataDir);
-    if (count !== undefined) notes.push(`Seeded ${count} demo accounts for TenantA and TenantB.`);
-  }
 
   const store = new MfeStore(config.dataDir);
   const elements = [builtFrontend('accounts'), builtFrontend('payments')];
