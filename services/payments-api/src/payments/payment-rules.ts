@@ -3,7 +3,7 @@ import type { CallerContext } from '@atrium/auth';
 import { checkPaymentReference, comparableAccountNumber } from '@atrium/account-number';
 import { AccountsUnavailable, type AccountsDirectory } from './accounts-directory.ts';
 import { PaymentsError, unauthorized, validationFailed, type FieldProblem } from '../errors.ts';
-import { exactAmount, MAX_INTEGER_DIGITS, minorUnits } from './money.ts';
+import { checkPaymentAmount, currencyMinorUnits, PAYMENT_AMOUNT } from '@atrium/money';
 import {
   changeTopic,
   type ChangePublisher,
@@ -20,7 +20,7 @@ import { canConfirm } from '../model/tenant-roles.ts';
  */
 export const PAYMENT_RULES = {
   messageMaxLength: 30,
-  amountMaxIntegerDigits: MAX_INTEGER_DIGITS,
+  amountMaxIntegerDigits: PAYMENT_AMOUNT.maxIntegerDigits,
   /** Due dates outside these years are typing mistakes, not payments. */
   dueDateYears: [2000, 2199],
 } as const;
@@ -73,7 +73,7 @@ export function validatePayment(values: Record<string, unknown>): Record<string,
   }
 
   const currency = typeof values['currency'] === 'string' ? values['currency'].trim().toUpperCase() : '';
-  if (minorUnits(currency) === undefined)
+  if (currencyMinorUnits(currency) === undefined)
     problems.push({
       field: 'currency',
       code: 'CURRENCY_INVALID',
@@ -84,17 +84,17 @@ export function validatePayment(values: Record<string, unknown>): Record<string,
   const amount = values['amount'];
   if (typeof amount !== 'number' && typeof amount !== 'string')
     problems.push({ field: 'amount', code: 'REQUIRED', message: 'Amount is required' });
-  else if (minorUnits(currency) !== undefined) {
-    const exact = exactAmount(amount, currency);
-    if ('amount' in exact) out['amount'] = exact.amount;
+  else if (currencyMinorUnits(currency) !== undefined) {
+    const exact = checkPaymentAmount(amount, currency);
+    if (exact.ok) out['amount'] = exact.amount;
     else {
-      const units = minorUnits(currency) ?? 2;
+      const units = exact.minorUnits;
       const text = {
         format: ['AMOUNT_FORMAT', 'Amount must be a number like 1250.50'],
         not_positive: ['AMOUNT_NOT_POSITIVE', 'Amount must be greater than 0'],
         too_large: [
           'AMOUNT_TOO_LARGE',
-          `Amount must have at most ${MAX_INTEGER_DIGITS} digits before the decimal point`,
+          `Amount must have at most ${PAYMENT_AMOUNT.maxIntegerDigits} digits before the decimal point`,
         ],
         too_many_decimals: [
           'AMOUNT_TOO_MANY_DECIMALS',
