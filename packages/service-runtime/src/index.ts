@@ -1,4 +1,5 @@
 import net from 'node:net';
+import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 
 export { isUrl, ServiceEnvironment } from './service-environment.ts';
@@ -81,16 +82,16 @@ export function stopOnSignals(app: FastifyInstance, options: StopOptions = {}): 
   const exit = options.exit ?? ((code: number) => process.exit(code));
   const server = app.server;
   let closing = false;
-  let inFlight = 0;
+  const inFlight = new Set<ServerResponse>();
   let drained: (() => void) | undefined;
   // Counted on the listener itself: Fastify's own closing state would answer 503 to the sibling calls.
   server.prependListener('request', (_request, response) => {
-    inFlight += 1;
+    inFlight.add(response);
     // Whoever still sends on a kept-alive connection while draining reconnects elsewhere afterwards.
     if (closing) response.setHeader('connection', 'close');
     response.once('close', () => {
-      inFlight -= 1;
-      if (inFlight === 0) drained?.();
+      inFlight.delete(response);
+      if (inFlight.size === 0) drained?.();
     });
   });
   for (const signal of options.signals ?? (['SIGINT', 'SIGTERM'] as const)) {
@@ -98,6 +99,10 @@ export function stopOnSignals(app: FastifyInstance, options: StopOptions = {}): 
       if (closing) return;
       closing = true;
       app.log.info({ signal }, 'shutting down: finishing in-flight requests, closing stores');
+      // The answers still to come close their connections too: kept alive, one would go back to a
+      // proxy's pool idle, to be closed below while the proxy may be writing a request into it (a
+      // POST is then lost: proxies resend only idempotent requests).
+      for (const response of inFlight) if (!response.headersSent) response.setHeader('connection', 'close');
       // A request or store that hangs must not keep the process alive forever.
       const deadline = setTimeout(() => {
         app.log.error('shutdown exceeded its grace period, exiting');
@@ -111,7 +116,7 @@ export function stopOnSignals(app: FastifyInstance, options: StopOptions = {}): 
       const lingered = new Promise<void>((resolve) => setTimeout(resolve, DRAIN_LINGER_MS).unref());
       const idle = new Promise<void>((resolve) => {
         drained = resolve;
-        if (inFlight === 0) resolve();
+        if (inFlight.size === 0) resolve();
       });
       lingered
         .then(() => {
