@@ -1,4 +1,5 @@
 import { checkAccountNumber } from '@atrium/account-number';
+import { LRUCache } from 'lru-cache';
 import { requestIdHeaders } from '@atrium/service-runtime';
 
 /** Who asks, as the accounts API must see them: the caller's tenant and their own bearer token. */
@@ -47,14 +48,9 @@ export function accountsApiDirectory(options: AccountsApiOptions): AccountsDirec
   const base = options.url.replace(/\/+$/, '');
   const ttl = options.cacheTtlMs ?? 30_000;
   const timeout = options.timeoutMs ?? 3_000;
-  // Keyed by tenant and comparable number; Map order is insertion order, so the first is the oldest.
-  const found = new Map<string, { readonly number: string; readonly until: number }>();
-
-  const remember = (key: string, number: string): void => {
-    found.delete(key);
-    found.set(key, { number, until: Date.now() + ttl });
-    if (found.size > MAX_CACHED) found.delete(found.keys().next().value as string);
-  };
+  // Keyed by tenant and comparable number. A hit does not extend an entry's life: an account
+  // deleted in the accounts API is refused within `ttl` however often it is named.
+  const found = new LRUCache<string, string>({ max: MAX_CACHED, ttl, updateAgeOnGet: false });
 
   // One indexed lookup (the accounts API's exact `account_number` filter), whatever the tenant's size.
   const lookup = async (caller: AccountsCaller, number: string): Promise<Record<string, unknown>> => {
@@ -95,13 +91,13 @@ export function accountsApiDirectory(options: AccountsApiOptions): AccountsDirec
       if (!account.ok) return undefined;
       const key = `${caller.tenantId}\u0000${account.normalized}`;
       const cached = found.get(key);
-      if (cached !== undefined && cached.until > Date.now()) return cached.number;
-      found.delete(key);
+      if (cached !== undefined) return cached;
       const body = await lookup(caller, account.normalized);
       if (!Array.isArray(body['items'])) throw new AccountsUnavailable('accounts API page without items');
       const number = (body['items'] as Record<string, unknown>[])[0]?.['account_number'];
       if (typeof number !== 'string') return undefined;
-      remember(key, number);
+      // lru-cache reads a ttl of 0 as "forever": 0 here means "do not cache".
+      if (ttl > 0) found.set(key, number);
       return number;
     },
   };
