@@ -8,7 +8,15 @@ import { join } from 'node:path';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { promisify } from 'node:util';
 import WebSocket from 'ws';
-import { demoCaller, eventually, makeTempDir, startTestIssuer, type TestIssuer } from '@atrium/test-kit';
+import {
+  demoCaller,
+  eventually,
+  makeTempDir,
+  startRedisServer,
+  startTestIssuer,
+  type RunningServer,
+  type TestIssuer,
+} from '@atrium/test-kit';
 import { startPayments, type PaymentsFixture } from '../payments-fixture.ts';
 
 // Amplify JS v6 subscribes over AppSync's real-time protocol at <endpoint>/realtime, always over TLS.
@@ -112,14 +120,19 @@ interface AmplifySubscriber {
 
 function amplifySubscriber(
   front: { url: string; caFile: string },
-  token: string,
+  token: string | string[],
   variables: Record<string, unknown> = {},
 ): AmplifySubscriber {
   const child: ChildProcess = spawn(
     process.execPath,
     [
       AMPLIFY_SUBSCRIBER.pathname,
-      JSON.stringify({ endpoint: `${front.url}/graphql`, token, query: ON_CREATE, variables }),
+      JSON.stringify({
+        endpoint: `${front.url}/graphql`,
+        tokens: typeof token === 'string' ? [token] : token,
+        query: ON_CREATE,
+        variables,
+      }),
     ],
     { env: { ...process.env, NODE_EXTRA_CA_CERTS: front.caFile }, stdio: ['pipe', 'pipe', 'inherit'] },
   );
@@ -186,9 +199,18 @@ function rawConnection(api: PaymentsFixture, protocols: string[], query = ''): R
   };
 }
 
+/** Waits for the upgrade to succeed; a refused one (no such route) fails the test instead of hanging it. */
+async function opened(c: RawConnection): Promise<void> {
+  const open = await Promise.race([
+    new Promise<boolean>((resolve) => c.socket.once('open', () => resolve(true))),
+    c.closed.then(() => false),
+  ]);
+  assert.ok(open, 'the WebSocket upgrade was accepted');
+}
+
 async function initialised(api: PaymentsFixture, token: string): Promise<RawConnection> {
   const c = rawConnection(api, ['graphql-ws', headerProtocol({ host: 'localhost', Authorization: token })]);
-  await new Promise((resolve) => c.socket.once('open', resolve));
+  await opened(c);
   c.send({ type: 'connection_init' });
   await c.next('connection_ack');
   return c;
@@ -248,6 +270,36 @@ describe('the AppSync real-time endpoint, with the real Amplify JS client behind
       });
     } finally {
       await Promise.all([a.stop(), b.stop()]);
+    }
+  });
+
+  it('closes the connection when its token expires, and Amplify reconnects with a fresh one', async () => {
+    const viewer = demoCaller('A', 'viewer');
+    const subscriber = amplifySubscriber(front, [
+      await issuer.mint(viewer, { expiresInSeconds: 3 }),
+      await issuer.mint(viewer),
+    ]);
+    const states = () =>
+      subscriber.lines.flatMap((line) => (line['state'] === undefined ? [] : [line['state']]));
+    try {
+      assert.ok(await eventually(connected(subscriber), 60_000), JSON.stringify(subscriber.lines));
+      // Closed at the first token's expiry (4401); Amplify re-subscribes with the second token.
+      const reconnected = async () => {
+        const seen = states();
+        const disrupted = seen.indexOf('ConnectionDisrupted', seen.indexOf('Connected'));
+        return disrupted > 0 && seen.indexOf('Connected', disrupted) > disrupted;
+      };
+      assert.ok(await eventually(reconnected, 60_000), JSON.stringify(states()));
+      const created = await api.gql(await issuer.mint(demoCaller('A', 'member')), CREATE, {
+        input: input('after reconnecting'),
+      });
+      const id = (created.body.data?.['createPayment'] as { id: string }).id;
+      assert.ok(
+        await eventually(async () => subscriber.received().includes(id), 30_000),
+        JSON.stringify(subscriber.lines),
+      );
+    } finally {
+      await subscriber.stop();
     }
   });
 
@@ -316,7 +368,7 @@ describe('the AppSync real-time protocol at /graphql/realtime', { concurrency: t
     ];
     for (const [name, protocols, query] of cases) {
       const c = rawConnection(api, protocols, query);
-      await new Promise((resolve) => c.socket.once('open', resolve));
+      await opened(c);
       c.send({ type: 'connection_init' });
       const error = await c.next('connection_error');
       const [first] = (error['payload'] as { errors: Record<string, unknown>[] }).errors;
@@ -355,6 +407,14 @@ describe('the AppSync real-time protocol at /graphql/realtime', { concurrency: t
     c.send({ type: 'stop', id: 'one' });
     await c.next('complete', 'one');
     c.socket.close();
+  });
+
+  it('closes a socket that sends no connection_init within 3 s (4408), and has no plain HTTP route', async () => {
+    const token = await issuer.mint(demoCaller('A', 'viewer'));
+    const c = rawConnection(api, ['graphql-ws', headerProtocol({ Authorization: token })]);
+    assert.equal((await c.closed).code, 4408);
+    assert.equal(c.messages.length, 0);
+    assert.equal((await api.app.inject({ method: 'GET', url: '/graphql/realtime' })).statusCode, 404);
   });
 
   it('closes the connection with 4401 when its token expires', async () => {
@@ -434,6 +494,41 @@ describe('the AppSync real-time protocol at /graphql/realtime', { concurrency: t
     assert.equal(
       (other['payload'] as { errors: { errorType: string }[] }).errors[0]?.errorType,
       'UnauthorizedException',
+    );
+    c.socket.close();
+  });
+});
+
+describe('the AppSync real-time endpoint across two instances through Redis', () => {
+  let redis: RunningServer;
+  let issuer: TestIssuer;
+  let one: PaymentsFixture;
+  let two: PaymentsFixture;
+  before(async () => {
+    redis = await startRedisServer();
+    issuer = await startTestIssuer();
+    one = await startPayments(issuer, { listen: true, redisUrl: redis.url });
+    two = await startPayments(issuer, { listen: true, redisUrl: redis.url });
+  });
+  after(async () => {
+    await one.close();
+    await two.close();
+    await issuer.close();
+    await redis.stop();
+  });
+
+  it('delivers to a realtime subscriber on one instance a payment created through the other', async () => {
+    const token = await issuer.mint(demoCaller('A', 'viewer'));
+    const c = await initialised(one, token);
+    c.send(startMessage('fanout', token));
+    await c.next('start_ack', 'fanout');
+    const member = await issuer.mint(demoCaller('A', 'member'));
+    const created = await two.gql(member, CREATE, { input: input('through redis') });
+    const id = (created.body.data?.['createPayment'] as { id: string }).id;
+    const data = await c.next('data', 'fanout');
+    assert.equal(
+      (data['payload'] as { data: { onCreatePayment: { id: string } } }).data.onCreatePayment.id,
+      id,
     );
     c.socket.close();
   });
