@@ -6,6 +6,8 @@ import {
   computed,
   effect,
   inject,
+  linkedSignal,
+  resource,
   signal,
   untracked,
 } from '@angular/core';
@@ -79,19 +81,40 @@ export class PaymentsTable {
   protected readonly columns = ['from_account', 'to_account', 'amount', 'dueDate', 'status', 'actions'];
   protected readonly pageSizes = [10, 20, 50, 100];
 
-  protected readonly state = signal<LoadState>('loading');
-  protected readonly error = signal('');
-  protected readonly payments = signal<readonly Payment[]>([]);
   protected readonly pageIndex = signal(0);
   protected readonly pageSize = signal(FIRST_PAGE.limit);
   protected readonly sortField = signal<PaymentSortField>(FIRST_PAGE.sortField);
   protected readonly sortDirection = signal<SortDirection>(FIRST_PAGE.sortDirection);
   protected readonly filter = signal(FIRST_PAGE.filter);
-  /** Bumped to reload the current page with the same cursor. */
-  private readonly reloads = signal(0);
   /** nextToken that fetches page i (page 0 starts without one); cursor paging has no total count. */
   private pageTokens: (string | null)[] = [null];
-  private readonly hasNext = signal(false);
+
+  /**
+   * The page for the current paging, sort and filter: Angular's resource drops an answer that
+   * arrives after the request changed, and `reload()` asks again with the same cursor.
+   */
+  private readonly request = computed<ListRequest>(() => ({
+    limit: this.pageSize(),
+    nextToken: this.pageTokens[this.pageIndex()] ?? null,
+    filter: this.filter(),
+    sortField: this.sortField(),
+    sortDirection: this.sortDirection(),
+  }));
+  private readonly page = resource({
+    params: () => this.request(),
+    loader: ({ params }) => this.client.list(params),
+  });
+  /** The last page that arrived: rows stay while the next one loads (a button keeps its focus). */
+  private readonly shown = linkedSignal<PaymentPage | undefined, PaymentPage | undefined>({
+    source: () => (this.page.hasValue() ? this.page.value() : undefined),
+    computation: (page, previous) => page ?? previous?.value,
+  });
+  protected readonly payments = computed<readonly Payment[]>(() => this.shown()?.items ?? []);
+  private readonly hasNext = computed(() => (this.shown()?.nextToken ?? null) !== null);
+  protected readonly state = computed<LoadState>(() =>
+    this.page.status() === 'error' ? 'error' : this.page.isLoading() ? 'loading' : 'ready',
+  );
+  protected readonly error = computed(() => (this.page.error() ? this.explain(this.page.error()) : ''));
   /** The paginator needs a length: enough to enable "next" exactly when the server has more. */
   protected readonly length = computed(
     () => this.pageIndex() * this.pageSize() + this.payments().length + (this.hasNext() ? 1 : 0),
@@ -99,22 +122,16 @@ export class PaymentsTable {
 
   protected readonly canCreate = computed(() => this.host.hasAnyRole('member'));
   private readonly canApprove = computed(() => this.host.hasAnyRole('approver'));
-  private loadSequence = 0;
   private filterTimer: ReturnType<typeof setTimeout> | undefined;
   private openDetailsId: string | undefined;
 
   constructor() {
-    // Reload whenever the page, sort or filter changes.
+    // The element prefetched the first page: shown at once, never through a loading state.
+    const arrived = this.client.takeArrived(untracked(this.request));
+    if (arrived !== undefined) this.page.set(arrived);
     effect(() => {
-      const request = {
-        limit: this.pageSize(),
-        nextToken: this.pageTokens[this.pageIndex()] ?? null,
-        filter: this.filter(),
-        sortField: this.sortField(),
-        sortDirection: this.sortDirection(),
-      };
-      this.reloads();
-      untracked(() => void this.load(request));
+      const page = this.page.hasValue() ? this.page.value() : undefined;
+      if (page !== undefined) untracked(() => this.arrived(page));
     });
     // A deep link (/payments/<id>), or back/forward to one, opens the details dialog.
     effect(() => {
@@ -259,7 +276,7 @@ export class PaymentsTable {
 
   /** Reloads the current page with the same cursor. */
   private refresh(): void {
-    this.reloads.update((n) => n + 1);
+    this.page.reload();
   }
 
   private resetPaging(change: () => void): void {
@@ -268,29 +285,10 @@ export class PaymentsTable {
     change();
   }
 
-  private async load(request: Parameters<PaymentsClient['list']>[0]): Promise<void> {
-    const sequence = ++this.loadSequence;
-    const arrived = this.client.takeArrived(request);
-    if (arrived !== undefined) return this.show(arrived);
-    this.state.set('loading');
-    try {
-      const page = await this.client.list(request);
-      if (sequence !== this.loadSequence) return; // an older answer arriving late
-      this.show(page);
-    } catch (e) {
-      if (sequence !== this.loadSequence) return;
-      this.error.set(this.explain(e));
-      this.state.set('error');
-    }
-  }
-
-  private show(page: PaymentPage): void {
+  private arrived(page: PaymentPage): void {
     // Pages after this one are only reachable through the cursor this answer returned.
     const kept = this.pageTokens.slice(0, this.pageIndex() + 1);
     this.pageTokens = page.nextToken ? [...kept, page.nextToken] : kept;
-    this.hasNext.set(page.nextToken !== null && page.nextToken !== undefined);
-    this.payments.set(page.items);
-    this.state.set('ready');
     this.focus.restore();
     if (page.items.length > 0) markFirstRender('atrium-payments:data', this.injector);
   }
