@@ -22,6 +22,8 @@ export default tseslint.config(
       '.atrium/**',
       'bench/results/**',
       'test-results/**',
+      // Written by builds from a schema (apps/payments/scripts/generate-api.ts), not by hand.
+      '**/*.generated.ts',
     ],
   },
   ...tseslint.configs.recommended,

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { codegen } from '@graphql-codegen/core';
-import * as typescriptPlugin from '@graphql-codegen/typescript';
 import * as operationsPlugin from '@graphql-codegen/typescript-operations';
 import { generateGraphQLDocuments } from '@aws-amplify/graphql-docs-generator';
 import { buildSchema, parse, print, type GraphQLSchema, type IntrospectionQuery } from 'graphql';
@@ -80,7 +79,8 @@ const SUFFIX = { query: 'Query', mutation: 'Mutation', subscription: 'Subscripti
 
 /**
  * One TypeScript module: the schema's input and enum types, the result and variables types of each
- * operation (GraphQL Code Generator's typescript + typescript-operations), and each document as a
+ * operation (GraphQL Code Generator's typescript-operations, which since v6 writes the input and
+ * enum types the operations use itself, so the typescript plugin is not needed), and each document as a
  * constant typed with them. Fails when an operation does not validate against the schema.
  */
 export async function clientModule(
@@ -97,12 +97,11 @@ export async function clientModule(
       location: `${operation.field}.graphql`,
       document: parse(operation.document),
     })),
-    plugins: [{ typescript: {} }, { typescriptOperations: {} }],
-    pluginMap: { typescript: typescriptPlugin, typescriptOperations: operationsPlugin },
+    plugins: [{ typescriptOperations: {} }],
+    pluginMap: { typescriptOperations: operationsPlugin },
     config: {
       enumsAsTypes: true,
       immutableTypes: true,
-      onlyOperationTypes: true,
       preResolveTypes: true,
       skipTypename: false,
       scalars: { AWSDateTime: 'string', AWSJSON: 'string', ...options.scalars },

@@ -1,25 +1,14 @@
-/** A payment as the GraphQL API returns it (Amplify field names kept from the articles). */
-export interface Payment {
-  readonly id: string;
-  /** Exact decimal, as a string (or a JSON number from an older server). */
-  readonly amount: string | number;
-  readonly currency: string;
-  readonly dueDate: string;
-  readonly from_account: string;
-  readonly to_account: string;
-  readonly message: string | null;
-  readonly type: PaymentType;
-  readonly tenantId: string;
-  readonly status: PaymentStatus;
-  readonly createdBy: string | null;
-  readonly confirmedBy: string | null;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  readonly _version: number;
-}
+import type { GetPaymentQuery, PaymentAuditQuery } from './payments-api.generated';
 
-export type PaymentType = 'DOMESTIC' | 'INTERNATIONAL';
-export type PaymentStatus = 'UNCONFIRMED' | 'CONFIRMED';
+/**
+ * A payment as the GraphQL API returns it (Amplify field names kept from the articles): the
+ * generated type of getPayment's selection, so a schema change shows up here at build time. The
+ * amount is an exact decimal, as text (or a JSON number).
+ */
+export type Payment = Omit<NonNullable<GetPaymentQuery['getPayment']>, '__typename'>;
+
+export type PaymentType = Payment['type'];
+export type PaymentStatus = Payment['status'];
 export type PaymentSortField = 'createdAt' | 'dueDate' | 'amount';
 export type SortDirection = 'ASC' | 'DESC';
 
@@ -47,10 +36,8 @@ export interface ListRequest {
   readonly sortDirection: SortDirection;
 }
 
-/** One entry of a payment's audit trail. */
-export interface AuditRecord {
-  readonly at: string;
-  readonly actor: string;
-  readonly operation: string;
-  readonly version: number | null;
-}
+/** One entry of a payment's audit trail (the fields the details dialog shows). */
+export type AuditRecord = Pick<
+  NonNullable<PaymentAuditQuery['paymentAudit']>[number],
+  'at' | 'actor' | 'operation' | 'version'
+>;

@@ -1,6 +1,7 @@
 import { Injectable, InjectionToken, inject, type OnDestroy } from '@angular/core';
 import { createClient, type Client } from 'graphql-ws';
 import { ElementHost } from '@atrium/element-kit';
+import { onCreatePayment, onDeletePayment, onUpdatePayment } from './payments-api.generated';
 
 /** Opens graphql-ws clients; component tests provide a stand-in without a socket. */
 export const LIVE_CLIENT_FACTORY = new InjectionToken<(url: string, token: () => Promise<string>) => Client>(
@@ -19,8 +20,10 @@ export const LIVE_CLIENT_FACTORY = new InjectionToken<(url: string, token: () =>
   },
 );
 
-const EVENTS = ['onCreatePayment', 'onUpdatePayment', 'onDeletePayment'] as const;
-export type PaymentEvent = (typeof EVENTS)[number];
+/** The generated subscription documents, by the root field each one is for. */
+const DOCUMENTS = { onCreatePayment, onUpdatePayment, onDeletePayment } as const;
+const EVENTS = Object.keys(DOCUMENTS) as (keyof typeof DOCUMENTS)[];
+export type PaymentEvent = keyof typeof DOCUMENTS;
 
 /**
  * What `watch` reports: one payment changed, or the socket came back after it was lost (an instance
@@ -51,7 +54,7 @@ export class PaymentsLive implements OnDestroy {
     });
     const stops = EVENTS.map((event) =>
       client.subscribe<Record<string, { id: string } | null>>(
-        { query: `subscription { ${event} { id } }` },
+        { query: DOCUMENTS[event] },
         {
           next: (result) => {
             const id = result.data?.[event]?.id;
