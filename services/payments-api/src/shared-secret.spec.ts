@@ -86,7 +86,8 @@ describe(`several payments instances on one store (${TEST_STORE})`, () => {
   });
 
   it('an instance with another PAYMENTS_SECRET, or with its own secret.key, refuses to start and names the variable', async () => {
-    for (const env of [{ PAYMENTS_SECRET: randomBytes(32).toString('base64') }, {}]) {
+    const others: Record<string, string>[] = [{ PAYMENTS_SECRET: randomBytes(32).toString('base64') }, {}];
+    for (const env of others) {
       await assert.rejects(
         instance(env),
         (error: Error) => /PAYMENTS_SECRET/.test(error.message) && /same/.test(error.message),
