@@ -20,6 +20,9 @@ const seconds = Number(process.env['BENCH_SECONDS'] ?? '10');
 const big = Number(process.env['BENCH_BIG'] ?? '100000');
 const memoryCalls = Number(process.env['BENCH_MEMORY_CALLS'] ?? '2000');
 const adapters = (process.env['BENCH_ADAPTERS'] ?? 'pglite,postgres-server,dynamodb-local').split(',');
+// BENCH_TOKEN_CACHE=off checks every token's signature on every request: the cost without
+// @atrium/auth's verified-token cache (ADR 0205), to compare with the default.
+const tokenCache = process.env['BENCH_TOKEN_CACHE'] !== 'off';
 const connections = 50;
 const API = fileURLToPath(new URL('./api-process.ts', import.meta.url));
 
@@ -51,7 +54,10 @@ async function startApi(storage: unknown): Promise<{ url: string; child: ChildPr
     env: {
       ...process.env,
       BENCH_STORAGE: JSON.stringify(storage),
-      BENCH_VERIFIER: JSON.stringify(issuer.verifierConfig()),
+      BENCH_VERIFIER: JSON.stringify({
+        ...issuer.verifierConfig(),
+        ...(tokenCache ? {} : { verifiedTokenCache: false }),
+      }),
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -208,6 +214,6 @@ for (const r of results) {
 await mkdir(new URL('../results/', import.meta.url), { recursive: true });
 await writeFile(
   new URL('../results/payments.json', import.meta.url),
-  `${JSON.stringify({ when: new Date().toISOString(), seconds, connections, big, memoryCalls, results, targets: { graphqlOverheadAtMost: 0.1, p50RatioAtMost: 1.1, apiCpuMsPerListAtMost: 1.5, retainedKbPerListBelow: 1 } }, null, 2)}\n`,
+  `${JSON.stringify({ when: new Date().toISOString(), seconds, connections, big, tokenCache, memoryCalls, results, targets: { graphqlOverheadAtMost: 0.1, p50RatioAtMost: 1.1, apiCpuMsPerListAtMost: 1.5, retainedKbPerListBelow: 1 } }, null, 2)}\n`,
 );
 await issuer.close();

@@ -17,6 +17,7 @@ export {
   type TokenVerifier,
   type VerifiedToken,
 } from './token-verifier.ts';
+export { cachingVerifier, type VerifiedTokenCacheOptions } from './verified-token-cache.ts';
 export {
   RevocationList,
   withRevocations,

@@ -7,6 +7,7 @@ import {
   type JWTPayload,
 } from 'jose';
 import { AuthError } from './auth-error.ts';
+import { cachingVerifier, type VerifiedTokenCacheOptions } from './verified-token-cache.ts';
 import {
   DEFAULT_CLAIM_NAMES,
   ROLES,
@@ -41,6 +42,11 @@ export interface VerifierConfig {
   readonly claimNames?: Partial<ClaimNames>;
   /** Least time between two JWKS refetches caused by an unknown `kid` (default 30 s). */
   readonly jwksCooldownMs?: number;
+  /**
+   * Verdicts of tokens that verified, kept up to 60 s and never past `exp` (verified-token-cache.ts,
+   * ADR 0205); `false` checks every signature every time.
+   */
+  readonly verifiedTokenCache?: VerifiedTokenCacheOptions | false;
 }
 
 /** A verified token: who is calling, and when the token was issued and expires (epoch seconds). */
@@ -69,7 +75,10 @@ export interface TokenVerifier {
 
 const DEFAULT_ALGORITHMS = ['RS256', 'PS256', 'ES256', 'EdDSA'];
 
-/** Builds a verifier that checks signature (JWKS, cached), algorithm, issuer, audience, time and token use. */
+/**
+ * Builds a verifier that checks signature (JWKS, cached), algorithm, issuer, audience, time and token
+ * use, and remembers the verdicts of tokens that verified (`verifiedTokenCache`).
+ */
 export function createVerifier(config: VerifierConfig): TokenVerifier {
   const claims = { ...DEFAULT_CLAIM_NAMES, ...config.claimNames };
   const accepted = audiencesByUse(config);
@@ -154,12 +163,16 @@ export function createVerifier(config: VerifierConfig): TokenVerifier {
     };
   }
 
-  return {
+  const verifier: TokenVerifier = {
     verifyToken,
     verifyPlatformToken,
     verify: async (token) => (await verifyToken(token)).caller,
     verifyPlatform: async (token) => (await verifyPlatformToken(token)).caller,
   };
+  // Revocations are checked outside this cache (withRevocations), so a cached verdict never outlives one.
+  return config.verifiedTokenCache === false
+    ? verifier
+    : cachingVerifier(verifier, config.verifiedTokenCache);
 }
 
 /** Each accepted token use with the audiences a token of that use must name. */

@@ -37,7 +37,6 @@ import { READINESS_SCHEMA, readinessHandler, serviceMetrics } from '@atrium/serv
 import { etagOf, preconditionOf } from './etag-precondition.ts';
 import { AccountsError, problemOf, type AccountsErrorCode, type FieldError } from './errors.ts';
 import { assertServiceRoleIsolated } from './tenant-scope.ts';
-import { cachingVerifier } from './verified-token-cache.ts';
 
 export { AccountRepository, listStatement } from './account-repository.ts';
 export { inTenant, SERVICE_ROLE, TENANT_SETTING } from './tenant-scope.ts';
@@ -171,9 +170,8 @@ export default async function accountsApi(app: FastifyInstance, options: Account
   if (options.migrationDatabase !== false) await migrateAccounts(options.migrationDatabase ?? db);
   await assertServiceRoleIsolated(db);
 
-  const cached = cachingVerifier(
-    'verify' in options.verifier ? options.verifier : createVerifier(options.verifier),
-  );
+  // createVerifier remembers verified tokens (@atrium/auth's verified-token cache, ADR 0205).
+  const cached = 'verify' in options.verifier ? options.verifier : createVerifier(options.verifier);
   let revocations = options.revocations;
   if (revocations !== undefined && !(revocations instanceof RevocationList)) {
     const owned = new RevocationList({ ...revocations, log: app.log });

@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AuthError, withRevocations, type CallerContext, type TokenVerifier } from '@atrium/auth';
+import { AuthError } from './auth-error.ts';
+import type { CallerContext } from './caller-context.ts';
+import { withRevocations } from './revocation-list.ts';
+import type { TokenVerifier } from './token-verifier.ts';
 import { cachingVerifier } from './verified-token-cache.ts';
 
 const caller: CallerContext = {
