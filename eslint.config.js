@@ -49,6 +49,18 @@ export default tseslint.config(
               from: apps.filter((other) => other !== app).map((other) => `./apps/${other}`),
               message: 'Apps never import other apps: share through packages/contracts.',
             })),
+            // The shell's layers (bulletproof-react): features never import app/ (routes, providers),
+            // and lib/ (the shell's context among it) imports neither; what they share lives in lib/.
+            {
+              target: './apps/shell/src/features',
+              from: './apps/shell/src/app',
+              message: 'Shell features never import app/: share through lib/ (e.g. lib/shell-context.tsx).',
+            },
+            {
+              target: './apps/shell/src/lib',
+              from: ['./apps/shell/src/app', './apps/shell/src/features'],
+              message: "The shell's lib/ never imports app/ or features/.",
+            },
             // Services never import apps. (design-tokens is framework-free data: the login page uses it.)
             { target: './services', from: ['./apps'], message: 'Services never import apps.' },
             // The element kit is Angular UI code for the micro-frontends, never for a service.

@@ -142,3 +142,21 @@ describe("payments-api's rooms import only what their place allows", () => {
     assert.equal(await refused('graphql/x.spec.ts', '../app.ts'), false);
   });
 });
+
+test("a shell feature may not import the shell's app/, and lib/ may not import app/ or a feature", async () => {
+  const feature = await ruleIds(
+    'apps/shell/src/features/home/x.tsx',
+    "import { AppRoutes } from '../../app/routes.tsx';\nvoid AppRoutes;\n",
+  );
+  assert.ok(feature.includes('import-x/no-restricted-paths'), feature.join());
+  const lib = await ruleIds(
+    'apps/shell/src/lib/x.ts',
+    "import { HomePage } from '../features/home/home-page.tsx';\nvoid HomePage;\n",
+  );
+  assert.ok(lib.includes('import-x/no-restricted-paths'), lib.join());
+  const shared = await ruleIds(
+    'apps/shell/src/features/home/x.tsx',
+    "import { useShell } from '../../lib/shell-context.tsx';\nvoid useShell;\n",
+  );
+  assert.deepEqual(shared, []);
+});

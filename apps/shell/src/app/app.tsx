@@ -1,7 +1,7 @@
 import { BrowserRouter } from 'react-router';
 import { ShellProviders } from './providers.tsx';
 import { AppRoutes } from './routes.tsx';
-import type { ShellServices } from './shell-context.tsx';
+import type { ShellServices } from '../lib/shell-context.tsx';
 
 /** The signed-in shell. */
 export function App({ services }: { services: ShellServices }) {

@@ -4,7 +4,7 @@ import { createUserManager, oidcSession, safeReturnPath, signInSilently } from '
 import { preloadElementFor, scriptElementLoader } from '../lib/element-loader.ts';
 import { fetchRegistry } from '../lib/registry.ts';
 import { applyDevOverrides, readDevOverrides, takeDevOverrideFromUrl } from '../lib/dev-overrides.ts';
-import type { ShellServices } from './shell-context.tsx';
+import type { ShellServices } from '../lib/shell-context.tsx';
 
 /** What the page shows before the shell itself: a redirect in progress, or a fatal start-up error. */
 export type BootResult =

@@ -1,7 +1,7 @@
 import { useCallback, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { NotifyDetail, Registry } from '@atrium/contracts';
 import { useColorScheme } from '../lib/color-scheme.ts';
-import { ShellContext, type ShellServices, type ShellState } from './shell-context.tsx';
+import { ShellContext, type ShellServices, type ShellState } from '../lib/shell-context.tsx';
 import { Notifications, type ShownNotification } from './layout/notifications.tsx';
 import { label, preferUserLocale } from '../lib/shell-labels.ts';
 

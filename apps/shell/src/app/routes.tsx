@@ -8,7 +8,7 @@ import { MicroFrontendRoute } from '../features/micro-frontends/micro-frontend-r
 import { ShellLayout } from './layout/shell-layout.tsx';
 import { lazyPage } from './lazy-page.ts';
 import { RouteErrorBoundary } from './route-error-boundary.tsx';
-import { useShell } from './shell-context.tsx';
+import { useShell } from '../lib/shell-context.tsx';
 import { label } from '../lib/shell-labels.ts';
 
 // Administration is a separate chunk: most users never open it. After a shell redeploy the

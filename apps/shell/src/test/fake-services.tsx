@@ -8,7 +8,7 @@ import { userFromClaims } from '../lib/auth/signed-in-user.ts';
 import type { ElementLoader } from '../lib/element-loader.ts';
 import { ShellProviders } from '../app/providers.tsx';
 import { AppRoutes } from '../app/routes.tsx';
-import type { ShellServices } from '../app/shell-context.tsx';
+import type { ShellServices } from '../lib/shell-context.tsx';
 
 /** Component-test fixtures: the shell with fake session, registry and element loader. */
 

@@ -4,7 +4,7 @@ import { navigationFor } from '../../lib/navigation.ts';
 import { useNarrowScreen } from '../../lib/narrow-screen.ts';
 import { pageTitle } from '../../lib/page-title.ts';
 import { NavigationList } from './navigation-list.tsx';
-import { useShell } from '../shell-context.tsx';
+import { useShell } from '../../lib/shell-context.tsx';
 import { TopBar } from './top-bar.tsx';
 import { label } from '../../lib/shell-labels.ts';
 

@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'react';
-import { useShell } from '../shell-context.tsx';
+import { useShell } from '../../lib/shell-context.tsx';
 import type { ColorSchemePreference } from '../../lib/color-scheme.ts';
 import { label, type ShellLabel } from '../../lib/shell-labels.ts';
 

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { hasAnyRole } from '@atrium/contracts';
-import { useShell } from '../../app/shell-context.tsx';
+import { useShell } from '../../lib/shell-context.tsx';
 import { adminApi } from './admin-api.ts';
 import { TenantsSection } from './tenants-section.tsx';
 import { UsersSection } from './users-section.tsx';

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { useShell } from '../../app/shell-context.tsx';
+import { useShell } from '../../lib/shell-context.tsx';
 import type { AdminApi, AdminUser, Tenant } from './admin-api.ts';
 import { label } from '../../lib/shell-labels.ts';
 

@@ -1,6 +1,6 @@
 import { Link } from 'react-router';
 import { navigationFor } from '../../lib/navigation.ts';
-import { useShell } from '../../app/shell-context.tsx';
+import { useShell } from '../../lib/shell-context.tsx';
 import { label } from '../../lib/shell-labels.ts';
 
 /** The landing page after login: who you are and where you can go. */

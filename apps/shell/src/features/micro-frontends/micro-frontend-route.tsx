@@ -3,7 +3,7 @@ import { useLocation, useNavigate } from 'react-router';
 import type { ElementContext } from '@atrium/contracts';
 import { ElementLoadError } from '../../lib/element-loader.ts';
 import { DEV_OVERRIDE_VERSION } from '../../lib/dev-overrides.ts';
-import { useShell } from '../../app/shell-context.tsx';
+import { useShell } from '../../lib/shell-context.tsx';
 import { ElementHost } from './element-host.tsx';
 import { ErrorPanel } from './error-panel.tsx';
 import { label } from '../../lib/shell-labels.ts';

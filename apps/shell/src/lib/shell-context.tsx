@@ -1,9 +1,9 @@
 import { createContext, useContext } from 'react';
 import type { NotifyDetail, Registry } from '@atrium/contracts';
 import type { RuntimeConfig } from '../config/runtime-config.ts';
-import type { Session } from '../lib/auth/session.ts';
-import type { ElementLoader } from '../lib/element-loader.ts';
-import type { ColorSchemePreference } from '../lib/color-scheme.ts';
+import type { Session } from './auth/session.ts';
+import type { ElementLoader } from './element-loader.ts';
+import type { ColorSchemePreference } from './color-scheme.ts';
 
 /** What the app is started with: real services in the browser, fakes in component tests. */
 export interface ShellServices {
