@@ -190,7 +190,8 @@ async function main(argv: string[]): Promise<number> {
         break;
       case 'keys rotate':
         console.log(
-          `new signing key ${await rotateSigningKey(db)}; restart the identity instances to sign with it`,
+          `new signing key ${await rotateSigningKey(db)}: every instance publishes it at its next key reload ` +
+            '(KEY_RELOAD_MS) and signs with it once it has been published for KEY_PUBLISH_WINDOW_SECONDS; no restart needed',
         );
         break;
     }
