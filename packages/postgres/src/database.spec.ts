@@ -6,6 +6,7 @@ import { createServer, connect, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { lockOwner } from '@atrium/service-runtime';
 import { eventually, makeTempDir, startPostgresServer, type RunningServer } from '@atrium/test-kit';
 import { isDatabaseUnavailable } from './database-availability.ts';
 import { DatabaseLockedError, openDatabase, type Database } from './database.ts';
@@ -328,11 +329,21 @@ describe('embedded data folder', () => {
     assert.match(reopened.output, /read as pid 1: 7/, 'PID 1 again, and the data is there');
   });
 
-  test('takes over the lock of a process that no longer exists', async () => {
+  test('takes over the lock of a process that no longer exists, and then holds it itself', async () => {
     const dataDir = join(await makeTempDir('pglite'), 'db');
+    // A PID-file lock as older versions wrote it, naming a process that does not exist.
     await writeFile(`${dataDir}.lock`, '999999999');
     const db = await openDatabase({ dataDir });
-    await db.close();
+    try {
+      await db.exec('create table kept (n int); insert into kept values (7);');
+      const { rows } = await db.query<{ n: number }>('select n from kept');
+      assert.deepEqual(rows, [{ n: 7 }]);
+      assert.equal(lockOwner(`${dataDir}.lock`)?.pid, process.pid, 'the lock now names this process');
+      await assert.rejects(openDatabase({ dataDir }), DatabaseLockedError);
+    } finally {
+      await db.close();
+    }
+    assert.equal(lockOwner(`${dataDir}.lock`), undefined, 'and names nobody once closed');
   });
 });
 

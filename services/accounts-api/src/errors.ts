@@ -19,7 +19,6 @@ export const ACCOUNTS_ERRORS = {
   origin_not_allowed: { status: 403, message: 'This origin may not call the accounts API.' },
   account_not_found: { status: 404, message: 'No such account.' },
   not_found: { status: 404, message: 'No such route.' },
-  method_not_allowed: { status: 405, message: 'The method is not allowed here.' },
   account_number_taken: { status: 409, message: 'Your company already has an account with this number.' },
   precondition_failed: {
     status: 412,
