@@ -26,3 +26,4 @@ export {
   type RevocationListOptions,
   type RevocationLog,
 } from './revocation-list.ts';
+export { revocationListFor, type RevocationListHost } from './revocation-list-owner.ts';

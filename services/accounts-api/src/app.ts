@@ -6,7 +6,8 @@ import {
   authenticate,
   createVerifier,
   hasRole,
-  RevocationList,
+  revocationListFor,
+  type RevocationList,
   withRevocations,
   type CallerContext,
   type RevocationListOptions,
@@ -172,13 +173,7 @@ export default async function accountsApi(app: FastifyInstance, options: Account
 
   // createVerifier remembers verified tokens (@atrium/auth's verified-token cache, ADR 0205).
   const cached = 'verify' in options.verifier ? options.verifier : createVerifier(options.verifier);
-  let revocations = options.revocations;
-  if (revocations !== undefined && !(revocations instanceof RevocationList)) {
-    const owned = new RevocationList({ ...revocations, log: app.log });
-    app.addHook('onListen', async () => void owned.start());
-    app.addHook('onClose', async () => owned.close());
-    revocations = owned;
-  }
+  const revocations = revocationListFor(app, options.revocations);
   // Revocation outside the cache: a cached verdict never outlives a revocation.
   const verifier = revocations === undefined ? cached : withRevocations(cached, revocations);
   const cors = corsPolicy(options.corsOrigins ?? []);
