@@ -1,9 +1,10 @@
+import { LRUCache } from 'lru-cache';
 import type { PlatformCallerContext } from './caller-context.ts';
 import type { TokenVerifier, VerifiedToken } from './token-verifier.ts';
 
 /** Bounds of the verified-token cache. */
 export interface VerifiedTokenCacheOptions {
-  /** Tokens remembered at most (default 10 000; the oldest goes first). */
+  /** Tokens remembered at most (default 10 000; the least recently used goes first). */
   readonly maxEntries?: number;
   /** How long a verdict is kept at most (default 60 s), never past the token's own `exp`. */
   readonly maxAgeMs?: number;
@@ -11,34 +12,32 @@ export interface VerifiedTokenCacheOptions {
   readonly now?: () => number;
 }
 
-/** A map of verdicts by token string, each until its own deadline, bounded in size. */
+/** Verdicts by token string, each until its own deadline, bounded in size (least recently used goes first). */
 class VerdictMap<V extends { readonly expiresAt: number }> {
-  readonly #entries = new Map<string, { verdict: V; until: number }>();
-  readonly #maxEntries: number;
+  readonly #entries: LRUCache<string, V>;
   readonly #maxAgeMs: number;
   readonly #now: () => number;
 
   constructor(options: VerifiedTokenCacheOptions) {
-    this.#maxEntries = options.maxEntries ?? 10_000;
     this.#maxAgeMs = options.maxAgeMs ?? 60_000;
     this.#now = options.now ?? Date.now;
+    this.#entries = new LRUCache<string, V>({
+      max: options.maxEntries ?? 10_000,
+      // Each entry gets its own ttl (never past its token's exp); the clock is ours, read each time.
+      perf: { now: this.#now },
+      ttlResolution: 0,
+    });
   }
 
   async get(token: string, verify: (token: string) => Promise<V>): Promise<V> {
-    const at = this.#now();
     const hit = this.#entries.get(token);
-    if (hit !== undefined) {
-      if (hit.until > at) return hit.verdict;
-      this.#entries.delete(token);
-    }
+    if (hit !== undefined) return hit;
+    const at = this.#now();
     const verdict = await verify(token);
     const until = Math.min(at + this.#maxAgeMs, verdict.expiresAt * 1000);
-    if (until > at) {
-      // Map keeps insertion order: the first key is the oldest entry.
-      if (this.#entries.size >= this.#maxEntries)
-        this.#entries.delete(this.#entries.keys().next().value as string);
-      this.#entries.set(token, { verdict, until });
-    }
+    // lru-cache serves an entry until its age passes ttl; the verdict ends at `until` itself, and
+    // a ttl of 0 would mean "forever": so one millisecond less, and nothing shorter than that.
+    if (until - at > 1) this.#entries.set(token, verdict, { ttl: until - at - 1 });
     return verdict;
   }
 }
