@@ -1,6 +1,7 @@
 import {
   createLocalJWKSet,
   createRemoteJWKSet,
+  customFetch,
   errors,
   jwtVerify,
   type JSONWebKeySet,
@@ -42,6 +43,11 @@ export interface VerifierConfig {
   readonly claimNames?: Partial<ClaimNames>;
   /** Least time between two JWKS refetches caused by an unknown `kid` (default 30 s). */
   readonly jwksCooldownMs?: number;
+  /**
+   * Headers added to each JWKS fetch, read when it happens: the id of the request whose unknown
+   * `kid` caused it (@atrium/service-runtime's `outgoingRequestIdHeaders`).
+   */
+  readonly jwksRequestHeaders?: () => Readonly<Record<string, string>>;
   /**
    * Verdicts of tokens that verified, kept up to 60 s and never past `exp` (verified-token-cache.ts,
    * ADR 0205); `false` checks every signature every time.
@@ -94,6 +100,16 @@ export function createVerifier(config: VerifierConfig): TokenVerifier {
           cooldownDuration: config.jwksCooldownMs ?? 30_000,
           cacheMaxAge: 10 * 60_000,
           timeoutDuration: 5_000,
+          ...(config.jwksRequestHeaders === undefined
+            ? {}
+            : {
+                [customFetch]: (url: string, init: RequestInit & { headers: Headers }) => {
+                  const headers = new Headers(init.headers);
+                  for (const [name, value] of Object.entries(config.jwksRequestHeaders?.() ?? {}))
+                    headers.set(name, value);
+                  return fetch(url, { ...init, headers });
+                },
+              }),
         });
 
   async function verifyPayload(token: string): Promise<JWTPayload> {

@@ -38,10 +38,13 @@ export {
 } from './metrics.ts';
 export {
   acceptedRequestId,
+  currentRequestId,
   MAX_REQUEST_ID_LENGTH,
+  outgoingRequestIdHeaders,
   REQUEST_ID_HEADER,
   requestIdHeaders,
   requestIdOf,
+  runForRequest,
 } from './request-id.ts';
 export {
   CHECK_DEADLINE_MS,

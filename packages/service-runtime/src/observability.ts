@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { ServiceMetrics } from './metrics.ts';
-import { REQUEST_ID_HEADER, requestIdOf } from './request-id.ts';
+import { REQUEST_ID_HEADER, requestIdOf, runForRequest } from './request-id.ts';
 
 /** Where the metrics are answered, on every service's own listener. */
 export const METRICS_PATH = '/metrics';
@@ -91,9 +91,11 @@ const observabilityPlugin: FastifyPluginAsync<ObservabilityOptions> = async (app
   app.setGenReqId(requestIdOf);
   const metrics = new ServiceMetrics(options.service);
   app.decorate('serviceMetrics', metrics);
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     // Set first, so error answers (404, 401, 500) carry it too.
     reply.header(REQUEST_ID_HEADER, request.id);
+    // The rest of the request runs inside, so a sibling call it causes can name it.
+    runForRequest(request.id, done);
   });
   app.addHook('onResponse', async (request, reply) => {
     metrics.recordRequest(

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
@@ -29,4 +30,23 @@ export function requestIdOf(request: IncomingMessage): string {
 export function requestIdHeaders(requestId: string | undefined): Record<string, string> {
   const accepted = acceptedRequestId(requestId);
   return accepted === undefined ? {} : { [REQUEST_ID_HEADER]: accepted };
+}
+
+// The id of the request whose work is running, set by the observability plugin for each request:
+// a shared client (the token verifier's JWKS fetch) cannot be handed the request that caused a call.
+const current = new AsyncLocalStorage<string>();
+
+/** Runs `work` (and everything it starts) as part of the request `requestId`. */
+export function runForRequest<T>(requestId: string, work: () => T): T {
+  return current.run(requestId, work);
+}
+
+/** The id of the request whose work this is, or undefined outside one (a timer, a poll). */
+export function currentRequestId(): string | undefined {
+  return current.getStore();
+}
+
+/** The headers that pass the current request's id on to the sibling call it causes, if any. */
+export function outgoingRequestIdHeaders(): Record<string, string> {
+  return requestIdHeaders(currentRequestId());
 }

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { outgoingRequestIdHeaders } from './request-id.ts';
 import { ServiceEnvironment } from './service-environment.ts';
 
 test('collects every problem and names them all in one error', () => {
@@ -34,6 +35,7 @@ test('defaults, trailing slashes and unset optional values', () => {
     issuer: 'https://id.example/auth',
     audience: 'atrium-api',
     tokenUse: 'access',
+    jwksRequestHeaders: outgoingRequestIdHeaders,
   });
   assert.equal(read.optionalUrl('EMPTY'), undefined);
   assert.equal(read.optional('MISSING'), undefined);

@@ -1,4 +1,5 @@
 import { MIN_METRICS_TOKEN_LENGTH } from './observability.ts';
+import { outgoingRequestIdHeaders } from './request-id.ts';
 
 const HTTP = ['http:', 'https:'] as const;
 
@@ -90,6 +91,7 @@ export class ServiceEnvironment {
     readonly tokenUse: TokenUse | readonly TokenUse[];
     readonly idTokenAudience?: readonly string[];
     readonly jwksUri?: string;
+    readonly jwksRequestHeaders: () => Readonly<Record<string, string>>;
   } {
     const issuer = this.url('OIDC_ISSUER', defaultIssuer);
     const audience = this.env['OIDC_AUDIENCE'] ?? 'atrium-api';
@@ -110,6 +112,8 @@ export class ServiceEnvironment {
         tokenUse.length === 1 ? (tokenUse[0] as TokenUse) : tokenUse.length === 0 ? 'access' : tokenUse,
       ...(clientIds.length === 0 ? {} : { idTokenAudience: clientIds }),
       ...(jwksUri === undefined ? {} : { jwksUri }),
+      // A JWKS fetch caused by a request's unknown kid names that request in the issuer's log.
+      jwksRequestHeaders: outgoingRequestIdHeaders,
     };
   }
 

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { outgoingRequestIdHeaders } from '@atrium/service-runtime';
 import { loadConfig } from './config.ts';
 
 test('defaults serve the embedded layout', () => {
@@ -33,6 +34,7 @@ test('reads every variable', () => {
     audience: 'client-1',
     tokenUse: 'id',
     jwksUri: 'https://id.example/keys',
+    jwksRequestHeaders: outgoingRequestIdHeaders,
   });
   assert.equal(config.database.migrationUrl, 'postgres://owner@db/atrium');
   assert.deepEqual(config.corsOrigins, ['https://accounts.example', 'http://localhost:4201']);

@@ -65,7 +65,7 @@ async function graphql(query: string, operationName: string, requestId?: string)
   });
 }
 
-test("a payment's X-Request-Id is echoed, logged, and carried by its call to the accounts API", async () => {
+test("a payment's X-Request-Id is echoed, logged, and carried by the calls it causes (accounts lookup, JWKS)", async () => {
   const requestId = 'edge-4b1d.create-payment';
   const response = await graphql(CREATE, 'CreatePayment', requestId);
   assert.equal(response.status, 200);
@@ -81,6 +81,11 @@ test("a payment's X-Request-Id is echoed, logged, and carried by its call to the
   );
   assert.ok(
     ofRequest.some((line) => line.req?.url.startsWith('/api/accounts?limit=1&account_number=') === true),
+    JSON.stringify(ofRequest),
+  );
+  // The first token the payments API sees makes it fetch the issuer's keys: that fetch names it too.
+  assert.ok(
+    ofRequest.some((line) => line.req?.url === '/auth/jwks'),
     JSON.stringify(ofRequest),
   );
 });
