@@ -39,3 +39,22 @@ export async function hostCli(...args: string[]): Promise<string> {
   });
   return stdout;
 }
+
+/**
+ * Waits until every host of the topology answers the same `/registry.json`: after a change through
+ * one cluster host, the others see it within HOST_REGISTRY_POLL_MS (one host elsewhere: at once).
+ */
+export async function registrySettled(): Promise<void> {
+  const hosts = topology().hosts;
+  await expect
+    .poll(
+      async () => {
+        const bodies = await Promise.all(
+          hosts.map(async (host) => (await fetch(`${host}/registry.json`)).text()),
+        );
+        return new Set(bodies).size;
+      },
+      { message: `the registry is the same on ${hosts.join(', ')}`, timeout: 30_000 },
+    )
+    .toBe(1);
+}

@@ -4,9 +4,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PORT_LAYOUT } from '@atrium/cluster';
 
 /** The topologies the same scenarios run against (one Playwright project each). */
-export const TOPOLOGIES = ['embedded', 'split'] as const;
+export const TOPOLOGIES = ['embedded', 'split', 'cluster'] as const;
 export type TopologyName = (typeof TOPOLOGIES)[number];
 
 /**
@@ -14,6 +15,13 @@ export type TopologyName = (typeof TOPOLOGIES)[number];
  * one per micro-frontend (services/host/src/split-topology.ts; tests/topology.spec.ts checks it).
  */
 export const SPLIT_PORT_COUNT = 6;
+
+/**
+ * Ports the cluster takes from its base port (nginx's, the public one, first): services/cluster's
+ * PORT_LAYOUT up to the host's second instance; the cluster project runs 2 instances per service.
+ */
+export const CLUSTER_INSTANCES = 2;
+export const CLUSTER_PORT_COUNT = PORT_LAYOUT.host + CLUSTER_INSTANCES;
 
 /** One topology's server: where the shell is, its first port and its data folder. */
 export interface TopologyRun {
@@ -24,6 +32,13 @@ export interface TopologyRun {
   readonly port: number;
   /** How many consecutive ports from `port` it listens on. */
   readonly ports: number;
+  /** How many public origins it serves (the cluster listens on many ports behind one). */
+  readonly origins: number;
+  /**
+   * Every host process that answers the shell origin's `/registry.json`, by its own URL: the
+   * cluster's hosts share one store and each sees another's change within HOST_REGISTRY_POLL_MS.
+   */
+  readonly hosts: readonly string[];
   readonly dataDir: string;
 }
 
@@ -69,14 +84,34 @@ export async function topologyRuns(): Promise<Record<TopologyName, TopologyRun>>
   if (inherited !== undefined) return JSON.parse(inherited) as Record<TopologyName, TopologyRun>;
   const embeddedPort = await freePortRange(1);
   const splitPort = await freePortRange(SPLIT_PORT_COUNT, [embeddedPort]);
-  const run = (name: TopologyName, port: number, ports: number): TopologyRun => {
+  const run = (
+    name: TopologyName,
+    port: number,
+    ports: number,
+    origins = ports,
+    hosts = [`http://localhost:${port}`],
+  ): TopologyRun => {
     const dataDir = mkdtempSync(join(tmpdir(), `atrium-e2e-${name}-`));
     process.on('exit', () => rmSync(dataDir, { recursive: true, force: true }));
-    return { name, baseURL: `http://localhost:${port}`, port, ports, dataDir };
+    return { name, baseURL: `http://localhost:${port}`, port, ports, origins, hosts, dataDir };
   };
+  const clusterPort = await freePortRange(CLUSTER_PORT_COUNT, [
+    embeddedPort,
+    ...Array.from({ length: SPLIT_PORT_COUNT }, (_, i) => splitPort + i),
+  ]);
   const runs = {
     embedded: run('embedded', embeddedPort, 1),
     split: run('split', splitPort, SPLIT_PORT_COUNT),
+    cluster: run(
+      'cluster',
+      clusterPort,
+      CLUSTER_PORT_COUNT,
+      1,
+      Array.from(
+        { length: CLUSTER_INSTANCES },
+        (_, i) => `http://127.0.0.1:${clusterPort + PORT_LAYOUT.host + i}`,
+      ),
+    ),
   };
   process.env[ENV] = JSON.stringify(runs);
   return runs;

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { writeBuildManifest } from '@atrium/contracts/write-build-manifest';
-import { dataDir, loginAt } from '../src/atrium.ts';
+import { loginAt, registrySettled, topology } from '../src/atrium.ts';
 import { NODE, REPO_ROOT } from '../src/node-runtime.ts';
 import { e2ePublisher } from '../src/publisher.ts';
 
@@ -78,7 +78,7 @@ async function teamCli(
   ...args: string[]
 ): Promise<{ code: number; out: string }> {
   const { oidc } = (await (await request.get('/config.json')).json()) as { oidc: { issuer: string } };
-  const { clientId, secret } = e2ePublisher(dataDir());
+  const { clientId, secret } = await e2ePublisher(topology());
   const baseURL = test.info().project.use.baseURL ?? '';
   try {
     const { stdout } = await run(NODE, ['services/host/src/cli.ts', ...args], {
@@ -93,6 +93,8 @@ async function teamCli(
         ATRIUM_DATA_DIR: join(tmpdir(), 'atrium-e2e-no-host-data'),
       },
     });
+    // Every host serves the change before the scenario goes on (cluster: within its poll interval).
+    if (['publish', 'rollback', 'retire', 'switch'].includes(args[0] ?? '')) await registrySettled();
     return { code: 0, out: stdout };
   } catch (error) {
     const failed = error as { code: number; stderr: string };

@@ -36,8 +36,8 @@ test('the shell, identity, both APIs and each micro-frontend are on the origins 
     payments: new URL(entryOf(registry, 'payments'), shell).origin,
   };
   test.info().attach('origins', { body: JSON.stringify(origins, null, 2), contentType: 'application/json' });
-  // Embedded: all of it on one origin. Split: each on its own origin, within the ports it was given.
-  expect(new Set(Object.values(origins)).size).toBe(run.ports);
+  // Embedded and cluster: all of it on one origin. Split: each on its own origin, within the ports it was given.
+  expect(new Set(Object.values(origins)).size).toBe(run.origins);
   for (const origin of Object.values(origins)) {
     const port = Number(new URL(origin).port);
     expect(port).toBeGreaterThanOrEqual(run.port);
