@@ -229,6 +229,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     });
     const started = Date.now();
     if (await postgres.initialize()) log(`cluster: PostgreSQL initialised in ${postgres.dataDir}`);
+    // A launcher that was killed (not stopped) left its server running: stop it, then start ours.
+    else await postgres.stop('fast').catch(() => {});
     await postgres.start();
     cleanups.push(() => postgres.stop('fast'));
     await provisionDatabases(postgres.port, passwords);

@@ -64,6 +64,22 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const)
     );
   });
 
+// SIGHUP: a rolling restart of every instance (e.g. after pulling new code), one at a time.
+let rolling = false;
+process.on('SIGHUP', () => {
+  if (rolling) return;
+  rolling = true;
+  const began = Date.now();
+  console.log('cluster: rolling restart');
+  void cluster
+    .rollingRestart()
+    .then(
+      () => console.log(`cluster: rolling restart done in ${Date.now() - began} ms`),
+      (error: unknown) => console.error(`cluster: rolling restart stopped: ${String(error)}`),
+    )
+    .finally(() => (rolling = false));
+});
+
 console.log(
   `\nAtrium, cluster topology (${config.instances} instance(s) per service, ready in ${Date.now() - began} ms):`,
 );
@@ -72,4 +88,5 @@ for (const service of CLUSTER_SERVICES)
     `  ${service.padEnd(13)} ${cluster.instances[service].map((i) => `${i.port} (pid ${i.pid})`).join(', ')}`,
   );
 console.log(`  data          ${config.dataDir}`);
-console.log(`\nOpen ${cluster.origin}/ — demo logins as in the README. Stop with Ctrl-C.`);
+console.log(`\nRolling restart: kill -HUP ${process.pid}.`);
+console.log(`Open ${cluster.origin}/ — demo logins as in the README. Stop with Ctrl-C.`);
