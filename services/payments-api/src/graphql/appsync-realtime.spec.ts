@@ -94,8 +94,11 @@ async function tlsInFront(target: string): Promise<{ url: string; caFile: string
     (secure) => {
       const plain = tcpConnect(Number(port), '127.0.0.1');
       secure.pipe(plain).pipe(secure);
+      // Either side gone (a client killed, a socket reset) ends the other, as a proxy does.
       secure.on('error', () => plain.destroy());
       plain.on('error', () => secure.destroy());
+      secure.on('close', () => plain.destroy());
+      plain.on('close', () => secure.destroy());
     },
   );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
