@@ -34,6 +34,28 @@ async function freeBasePort(instances: number): Promise<number> {
   throw new Error('no free port range for the cluster');
 }
 
+/** One createPayment through nginx with an idempotency key. */
+function createPayment(origin: string, token: string, fromAccount: string, key: string): Promise<Response> {
+  return fetch(`${origin}/graphql`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      query: CREATE,
+      variables: {
+        key,
+        input: {
+          amount: 1,
+          currency: 'DKK',
+          dueDate: '2027-02-01T00:00:00.000Z',
+          from_account: fromAccount,
+          to_account: 'PAYEE001',
+          type: 'DOMESTIC',
+        },
+      },
+    }),
+  });
+}
+
 interface Failure {
   readonly operation: string;
   readonly detail: string;
@@ -70,24 +92,7 @@ class Load {
         await attempt(
           'createPayment',
           async () => {
-            const response = await fetch(`${origin}/graphql`, {
-              method: 'POST',
-              headers,
-              body: JSON.stringify({
-                query: CREATE,
-                variables: {
-                  key,
-                  input: {
-                    amount: 1,
-                    currency: 'DKK',
-                    dueDate: '2027-02-01T00:00:00.000Z',
-                    from_account: fromAccount,
-                    to_account: 'PAYEE001',
-                    type: 'DOMESTIC',
-                  },
-                },
-              }),
-            });
+            const response = await createPayment(origin, token, fromAccount, key);
             const text = await response.text();
             if (response.status !== 200) return `${response.status} ${text.slice(0, 200)}`;
             const id = (JSON.parse(text) as { data?: { createPayment?: { id?: string } } }).data
@@ -228,24 +233,7 @@ describe('the cluster under load', { timeout: 900_000 }, () => {
     const retried = new Map<string, string>();
     for (const failure of load.failures) {
       const key = failure.key ?? '';
-      const response = await fetch(`${cluster.origin}/graphql`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({
-          query: CREATE,
-          variables: {
-            key,
-            input: {
-              amount: 1,
-              currency: 'DKK',
-              dueDate: '2027-02-01T00:00:00.000Z',
-              from_account: fromAccount,
-              to_account: 'PAYEE001',
-              type: 'DOMESTIC',
-            },
-          },
-        }),
-      });
+      const response = await createPayment(cluster.origin, token, fromAccount, key);
       const answer = (await response.json()) as { data?: { createPayment?: { id: string } } };
       assert.ok(answer.data?.createPayment?.id, `the retry of ${key} is answered: ${JSON.stringify(answer)}`);
       retried.set(key, answer.data.createPayment.id);

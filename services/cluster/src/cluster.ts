@@ -339,7 +339,14 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
                 PAYMENTS_DATABASE_URL: databases.payments.service,
                 PAYMENTS_DATABASE_MIGRATION_URL: databases.payments.owner,
               }
-            : { PAYMENTS_STORE: 'dynamodb', DYNAMODB_ENDPOINT: dynamoEndpoint }),
+            : {
+                PAYMENTS_STORE: 'dynamodb',
+                DYNAMODB_ENDPOINT: dynamoEndpoint,
+                // DynamoDB Local takes any credentials, but the SDK wants some; never real ones here.
+                AWS_REGION: 'eu-west-1',
+                AWS_ACCESS_KEY_ID: 'local',
+                AWS_SECRET_ACCESS_KEY: 'local',
+              }),
         }),
       },
       host: {
