@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { demoCaller, makeTempDir, startTestIssuer, type TestIssuer } from '@atrium/test-kit';
-import { startPayments, TEST_STORE, type PaymentsFixture } from './payments-fixture.ts';
+import { startPayments, TEST_STORE, type GqlResponse, type PaymentsFixture } from './payments-fixture.ts';
 
 // The articles' own client operations, as Amplify codegen generated them (src/graphql/*.ts).
 const AMPLIFY = {
@@ -711,6 +711,37 @@ describe(`payments-api on ${TEST_STORE}`, () => {
         }),
       });
       assert.equal(big.statusCode, 413);
+    });
+    it('a malformed body is a bad request (BAD_REQUEST) on every route, never a complexity refusal or INTERNAL', async () => {
+      const answers = [
+        // Not JSON, on the GraphQL route and on a preflight (from an origin without CORS).
+        { method: 'POST', headers: {}, payload: '{"query": "{ listPayments { nextToken } }"' },
+        { method: 'OPTIONS', headers: { origin: 'https://elsewhere.example' }, payload: '{"query": ' },
+        // A query that is not GraphQL text: a number, an object in a batch, JSON in a string.
+        { method: 'POST', headers: {}, payload: '{"query": 5}' },
+        {
+          method: 'POST',
+          headers: {},
+          payload: '[{"query": "{ listPayments { nextToken } }"}, {"query": {}}]',
+        },
+        { method: 'POST', headers: {}, payload: JSON.stringify({ query: '{"kind": "Document"}' }) },
+      ] as const;
+      for (const { method, headers, payload } of answers) {
+        const response = await api.app.inject({
+          method,
+          url: '/graphql',
+          headers: {
+            ...headers,
+            authorization: `Bearer ${token('viewerA')}`,
+            'content-type': 'application/json',
+          },
+          payload,
+        });
+        assert.equal(response.statusCode, 400, `${method} ${payload}: ${response.body}`);
+        const error = (response.json() as GqlResponse['body']).errors?.[0];
+        assert.equal(error?.extensions?.['code'], 'BAD_REQUEST', `${method} ${payload}: ${response.body}`);
+        assert.equal(error?.errorType, 'BadRequestException');
+      }
     });
     it('answers null for an id no record can have (longer than 128), on every adapter', async () => {
       const { body } = await api.gql(token('viewerA'), GET, { id: 'x'.repeat(2000) });

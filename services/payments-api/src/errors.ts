@@ -58,6 +58,16 @@ export const PAYMENTS_ERRORS = {
     errorType: 'LimitExceededException',
     message: 'Too many requests for this tenant; retry later.',
   },
+  // The request itself: a body that is not JSON, a query that is not text, a media type not taken.
+  BAD_REQUEST: { status: 400, errorType: 'BadRequestException', message: 'The request is not valid.' },
+  // GraphQL's own validation of a document against the schema (unknown field, wrong argument, …).
+  GRAPHQL_VALIDATION_FAILED: {
+    status: 400,
+    errorType: 'ValidationError',
+    message: 'The document is not valid for this schema.',
+  },
+  // A variable or argument value that does not fit its declared type, found while executing.
+  BAD_USER_INPUT: { status: 200, errorType: 'ValidationError', message: 'A value does not fit its type.' },
   QUERY_TOO_COMPLEX: {
     status: 400,
     errorType: 'QueryTooComplex',
@@ -97,6 +107,25 @@ export const PAYMENTS_ERRORS = {
 } as const;
 
 export type PaymentsErrorCode = keyof typeof PAYMENTS_ERRORS;
+
+export function isPaymentsErrorCode(code: unknown): code is PaymentsErrorCode {
+  return typeof code === 'string' && Object.hasOwn(PAYMENTS_ERRORS, code);
+}
+
+/** AppSync's shape of a refusal of the whole request (before any GraphQL runs): one error, no data. */
+export function refusalBody(
+  code: PaymentsErrorCode,
+  message?: string,
+  extensions: Readonly<Record<string, unknown>> = {},
+): { data: null; errors: [{ message: string; errorType: string; extensions: Record<string, unknown> }] } {
+  const entry = PAYMENTS_ERRORS[code];
+  return {
+    data: null,
+    errors: [
+      { message: message ?? entry.message, errorType: entry.errorType, extensions: { code, ...extensions } },
+    ],
+  };
+}
 
 /** One refused field of a write: `code` is specific (`AMOUNT_TOO_MANY_DECIMALS`), `message` says why. */
 export interface FieldProblem {

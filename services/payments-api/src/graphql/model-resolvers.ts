@@ -1,11 +1,12 @@
-import { createHash, createHmac } from 'node:crypto';
 import { randomUUID } from 'node:crypto';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { CallerContext } from '@atrium/auth';
 import { PaymentsError, unauthorized, validationFailed, type FieldProblem } from '../errors.ts';
+import { derivedId, idempotencyKeyOf, inputHash } from '../model/idempotency.ts';
+import { changeTopic, type ModelService } from '../model/model-service.ts';
 import { sortableFields, type ModelDefinition } from '../model/definition.ts';
 import { matchesFilter, type Filter, type ModelRecord } from '../model/filter.ts';
-import type { Actor, ModelStore, StoredRecord } from '../model/store.ts';
+import type { Actor, StoredRecord } from '../model/store.ts';
 import { constantCase, modelNames } from './model-transformer.ts';
 import { canRead, canWrite } from '../model/tenant-roles.ts';
 import { closeAtExpiry, type LiveConnection } from './live-updates.ts';
@@ -18,12 +19,29 @@ export interface RequestContext {
   readonly requestId: string;
 }
 
-/** Publishes a change to the caller's tenant's subscribers (in memory or through Redis). */
-export type ChangePublisher = (topic: string, payload: Record<string, unknown>) => Promise<void>;
+/** A resolver of the schema, typed by its arguments. */
+export type Resolver<Args = Record<string, unknown>> = (
+  root: unknown,
+  args: Args,
+  context: RequestContext,
+  info: GraphQLResolveInfo,
+) => unknown;
 
-/** Topic of one model event for one tenant: subscribers only ever listen to their own tenant's. */
-export const changeTopic = (model: string, event: 'create' | 'update' | 'delete', tenantId: string): string =>
-  `${model}/${event}/${encodeURIComponent(tenantId)}`;
+/** Root fields beyond the generated ones, as SDL: fields of `type Query` / `type Mutation`. */
+export interface ExtensionSdl {
+  readonly query?: readonly string[];
+  readonly mutation?: readonly string[];
+}
+
+/** Operations a behaviour adds beyond the generated ones: their SDL, and their resolvers. */
+export interface ModelExtension {
+  readonly sdl: ExtensionSdl;
+  /** Built on the model's service, so they store and publish as the generated resolvers do. */
+  resolvers(service: ModelService): {
+    readonly Query?: Readonly<Record<string, Resolver<never>>>;
+    readonly Mutation?: Readonly<Record<string, Resolver<never>>>;
+  };
+}
 
 /**
  * Model-specific rules a behaviour adds to the generated resolvers (validation, lifecycle). A model
@@ -45,6 +63,8 @@ export interface ModelBehaviour {
   ): Record<string, unknown> | Promise<Record<string, unknown>>;
   /** Refuses a delete the lifecycle forbids. */
   delete?(current: StoredRecord, caller: CallerContext): void;
+  /** Operations of the model's own beyond Amplify's (Payment's `confirmPayment`). */
+  readonly extension?: ModelExtension;
 }
 
 /** Items a list query returns without a `limit`: AppSync's generated resolvers' 100 (configurable). */
@@ -61,26 +81,33 @@ function knownId(value: unknown): string {
 /** The most items one list query returns, whatever its `limit`: a bound on one request's work. */
 export const MAX_LIMIT = 100;
 
-type Resolver = (
-  root: unknown,
-  args: Record<string, unknown>,
-  context: RequestContext,
-  info: GraphQLResolveInfo,
-) => unknown;
+/** The generated operations' arguments, as the generated SDL declares them. */
+interface GetArgs {
+  readonly id: string;
+}
+interface ListArgs {
+  readonly filter?: Filter | null;
+  readonly limit?: number | null;
+  readonly nextToken?: string | null;
+  readonly sortField?: string | null;
+  readonly sortDirection?: 'ASC' | 'DESC' | null;
+}
+interface CreateArgs {
+  readonly input: ModelRecord;
+  readonly condition?: Filter | null;
+  readonly idempotencyKey?: string | null;
+}
+interface ChangeArgs {
+  readonly input: ModelRecord & { readonly id: string; readonly _version?: number | null };
+  readonly condition?: Filter | null;
+}
+interface SubscribeArgs {
+  readonly filter?: Filter | null;
+  readonly [owner: string]: unknown;
+}
 
 function actorOf(caller: CallerContext): Actor {
   return { userId: caller.userId, username: caller.username };
-}
-
-/** Canonical JSON (sorted keys), so the same input always hashes the same. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object')
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  return JSON.stringify(value ?? null);
 }
 
 /** Generic typing rules every model gets: exact decimals for Float, normalized AWSDateTime. */
@@ -123,7 +150,7 @@ function withoutOwnTenant(filter: Filter | null | undefined, owner: string, tena
 }
 
 /** Strips what a client may never set: managed fields and automatic ones. */
-function writableInput(model: ModelDefinition, input: Record<string, unknown>): Record<string, unknown> {
+function writableInput(model: ModelDefinition, input: ModelRecord): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const field of model.fields)
     if (!field.managed && field.name in input) out[field.name] = input[field.name];
@@ -132,10 +159,9 @@ function writableInput(model: ModelDefinition, input: Record<string, unknown>): 
 
 /** Builds every generated resolver of one model (queries, mutations, subscriptions). */
 export function modelResolvers(options: {
-  readonly model: ModelDefinition;
-  readonly store: ModelStore;
+  /** The model's service: its store, and the publishing of every change. */
+  readonly service: ModelService;
   readonly behaviour: ModelBehaviour;
-  readonly publish: ChangePublisher;
   /** Secret that turns an idempotency key into a record id. */
   readonly idempotencySecret: Buffer;
   /** Told when a subscription is refused or ends (the bounds on live subscriptions); none: unbounded. */
@@ -143,11 +169,12 @@ export function modelResolvers(options: {
   /** Items a list query without `limit` returns (default DEFAULT_LIMIT, at most MAX_LIMIT). */
   readonly defaultLimit?: number | undefined;
 }): {
-  Query: Record<string, Resolver>;
-  Mutation: Record<string, Resolver>;
+  Query: Record<string, Resolver<never>>;
+  Mutation: Record<string, Resolver<never>>;
   Subscription: Record<string, unknown>;
 } {
-  const { model, store, behaviour, publish, subscriptions } = options;
+  const { service, behaviour, subscriptions } = options;
+  const { model, store } = service;
   const defaultLimit = options.defaultLimit ?? DEFAULT_LIMIT;
   const names = modelNames(model);
   const owner = model.ownerField;
@@ -162,147 +189,123 @@ export function modelResolvers(options: {
     return context.caller;
   };
   // The tenant comes from the token; an input naming another tenant is refused, never followed.
-  const checkOwner = (
-    input: Record<string, unknown>,
-    caller: CallerContext,
-    info: GraphQLResolveInfo,
-  ): void => {
+  const checkOwner = (input: ModelRecord, caller: CallerContext, info: GraphQLResolveInfo): void => {
     const given = input[owner];
     if (given !== undefined && given !== null && given !== caller.tenantId)
       throw unauthorized(info.fieldName, info.parentType.name);
   };
-  const checkCondition = (record: ModelRecord, condition: unknown): void => {
-    if (condition !== undefined && condition !== null && !matchesFilter(model, record, condition as Filter))
+  const checkCondition = (record: ModelRecord, condition: Filter | null | undefined): void => {
+    if (condition !== undefined && condition !== null && !matchesFilter(model, record, condition))
       throw new PaymentsError('CONDITION_FAILED');
   };
-  const emit = async (
-    event: 'create' | 'update' | 'delete',
-    tenantId: string,
-    record: ModelRecord,
-  ): Promise<void> => {
-    await publish(changeTopic(model.name, event, tenantId), { record });
+
+  const get: Resolver<GetArgs> = async (_root, args, context, info) => {
+    const caller = requireRead(context, info);
+    const id = String(args.id);
+    // No record has a longer id (creates refuse it): not an engine's question.
+    if (id.length > MAX_ID_LENGTH) return null;
+    return (await store.get(caller.tenantId, id)) ?? null;
+  };
+  const list: Resolver<ListArgs> = async (_root, args, context, info) => {
+    const caller = requireRead(context, info);
+    const limit = args.limit === undefined || args.limit === null ? defaultLimit : Number(args.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
+      throw new PaymentsError('LIMIT_TOO_LARGE');
+    const sortField = sortFields.get(String(args.sortField ?? 'CREATED_AT')) ?? 'createdAt';
+    return store.list(caller.tenantId, {
+      filter: withoutOwnTenant(args.filter, owner, caller.tenantId),
+      limit,
+      nextToken: args.nextToken,
+      sortField,
+      // Newest first unless asked otherwise.
+      descending: (args.sortDirection ?? 'DESC') === 'DESC',
+    });
+  };
+  const audit: Resolver<Readonly<Record<string, string>>> = async (_root, args, context, info) => {
+    const caller = requireRead(context, info);
+    const id = String(args[names.auditIdArgument]);
+    if (id.length > MAX_ID_LENGTH) return null;
+    const stored = await store.stored(caller.tenantId, id);
+    return stored === undefined ? null : stored.history;
   };
 
-  const Query: Record<string, Resolver> = {
-    [names.get]: async (_root, args, context, info) => {
-      const caller = requireRead(context, info);
-      const id = String(args['id']);
-      // No record has a longer id (creates refuse it): not an engine's question.
-      if (id.length > MAX_ID_LENGTH) return null;
-      return (await store.get(caller.tenantId, id)) ?? null;
-    },
-    [names.list]: async (_root, args, context, info) => {
-      const caller = requireRead(context, info);
-      const limit =
-        args['limit'] === undefined || args['limit'] === null ? defaultLimit : Number(args['limit']);
-      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
-        throw new PaymentsError('LIMIT_TOO_LARGE');
-      const sortField = sortFields.get(String(args['sortField'] ?? 'CREATED_AT')) ?? 'createdAt';
-      return store.list(caller.tenantId, {
-        filter: withoutOwnTenant(args['filter'] as Filter | null | undefined, owner, caller.tenantId),
-        limit,
-        nextToken: args['nextToken'] as string | null | undefined,
-        sortField,
-        // Newest first unless asked otherwise.
-        descending: (args['sortDirection'] ?? 'DESC') === 'DESC',
-      });
-    },
-    [names.audit]: async (_root, args, context, info) => {
-      const caller = requireRead(context, info);
-      const id = String(args[names.auditIdArgument]);
-      if (id.length > MAX_ID_LENGTH) return null;
-      const stored = await store.stored(caller.tenantId, id);
-      return stored === undefined ? null : stored.history;
-    },
+  const create: Resolver<CreateArgs> = async (_root, args, context, info) => {
+    const caller = requireWrite(context, info);
+    const { input } = args;
+    checkOwner(input, caller, info);
+    const idempotencyKey = idempotencyKeyOf(args.idempotencyKey);
+    const hash = inputHash({ input, condition: args.condition });
+    let values = normalizeGeneric(model, writableInput(model, input));
+    if (behaviour.create) values = await behaviour.create(values, caller, context);
+    const id =
+      typeof input['id'] === 'string' && input['id'] !== ''
+        ? input['id']
+        : idempotencyKey !== undefined
+          ? derivedId(options.idempotencySecret, caller.tenantId, idempotencyKey)
+          : randomUUID();
+    if (id.length > MAX_ID_LENGTH)
+      throw validationFailed([
+        { field: 'id', code: 'ID_TOO_LONG', message: 'id must be at most 128 characters' },
+      ]);
+    const record = { ...values, id, [owner]: caller.tenantId };
+    checkCondition(record, args.condition);
+    return service.create(caller.tenantId, record, actorOf(caller), { key: idempotencyKey, inputHash: hash });
+  };
+  const update: Resolver<ChangeArgs> = async (_root, args, context, info) => {
+    const caller = requireWrite(context, info);
+    const { input } = args;
+    checkOwner(input, caller, info);
+    const changes = normalizeGeneric(model, writableInput(model, input));
+    delete changes['id'];
+    const version = typeof input._version === 'number' ? input._version : undefined;
+    return service.change(
+      caller.tenantId,
+      knownId(input.id),
+      version,
+      'UPDATE',
+      actorOf(caller),
+      async (current) => {
+        checkCondition(current.record, args.condition);
+        const merged: Record<string, unknown> = { ...current.record };
+        for (const [k, v] of Object.entries(changes)) if (v !== undefined) merged[k] = v;
+        merged[owner] = caller.tenantId;
+        return behaviour.update ? behaviour.update(current, merged, caller, context) : merged;
+      },
+    );
+  };
+  const remove: Resolver<ChangeArgs> = async (_root, args, context, info) => {
+    const caller = requireWrite(context, info);
+    const { input } = args;
+    const version = typeof input._version === 'number' ? input._version : undefined;
+    return service.change(
+      caller.tenantId,
+      knownId(input.id),
+      version,
+      'DELETE',
+      actorOf(caller),
+      (current) => {
+        checkCondition(current.record, args.condition);
+        behaviour.delete?.(current, caller);
+        return 'delete';
+      },
+    );
   };
 
-  const Mutation: Record<string, Resolver> = {
-    [names.create]: async (_root, args, context, info) => {
-      const caller = requireWrite(context, info);
-      const input = args['input'] as Record<string, unknown>;
-      checkOwner(input, caller, info);
-      const idempotencyKey = typeof args['idempotencyKey'] === 'string' ? args['idempotencyKey'] : undefined;
-      if (idempotencyKey !== undefined && (idempotencyKey.length < 8 || idempotencyKey.length > 128))
-        throw validationFailed([
-          {
-            field: 'idempotencyKey',
-            code: 'IDEMPOTENCY_KEY_INVALID',
-            message: 'idempotencyKey must be 8 to 128 characters',
-          },
-        ]);
-      const inputHash = createHash('sha256')
-        .update(canonical({ input, condition: args['condition'] ?? null }))
-        .digest('base64url');
-      let values = normalizeGeneric(model, writableInput(model, input));
-      if (behaviour.create) values = await behaviour.create(values, caller, context);
-      const id =
-        typeof input['id'] === 'string' && input['id'] !== ''
-          ? input['id']
-          : idempotencyKey !== undefined
-            ? derivedId(options.idempotencySecret, caller.tenantId, idempotencyKey)
-            : randomUUID();
-      if (id.length > MAX_ID_LENGTH)
-        throw validationFailed([
-          { field: 'id', code: 'ID_TOO_LONG', message: 'id must be at most 128 characters' },
-        ]);
-      const record = { ...values, id, [owner]: caller.tenantId };
-      checkCondition(record, args['condition']);
-      const created = await store.create(caller.tenantId, record, actorOf(caller), {
-        key: idempotencyKey,
-        inputHash,
-      });
-      if (!created.replayed) await emit('create', caller.tenantId, created.record);
-      return created.record;
-    },
-    [names.update]: async (_root, args, context, info) => {
-      const caller = requireWrite(context, info);
-      const input = args['input'] as Record<string, unknown>;
-      checkOwner(input, caller, info);
-      const changes = normalizeGeneric(model, writableInput(model, input));
-      delete changes['id'];
-      const version = typeof input['_version'] === 'number' ? input['_version'] : undefined;
-      const updated = await store.change(
-        caller.tenantId,
-        knownId(input['id']),
-        version,
-        'UPDATE',
-        actorOf(caller),
-        async (current) => {
-          checkCondition(current.record, args['condition']);
-          const merged: Record<string, unknown> = { ...current.record };
-          for (const [k, v] of Object.entries(changes)) if (v !== undefined) merged[k] = v;
-          merged[owner] = caller.tenantId;
-          return behaviour.update ? behaviour.update(current, merged, caller, context) : merged;
-        },
-      );
-      await emit('update', caller.tenantId, updated);
-      return updated;
-    },
-    [names.delete]: async (_root, args, context, info) => {
-      const caller = requireWrite(context, info);
-      const input = args['input'] as Record<string, unknown>;
-      const version = typeof input['_version'] === 'number' ? input['_version'] : undefined;
-      const deleted = await store.change(
-        caller.tenantId,
-        knownId(input['id']),
-        version,
-        'DELETE',
-        actorOf(caller),
-        (current) => {
-          checkCondition(current.record, args['condition']);
-          behaviour.delete?.(current, caller);
-          return 'delete';
-        },
-      );
-      await emit('delete', caller.tenantId, deleted);
-      return deleted;
-    },
+  const Query: Record<string, Resolver<never>> = {
+    [names.get]: get,
+    [names.list]: list,
+    [names.audit]: audit,
+  };
+  const Mutation: Record<string, Resolver<never>> = {
+    [names.create]: create,
+    [names.update]: update,
+    [names.delete]: remove,
   };
 
   const subscription = (event: 'create' | 'update' | 'delete', field: string) => ({
     subscribe: async (
       _root: unknown,
-      args: Record<string, unknown>,
+      args: SubscribeArgs,
       context: SubscriptionContext,
       info: GraphQLResolveInfo,
     ) => {
@@ -321,7 +324,7 @@ export function modelResolvers(options: {
         throw error;
       }
       closeAtExpiry(context);
-      const filter = args['filter'] as Filter | undefined;
+      const filter = args.filter ?? undefined;
       return subscriptionEvents(
         iterator,
         (payload) => {
@@ -407,10 +410,4 @@ function subscriptionEvents(
     },
   };
   return events;
-}
-
-/** The record id an idempotency key maps to: same tenant + key → same id, unguessable otherwise. */
-export function derivedId(secret: Buffer, tenantId: string, key: string): string {
-  const hex = createHmac('sha256', secret).update(`${tenantId}\u0000${key}`).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

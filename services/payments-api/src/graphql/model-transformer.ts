@@ -189,7 +189,7 @@ ${line([...subscriptionFields, 'createdAt: ModelSubscriptionStringInput', 'updat
  */
 export function generateSchemaSdl(
   schema: AnnotatedSchema,
-  extensions: { query?: string[]; mutation?: string[] },
+  extensions: { readonly query?: readonly string[]; readonly mutation?: readonly string[] },
   limits: ListLimits,
 ): string {
   const parts = schema.models.map((model) => modelSdl(model, limits));

@@ -1,5 +1,14 @@
-import type { FastifyRequest } from 'fastify';
-import { bearerToken, type CallerContext, type TokenVerifier } from '@atrium/auth';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import {
+  bearerToken,
+  createVerifier,
+  RevocationList,
+  withRevocations,
+  type CallerContext,
+  type RevocationListOptions,
+  type TokenVerifier,
+  type VerifierConfig,
+} from '@atrium/auth';
 import { connectionInitAuthorization } from '../graphql/live-updates.ts';
 
 /** A verified caller and the token it came with (resolvers ask other services with it). */
@@ -50,4 +59,38 @@ export function callerAuthentication(verifier: TokenVerifier): CallerAuthenticat
  */
 export function isWebSocketHandshake(request: FastifyRequest): boolean {
   return (request as unknown as { ws?: boolean | null }).ws === true;
+}
+
+/** How the service verifies tokens: a verifier (or its configuration) and the issuer's revocations. */
+export interface TokenVerification {
+  readonly verifier: VerifierConfig | TokenVerifier;
+  /**
+   * A shared revocation list (its owner starts and closes it), or where to poll one: polling then
+   * starts when `app` listens and stops when it closes.
+   */
+  readonly revocations?: RevocationList | Omit<RevocationListOptions, 'log'> | undefined;
+}
+
+function isVerifier(value: VerifierConfig | TokenVerifier): value is TokenVerifier {
+  return typeof (value as TokenVerifier).verify === 'function';
+}
+
+/**
+ * The caller authentication of `app`, with the revocation list it checks (live connections close
+ * when their token is revoked), started and closed with `app` when `app` owns it.
+ */
+export function authenticationFor(
+  app: FastifyInstance,
+  options: TokenVerification,
+): { readonly authentication: CallerAuthentication; readonly revocations: RevocationList | undefined } {
+  const verified = isVerifier(options.verifier) ? options.verifier : createVerifier(options.verifier);
+  let revocations = options.revocations;
+  if (revocations !== undefined && !(revocations instanceof RevocationList)) {
+    const owned = new RevocationList({ ...revocations, log: app.log });
+    app.addHook('onListen', async () => void owned.start());
+    app.addHook('onClose', async () => owned.close());
+    revocations = owned;
+  }
+  const verifier = revocations === undefined ? verified : withRevocations(verified, revocations);
+  return { authentication: callerAuthentication(verifier), revocations };
 }

@@ -1,16 +1,16 @@
-import type { GraphQLResolveInfo } from 'graphql';
 import type { CallerContext } from '@atrium/auth';
 import { checkPaymentReference, comparableAccountNumber } from '@atrium/account-number';
 import { AccountsUnavailable, type AccountsDirectory } from './accounts-directory.ts';
 import { PaymentsError, unauthorized, validationFailed, type FieldProblem } from '../errors.ts';
 import { checkPaymentAmount, currencyMinorUnits, PAYMENT_AMOUNT } from '@atrium/money';
-import {
-  changeTopic,
-  type ChangePublisher,
-  type ModelBehaviour,
-  type RequestContext,
+import type {
+  ExtensionSdl,
+  ModelBehaviour,
+  ModelExtension,
+  RequestContext,
+  Resolver,
 } from '../graphql/model-resolvers.ts';
-import type { ModelStore, StoredRecord } from '../model/store.ts';
+import type { StoredRecord } from '../model/store.ts';
 import { canConfirm } from '../model/tenant-roles.ts';
 
 /**
@@ -237,45 +237,34 @@ export function createPaymentBehaviour(accounts?: AccountsDirectory): ModelBehav
     delete(current) {
       refuseIfConfirmed(current);
     },
+    extension: paymentExtension,
   };
 }
-
-/** The Payment lifecycle without an accounts API: account references are free text. */
-export const paymentBehaviour: ModelBehaviour = createPaymentBehaviour();
 
 /** SDL of the operations beyond Amplify's generated ones. */
 export const PAYMENT_EXTENSION = {
   mutation: ['confirmPayment(id: ID!, expectedVersion: Int!): Payment'],
-};
+} as const satisfies ExtensionSdl;
+
+interface ConfirmArgs {
+  readonly id: string;
+  readonly expectedVersion: number;
+}
 
 /** `confirmPayment`: an approver confirms a payment someone else created, at the version they saw. */
-export function paymentExtensionResolvers(store: ModelStore, publish: ChangePublisher) {
-  return {
-    Mutation: {
-      confirmPayment: async (
-        _root: unknown,
-        args: { id: string; expectedVersion: number },
-        context: RequestContext,
-        info: GraphQLResolveInfo,
-      ) => {
-        const caller: CallerContext = context.caller;
-        if (!canConfirm(caller)) throw unauthorized(info.fieldName, info.parentType.name);
-        const confirmed = await store.change(
-          caller.tenantId,
-          args.id,
-          args.expectedVersion,
-          'CONFIRM',
-          caller,
-          (current) => {
-            refuseIfConfirmed(current);
-            // Four eyes, whatever roles the caller holds.
-            refuseOwnDecision(current, caller);
-            return { ...current.record, status: 'CONFIRMED', confirmedBy: caller.username };
-          },
-        );
-        await publish(changeTopic('Payment', 'update', caller.tenantId), { record: confirmed });
-        return confirmed;
-      },
-    },
-  };
-}
+const paymentExtension: ModelExtension = {
+  sdl: PAYMENT_EXTENSION,
+  resolvers: (service) => {
+    const confirmPayment: Resolver<ConfirmArgs> = async (_root, args, context, info) => {
+      const caller: CallerContext = context.caller;
+      if (!canConfirm(caller)) throw unauthorized(info.fieldName, info.parentType.name);
+      return service.change(caller.tenantId, args.id, args.expectedVersion, 'CONFIRM', caller, (current) => {
+        refuseIfConfirmed(current);
+        // Four eyes, whatever roles the caller holds.
+        refuseOwnDecision(current, caller);
+        return { ...current.record, status: 'CONFIRMED', confirmedBy: caller.username };
+      });
+    };
+    return { Mutation: { confirmPayment } };
+  },
+};
