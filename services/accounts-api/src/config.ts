@@ -4,7 +4,7 @@ import type { VerifierConfig } from '@atrium/auth';
 import { ServiceEnvironment, type MetricsAccess } from '@atrium/service-runtime';
 import type { AccountsDatabaseConfig } from './accounts-database.ts';
 
-/** The standalone accounts API's configuration (the embedded server builds the plugin options itself). */
+/** The accounts API's configuration, as `accountsService` mounts it (standalone and embedded alike). */
 export interface AccountsConfig {
   readonly host: string;
   readonly port: number;

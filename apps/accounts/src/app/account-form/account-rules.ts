@@ -1,13 +1,21 @@
 import type { AbstractControl, ValidationErrors, ValidatorFn } from '@angular/forms';
 import { checkAccountNumber } from '@atrium/account-number';
 import type { Labels } from '@atrium/contracts';
-import { currencyMinorUnits, fractionDigits, isCurrencyCode, normalizeDecimal } from '@atrium/money';
+import {
+  ACCOUNT_BALANCE,
+  currencyMinorUnits,
+  fractionDigits,
+  isCurrencyCode,
+  normalizeDecimal,
+} from '@atrium/money';
 import type { AccountsLabel } from '../accounts-labels';
 
-/** The server's bounds (services/accounts-api), repeated so the dialog says the same thing first. */
+/**
+ * The server's nickname bound (services/accounts-api), repeated so the dialog says the same thing
+ * first; the balance's come from @atrium/money, which the server's schema uses.
+ */
 export const RULES = {
   nicknameMaxLength: 60,
-  balanceMaxIntegerDigits: 15,
 } as const;
 
 /**
@@ -38,7 +46,7 @@ export function balanceValidator(currency: () => string): ValidatorFn {
     const value = (control.value ?? '').trim();
     if (value === '') return null;
     if (!/^-?(?:0|[1-9]\d*)(?:\.\d+)?$/.test(value)) return { balanceFormat: true };
-    if (value.replace(/^-/, '').split('.')[0]!.length > RULES.balanceMaxIntegerDigits)
+    if (value.replace(/^-/, '').split('.')[0]!.length > ACCOUNT_BALANCE.maxIntegerDigits)
       return { balanceTooLarge: true };
     const code = currency();
     const minor = currencyMinorUnits(code);
@@ -64,7 +72,7 @@ export function errorMessage(
   if (errors['accountNumber']) return String(errors['accountNumber']);
   if (errors['currency']) return t('currencyCode');
   if (errors['balanceFormat']) return t('balanceFormat');
-  if (errors['balanceTooLarge']) return t('balanceTooLarge', { digits: RULES.balanceMaxIntegerDigits });
+  if (errors['balanceTooLarge']) return t('balanceTooLarge', { digits: ACCOUNT_BALANCE.maxIntegerDigits });
   if (errors['balanceMinorUnits']) {
     const { minor, currency } = errors['balanceMinorUnits'] as { minor: number; currency: string };
     return minor === 0 ? t('noDecimals', { currency }) : t('atMostDecimals', { currency, minor });
