@@ -11,6 +11,7 @@ import accountsService from '@atrium/accounts-api/service';
 import hostPlugin from '@atrium/host/app';
 import paymentsPlugin from '@atrium/payments-api/app';
 import { loadConfig as loadPaymentsConfig } from '@atrium/payments-api/config';
+import { paymentsOptionsOf } from '@atrium/payments-api/plugin-options';
 import { MfeStore } from '@atrium/host/store';
 import {
   combineReadiness,
@@ -114,24 +115,19 @@ export async function createEmbeddedServer(
   });
   // Payments check that a from-account is the caller's tenant's by asking the accounts API above,
   // over the internal listener, with the caller's own token.
-  const payments = loadPaymentsConfig({
-    ...shared,
-    OIDC_ISSUER: issuer,
-    OIDC_JWKS_URI: loopbackJwks,
-    ACCOUNTS_API_URL: `${internalUrl}/api/accounts`,
-  });
+  // As for the accounts API, the payments config is the real environment's; the data folder is
+  // this process's (the payments folder and its embedded store derive from it), and the issuer and
+  // the accounts API are reached over loopback.
+  const paymentsAlone = loadPaymentsConfig({ ...env, ATRIUM_DATA_DIR: config.dataDir });
+  const payments = {
+    ...paymentsAlone,
+    publicUrl: config.publicUrl,
+    verifier: { ...paymentsAlone.verifier, issuer, jwksUri: loopbackJwks },
+    accountsApiUrl: `${internalUrl}/api/accounts`,
+  };
   await app.register(paymentsPlugin, {
-    verifier: payments.verifier,
+    ...paymentsOptionsOf(payments),
     revocations,
-    storage: payments.storage,
-    dataDir: payments.dataDir,
-    redisUrl: payments.redisUrl,
-    accountsApi: payments.accountsApiUrl === undefined ? undefined : { url: payments.accountsApiUrl },
-    production: payments.production,
-    corsOrigins: payments.corsOrigins,
-    rateLimit: payments.rateLimit,
-    subscriptionLimits: payments.subscriptionLimits,
-    listDefaultLimit: payments.listDefaultLimit,
     graphqlPath: '/graphql',
     healthRoutes: { live: '/graphql/healthz', ready: '/graphql/readyz' },
   });

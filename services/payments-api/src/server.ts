@@ -8,6 +8,7 @@ import {
 } from '@atrium/service-runtime';
 import paymentsPlugin from './app.ts';
 import { loadConfig } from './config.ts';
+import { paymentsOptionsOf } from './plugin-options.ts';
 
 // What it writes (keys, secrets, password hashes) is this user's alone: 0600 files, 0700 folders.
 process.umask(PRIVATE_UMASK);
@@ -19,20 +20,7 @@ const app = Fastify({ logger: serviceLoggerOptions(config.logLevel), pluginTimeo
 await app.register(observability, { service: 'payments', ...config.metricsAccess });
 // The signing key and the embedded tables' files: fixed (with a warning) at start.
 await securePrivateFolderAtStart(config.dataDir, (message) => app.log.warn(message));
-await app.register(paymentsPlugin, {
-  verifier: config.verifier,
-  revocations: config.revocations,
-  storage: config.storage,
-  dataDir: config.dataDir,
-  secretKey: config.secret,
-  redisUrl: config.redisUrl,
-  accountsApi: config.accountsApiUrl === undefined ? undefined : { url: config.accountsApiUrl },
-  production: config.production,
-  corsOrigins: config.corsOrigins,
-  rateLimit: config.rateLimit,
-  subscriptionLimits: config.subscriptionLimits,
-  listDefaultLimit: config.listDefaultLimit,
-});
+await app.register(paymentsPlugin, paymentsOptionsOf(config));
 
 stopOnSignals(app);
 
