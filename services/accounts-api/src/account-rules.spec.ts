@@ -2,14 +2,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkAccountFields } from './account-rules.ts';
 
+const fields = {
+  nickname: 'x',
+  type: 'domestic' as const,
+  account_number: '1234-5678',
+  currency: 'DKK',
+  balance: '10.500',
+};
+
 test('balances may carry trailing zeros but no more significant decimals than the currency', () => {
-  const fields = {
-    nickname: 'x',
-    type: 'domestic' as const,
-    account_number: '1234-5678',
-    currency: 'DKK',
-    balance: '10.500',
-  };
   assert.equal(checkAccountFields(fields).balance, '10.5');
   assert.throws(() => checkAccountFields({ ...fields, balance: '10.505' }), /decimals/);
   assert.throws(() => checkAccountFields({ ...fields, currency: 'JPY', balance: '1.5' }), /decimals/);
@@ -17,14 +18,7 @@ test('balances may carry trailing zeros but no more significant decimals than th
 });
 
 test('a currency has the decimals ICU gives it: HUF whole forints on this runtime, KWD three', () => {
-  const fields = {
-    nickname: 'x',
-    type: 'domestic' as const,
-    account_number: '1234-5678',
-    currency: 'KWD',
-    balance: '1.234',
-  };
-  assert.equal(checkAccountFields(fields).balance, '1.234');
+  assert.equal(checkAccountFields({ ...fields, currency: 'KWD', balance: '1.234' }).balance, '1.234');
   const huf = new Intl.NumberFormat('en', { style: 'currency', currency: 'HUF' }).resolvedOptions();
   if (huf.maximumFractionDigits === 0)
     assert.throws(
