@@ -6,6 +6,7 @@ import type { CallerAuthentication } from '../http/caller-authentication.ts';
 import type { GraphqlLimits } from './document-limits.ts';
 import { guardConnections, type ConnectionGuard } from './live-updates.ts';
 import { admitSubscriptions, type SubscriptionBudget } from './subscription-limits.ts';
+import { boundStrayUpgrades } from './stray-upgrades.ts';
 
 /** The largest WebSocket message taken (bytes); an operation is held to `maxBodyBytes` besides. */
 const MAX_WEBSOCKET_PAYLOAD = 1_048_576;
@@ -39,6 +40,8 @@ export async function serveLiveConnections(
       },
     });
   const server = sockets.websocketServer;
+  // An upgrade no WebSocket route takes (a 404 outside this plugin's hooks) kept its socket for ever.
+  boundStrayUpgrades(app);
   if (server === undefined) throw new Error('payments: no WebSocket server registered');
   const guard = guardConnections({
     server: server as unknown as Parameters<typeof guardConnections>[0]['server'],
