@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   bearerToken,
   createVerifier,
-  RevocationList,
+  revocationListFor,
+  type RevocationList,
   withRevocations,
   type CallerContext,
   type RevocationListOptions,
@@ -84,13 +85,7 @@ export function authenticationFor(
   options: TokenVerification,
 ): { readonly authentication: CallerAuthentication; readonly revocations: RevocationList | undefined } {
   const verified = isVerifier(options.verifier) ? options.verifier : createVerifier(options.verifier);
-  let revocations = options.revocations;
-  if (revocations !== undefined && !(revocations instanceof RevocationList)) {
-    const owned = new RevocationList({ ...revocations, log: app.log });
-    app.addHook('onListen', async () => void owned.start());
-    app.addHook('onClose', async () => owned.close());
-    revocations = owned;
-  }
+  const revocations = revocationListFor(app, options.revocations);
   const verifier = revocations === undefined ? verified : withRevocations(verified, revocations);
   return { authentication: callerAuthentication(verifier), revocations };
 }

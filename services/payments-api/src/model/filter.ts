@@ -1,27 +1,14 @@
+import { compareDecimal } from '@atrium/money';
 import type { ModelDefinition } from './definition.ts';
 
 /** A stored record as resolvers see it: Float fields are exact decimal strings. */
 export type ModelRecord = Readonly<Record<string, unknown>>;
 export type Filter = Readonly<Record<string, unknown>>;
 
-function signedDecimalCompare(a: string, b: string): number {
-  const na = a.startsWith('-');
-  const nb = b.startsWith('-');
-  if (na !== nb) return na ? -1 : 1;
-  const [ai = '0', af = ''] = (na ? a.slice(1) : a).split('.');
-  const [bi = '0', bf = ''] = (nb ? b.slice(1) : b).split('.');
-  const ia = ai.replace(/^0+(?=\d)/, '');
-  const ib = bi.replace(/^0+(?=\d)/, '');
-  let result: number;
-  if (ia.length !== ib.length) result = ia.length < ib.length ? -1 : 1;
-  else if (ia !== ib) result = ia < ib ? -1 : 1;
-  else {
-    const width = Math.max(af.length, bf.length);
-    const fa = af.padEnd(width, '0');
-    const fb = bf.padEnd(width, '0');
-    result = fa === fb ? 0 : fa < fb ? -1 : 1;
-  }
-  return na ? -result : result;
+/** Exact comparison of two decimals (@atrium/money); undefined when one is not plain decimal text ("1e+21"). */
+function signedDecimalCompare(a: string, b: string): number | undefined {
+  const plain = /^-?\d+(?:\.\d+)?$/;
+  return plain.test(a) && plain.test(b) ? compareDecimal(a, b) : undefined;
 }
 
 /** Filter operands of Float fields arrive as numbers: compare them as the decimals they denote. */
