@@ -95,6 +95,12 @@ ${nginxProxyHeaders('    ')}
     proxy_next_upstream error timeout http_502 http_503;
     # One try per instance at most, and not beyond 10 s in all.
     proxy_next_upstream_timeout 10s;
+
+    # Every service answers /metrics on its own listener (loopback, or METRICS_TOKEN); the public
+    # origin never routes it, whatever the services' access settings.
+    location = /metrics {
+      return 404;
+    }
 ${options.upstreams.map(locations).join('')}
   }
 }

@@ -441,7 +441,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       },
       {
         name: 'payments_api',
-        locations: ['= /graphql'],
+        // /graphql: GraphQL over HTTP and graphql-ws; /graphql/: AppSync's real-time protocol
+        // (/graphql/realtime), and in development GraphiQL's files and the SDL.
+        locations: ['= /graphql', '/graphql/'],
         ports: handles['payments-api'].map((h) => h.port),
         longLived: true,
       },
