@@ -1,9 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { eventually, loginWithPassword, makeTempDir } from '@atrium/test-kit';
-import { CLUSTER_SERVICES, clusterPorts, startCluster, type Cluster } from './cluster.ts';
+import { eventually } from '@atrium/test-kit';
+import { CLUSTER_SERVICES, type Cluster } from './cluster.ts';
+import { createPayment, startClusterUnderTest, type ClusterUnderTest } from './cluster-under-test.ts';
 
 // The cluster under a bounded load through nginx (issue 13): a rolling restart of every instance
 // answers 0 errors; kill -9 of one instance of each service fails at most the requests that were in
@@ -12,51 +11,7 @@ import { CLUSTER_SERVICES, clusterPorts, startCluster, type Cluster } from './cl
 const CLIENTS = 4;
 /** The shortest round (a create and three reads) of one client: 4 clients make at most 80 creates/s. */
 const ROUND_MS = 50;
-const CREATE = `mutation($input: CreatePaymentInput!, $key: String) {
-  createPayment(input: $input, idempotencyKey: $key) { id }
-}`;
 const GET = `query($id: ID!) { getPayment(id: $id) { id } }`;
-
-function canListen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen({ port, host: '127.0.0.1', exclusive: true }, () => server.close(() => resolve(true)));
-  });
-}
-
-async function freeBasePort(instances: number): Promise<number> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 35_000);
-    const ports = clusterPorts(base, instances);
-    let free = true;
-    for (const port of ports) if (!(await canListen(port))) free = false;
-    if (free) return base;
-  }
-  throw new Error('no free port range for the cluster');
-}
-
-/** One createPayment through nginx with an idempotency key. */
-function createPayment(origin: string, token: string, fromAccount: string, key: string): Promise<Response> {
-  return fetch(`${origin}/graphql`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      query: CREATE,
-      variables: {
-        key,
-        input: {
-          amount: 1,
-          currency: 'DKK',
-          dueDate: '2027-02-01T00:00:00.000Z',
-          from_account: fromAccount,
-          to_account: 'PAYEE001',
-          type: 'DOMESTIC',
-        },
-      },
-    }),
-  });
-}
 
 interface Failure {
   readonly operation: string;
@@ -138,40 +93,19 @@ class Load {
 }
 
 describe('the cluster under load', { timeout: 900_000 }, () => {
-  let dataDir: string;
+  let under: ClusterUnderTest;
   let cluster: Cluster;
   let token: string;
   let fromAccount: string;
-  const output: string[] = [];
+  let output: string[];
 
   before(async () => {
-    dataDir = await makeTempDir('cluster');
-    const began = Date.now();
-    cluster = await startCluster({
-      dataDir,
-      basePort: await freeBasePort(2),
-      instances: 2,
-      logLevel: 'warn',
-      output: (name, line) => output.push(`[${name}] ${line}`),
-    });
-    console.log(`# cluster of 2 instances per service started in ${Date.now() - began} ms`);
-    const tokens = await loginWithPassword({
-      issuer: `${cluster.origin}/auth`,
-      redirectUri: `${cluster.origin}/callback`,
-      username: 'userTenantA',
-      password: 'demo-password',
-    });
-    token = tokens.access_token;
-    const accounts = await fetch(`${cluster.origin}/api/accounts?limit=1`, {
-      headers: { authorization: `Bearer ${token}` },
-    });
-    const body = (await accounts.json()) as { items: Array<{ account_number: string }> };
-    fromAccount = body.items[0]?.account_number ?? '';
-    assert.notEqual(fromAccount, '', 'the demo tenant has an account');
+    under = await startClusterUnderTest();
+    ({ cluster, output } = under);
+    ({ token, fromAccount } = await under.signIn('userTenantA'));
   });
   after(async () => {
-    await cluster?.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    await under?.stop();
   });
 
   /** Every acknowledged payment, read back through nginx. */
