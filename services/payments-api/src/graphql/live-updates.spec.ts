@@ -14,6 +14,8 @@ import { closeAtExpiry, TOKEN_EXPIRED_CLOSE_CODE } from './live-updates.ts';
 import { startPayments, type PaymentsFixture } from '../payments-fixture.ts';
 
 const CREATE = `mutation($input: CreatePaymentInput!) { createPayment(input: $input) { id tenantId _version } }`;
+const UPDATE = `mutation($i: UpdatePaymentInput!) { updatePayment(input: $i) { id } }`;
+const DELETE = `mutation($i: DeletePaymentInput!) { deletePayment(input: $i) { id } }`;
 const input = (message: string) => ({
   amount: 10,
   currency: 'DKK',
@@ -48,7 +50,35 @@ function collect(c: Client, query: string, variables: Record<string, unknown> = 
   return { events, errors, stop };
 }
 
-const settle = (ms = 300) => new Promise((resolve) => setTimeout(resolve, ms));
+type Subscription = ReturnType<typeof collect>;
+
+/** The ids of the payments a subscription has heard of (its one field, e.g. `onCreatePayment`). */
+const idsHeard = (s: Subscription): string[] =>
+  s.events.map((event) => (Object.values(event)[0] as { id: string }).id);
+
+/** Creates a payment of the caller's tenant and answers its id. */
+async function create(api: PaymentsFixture, token: string, message: string): Promise<string> {
+  const { body } = await api.gql(token, CREATE, { input: input(message) });
+  const id = (body.data?.['createPayment'] as { id?: string } | null | undefined)?.id;
+  assert.ok(id !== undefined, JSON.stringify(body));
+  return id;
+}
+
+/**
+ * Creates (message 'wanted'), changes and deletes one payment of the caller's tenant: a change of
+ * each kind, heard by every subscription of that tenant in the first test. Answers its id.
+ */
+async function round(api: PaymentsFixture, token: string): Promise<string> {
+  const id = await create(api, token, 'wanted');
+  for (const [query, i] of [
+    [UPDATE, { id, message: 'x' }],
+    [DELETE, { id }],
+  ] as const) {
+    const { body } = await api.gql(token, query, { i });
+    assert.equal(body.errors, undefined, JSON.stringify(body));
+  }
+  return id;
+}
 
 interface BareOutcome {
   readonly acknowledged: boolean;
@@ -57,14 +87,22 @@ interface BareOutcome {
   readonly closedAt: number;
 }
 
-/** Opens a graphql-ws connection that never subscribes and reports how it ends (code 0: still open at 4 s). */
-function bareConnection(api: PaymentsFixture, authorization: string): Promise<BareOutcome> {
+/**
+ * Opens a graphql-ws connection that never subscribes and reports how it ends (code 0: still open
+ * after 20 s, a bound for a loaded machine: every connection here is closed within seconds), or,
+ * with `untilAcknowledged`, only whether it is acknowledged (then it is closed by the client).
+ */
+function bareConnection(
+  api: PaymentsFixture,
+  authorization: string,
+  { untilAcknowledged = false } = {},
+): Promise<BareOutcome> {
   return new Promise((resolve) => {
     let acknowledged = false;
     const giveUp = setTimeout(() => {
       resolve({ acknowledged, code: 0, reason: 'still open', closedAt: Date.now() });
       Promise.resolve(c.dispose()).catch(() => undefined);
-    }, 4000);
+    }, 20_000);
     const c = createClient({
       url: `${api.url.replace(/^http/, 'ws')}/graphql`,
       webSocketImpl: WebSocket,
@@ -73,7 +111,13 @@ function bareConnection(api: PaymentsFixture, authorization: string): Promise<Ba
       retryAttempts: 0,
       onNonLazyError: () => undefined,
       on: {
-        connected: () => (acknowledged = true),
+        connected: () => {
+          acknowledged = true;
+          if (!untilAcknowledged) return;
+          clearTimeout(giveUp);
+          resolve({ acknowledged, code: 0, reason: 'acknowledged', closedAt: Date.now() });
+          Promise.resolve(c.dispose()).catch(() => undefined);
+        },
         closed: (event) => {
           const { code, reason } = event as { code: number; reason: string };
           clearTimeout(giveUp);
@@ -117,26 +161,64 @@ describe('live updates over graphql-ws (in memory)', () => {
     const forged = collect(b, 'subscription($t: String) { onCreatePayment(tenantId: $t) { id } }', {
       t: 'TenantA',
     });
-    await settle();
+    const ofA = [aCreate, aUpdate, aDelete, aFiltered, aLegacy];
+    const ofB = [bCreate, bUpdate, bDelete];
     const member = await issuer.mint(demoCaller('A', 'member'));
-    const created = (await api.gql(member, CREATE, { input: input('wanted') })).body.data?.[
-      'createPayment'
-    ] as { id: string };
-    await api.gql(member, CREATE, { input: input('other') });
-    await api.gql(member, `mutation($i: UpdatePaymentInput!) { updatePayment(input: $i) { id } }`, {
-      i: { id: created.id, message: 'x' },
-    });
-    await api.gql(member, `mutation($i: DeletePaymentInput!) { deletePayment(input: $i) { id } }`, {
-      i: { id: created.id },
-    });
-    await settle();
-    assert.equal(aCreate.events.length, 2);
-    assert.equal((aCreate.events[0]?.['onCreatePayment'] as { tenantId: string }).tenantId, 'TenantA');
-    assert.equal(aUpdate.events.length, 1);
-    assert.equal(aDelete.events.length, 1);
-    assert.equal(aFiltered.events.length, 1);
-    assert.equal(aLegacy.events.length, 2);
-    assert.equal(bCreate.events.length + bUpdate.events.length + bDelete.events.length, 0);
+    const memberB = await issuer.mint(demoCaller('B', 'member'));
+    // graphql-ws acknowledges no subscription: one is live once it has heard a change. Rounds of
+    // each tenant's changes (left out of the counts below by id) until every subscription has, so
+    // that none of the changes counted is published before its subscriber listens.
+    const roundsOfA: string[] = [];
+    const roundsOfB: string[] = [];
+    assert.ok(
+      await eventually(async () => {
+        const live = (subscriptions: Subscription[]) => subscriptions.every((s) => s.events.length > 0);
+        if (!live(ofA)) roundsOfA.push(await round(api, member));
+        if (!live(ofB)) roundsOfB.push(await round(api, memberB));
+        return live(ofA) && live(ofB);
+      }, 60_000),
+      `every subscription is live: ${JSON.stringify([...ofA, ...ofB].map((s) => [s.events, s.errors]))}`,
+    );
+    assert.ok(
+      await eventually(async () => forged.errors.length > 0, 10_000),
+      'a subscription naming another tenant is refused',
+    );
+
+    const wanted = await create(api, member, 'wanted');
+    const other = await create(api, member, 'other');
+    assert.equal((await api.gql(member, UPDATE, { i: { id: wanted, message: 'x' } })).body.errors, undefined);
+    assert.equal((await api.gql(member, DELETE, { i: { id: wanted } })).body.errors, undefined);
+
+    // A subscription delivers in publication order: once each has heard a last round of its tenant,
+    // made after the changes above, whatever those changes would send it (to A's unwanted, to B's
+    // anything) has arrived.
+    const lastOfA = await round(api, member);
+    const lastOfB = await round(api, memberB);
+    roundsOfA.push(lastOfA);
+    roundsOfB.push(lastOfB);
+    assert.ok(
+      await eventually(
+        async () =>
+          ofA.every((s) => idsHeard(s).includes(lastOfA)) && ofB.every((s) => idsHeard(s).includes(lastOfB)),
+        30_000,
+      ),
+      `every subscription heard the last round: ${JSON.stringify([...ofA, ...ofB].map((s) => s.events))}`,
+    );
+    const heard = (s: Subscription) => idsHeard(s).filter((id) => !roundsOfA.includes(id));
+    assert.deepEqual(heard(aCreate), [wanted, other]);
+    assert.ok(
+      aCreate.events.every((e) => (e['onCreatePayment'] as { tenantId: string }).tenantId === 'TenantA'),
+      JSON.stringify(aCreate.events),
+    );
+    assert.deepEqual(heard(aUpdate), [wanted]);
+    assert.deepEqual(heard(aDelete), [wanted]);
+    assert.deepEqual(heard(aFiltered), [wanted]);
+    assert.deepEqual(heard(aLegacy), [wanted, other]);
+    // B's subscriptions heard their own tenant's rounds and nothing else.
+    assert.deepEqual(
+      ofB.flatMap(idsHeard).filter((id) => !roundsOfB.includes(id)),
+      [],
+    );
     assert.equal(forged.events.length, 0);
     assert.ok(forged.errors.length > 0, 'a subscription naming another tenant is refused');
     await a.dispose();
@@ -151,8 +233,7 @@ describe('live updates over graphql-ws (in memory)', () => {
       retryAttempts: 0,
     });
     const refused = collect(bad, 'subscription { onCreatePayment { id } }');
-    await settle();
-    assert.ok(refused.errors.length > 0);
+    assert.ok(await eventually(async () => refused.errors.length > 0, 10_000));
     await bad.dispose();
 
     const shortLived = await issuer.mint(demoCaller('A', 'viewer'), { expiresInSeconds: 2 });
@@ -165,7 +246,8 @@ describe('live updates over graphql-ws (in memory)', () => {
       on: { closed: (event) => (closedWith = (event as { code: number }).code) },
     });
     collect(c, 'subscription { onCreatePayment { id } }');
-    await settle(3500);
+    // The token expires within 2 s; 20 s bounds the wait on a loaded machine.
+    await eventually(async () => closedWith !== undefined, 20_000);
     assert.equal(closedWith, 4401);
     await c.dispose();
   });
@@ -184,7 +266,8 @@ describe('graphql-ws connections are bounded by their token', { concurrency: tru
   });
 
   it('closes a connection that never subscribes with 4401 when its token expires, not before', async () => {
-    const token = await issuer.mint(demoCaller('A', 'viewer'), { expiresInSeconds: 2 });
+    // Long enough for a loaded machine to open the connection and have it acknowledged first.
+    const token = await issuer.mint(demoCaller('A', 'viewer'), { expiresInSeconds: 5 });
     const exp = (
       JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { exp: number }
     ).exp;
@@ -200,7 +283,8 @@ describe('graphql-ws connections are bounded by their token', { concurrency: tru
     const socket = new WebSocket(`${api.url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws');
     const opened = Date.now();
     const code = await new Promise<number>((resolve) => {
-      const giveUp = setTimeout(() => resolve(0), 4000);
+      // graphql-ws' 3 s, with room for a loaded machine.
+      const giveUp = setTimeout(() => resolve(0), 20_000);
       socket.once('close', (c) => {
         clearTimeout(giveUp);
         resolve(c);
@@ -236,8 +320,11 @@ describe('graphql-ws connections are bounded by their token', { concurrency: tru
       'a malformed or missing token is forbidden',
     );
     // The same client with a valid token is acknowledged, so the refusals above are the tokens'.
-    const valid = await issuer.mint(viewer, { expiresInSeconds: 1 });
-    assert.equal((await bareConnection(api, `Bearer ${valid}`)).acknowledged, true);
+    const valid = await issuer.mint(viewer);
+    assert.equal(
+      (await bareConnection(api, `Bearer ${valid}`, { untilAcknowledged: true })).acknowledged,
+      true,
+    );
   });
 });
 
@@ -249,15 +336,25 @@ describe('closeAtExpiry', () => {
       close: (code?: number) => closes.push(code ?? 0),
       once: (_event: 'close', listener: () => void) => (onClose = listener),
     };
+    // Timers fire in the order they expire: once a socket armed to expire later is closed, the
+    // timers before it have had their turn.
+    const later = () => {
+      let closed = false;
+      closeAtExpiry({
+        wsSocket: { close: () => (closed = true), once: () => undefined },
+        tokenExpiresAt: Date.now() + 100,
+      });
+      return eventually(async () => closed, 10_000);
+    };
     closeAtExpiry({ wsSocket: socket, tokenExpiresAt: Date.now() + 50 });
     onClose();
-    await settle(120);
+    assert.ok(await later());
     assert.deepEqual(closes, []);
 
     const other = { ...socket, once: () => undefined };
     closeAtExpiry({ wsSocket: other, tokenExpiresAt: Date.now() + 20 });
     closeAtExpiry({ wsSocket: other, tokenExpiresAt: Date.now() + 20 });
-    await settle(80);
+    assert.ok(await later());
     assert.deepEqual(closes, [TOKEN_EXPIRED_CLOSE_CODE], 'armed once per socket');
   });
 });
@@ -287,17 +384,39 @@ describe('live updates across two instances through Redis', () => {
     const b = client(one, await issuer.mint(demoCaller('B', 'viewer')));
     const aEvents = collect(a, 'subscription { onCreatePayment { id tenantId } }');
     const bEvents = collect(b, 'subscription { onCreatePayment { id } }');
-    await settle(500);
-    const { body } = await two.gql(await issuer.mint(demoCaller('A', 'member')), CREATE, {
-      input: input('via redis'),
-    });
-    const id = (body.data?.['createPayment'] as { id: string }).id;
-    for (let i = 0; i < 30 && aEvents.events.length === 0; i += 1) await settle(100);
+    const memberA = await issuer.mint(demoCaller('A', 'member'));
+    const memberB = await issuer.mint(demoCaller('B', 'member'));
+    // Live once each has heard a probe of its tenant made through the other instance (the probes
+    // are left out below by id).
+    const probesOfA: string[] = [];
+    const probesOfB: string[] = [];
+    assert.ok(
+      await eventually(async () => {
+        if (aEvents.events.length === 0) probesOfA.push(await create(two, memberA, 'probe'));
+        if (bEvents.events.length === 0) probesOfB.push(await create(two, memberB, 'probe'));
+        return aEvents.events.length > 0 && bEvents.events.length > 0;
+      }, 60_000),
+      'both subscriptions are live',
+    );
+    const id = await create(two, memberA, 'via redis');
+    // Published after A's, so heard after it, had B been sent A's.
+    const lastOfB = await create(two, memberB, 'probe');
+    probesOfB.push(lastOfB);
+    assert.ok(
+      await eventually(
+        async () => idsHeard(aEvents).includes(id) && idsHeard(bEvents).includes(lastOfB),
+        30_000,
+      ),
+      JSON.stringify([aEvents.events, bEvents.events]),
+    );
     assert.deepEqual(
-      aEvents.events.map((e) => (e['onCreatePayment'] as { id: string }).id),
+      idsHeard(aEvents).filter((heard) => !probesOfA.includes(heard)),
       [id],
     );
-    assert.equal(bEvents.events.length, 0);
+    assert.deepEqual(
+      idsHeard(bEvents).filter((heard) => !probesOfB.includes(heard)),
+      [],
+    );
     await a.dispose();
     await b.dispose();
   });
@@ -305,8 +424,16 @@ describe('live updates across two instances through Redis', () => {
   it('keeps writes fast while Redis is down, and delivers changes again once it is back', async () => {
     const a = client(one, await issuer.mint(demoCaller('A', 'viewer')));
     const events = collect(a, 'subscription { onCreatePayment { message } }');
-    await settle(500);
+    const messages = () => events.events.map((e) => (e['onCreatePayment'] as { message: string }).message);
     const member = await issuer.mint(demoCaller('A', 'member'));
+    // Live before the outage, so that hearing changes after it proves the subscription was re-made.
+    assert.ok(
+      await eventually(async () => {
+        await create(two, member, 'before the outage');
+        return messages().length > 0;
+      }, 30_000),
+      'the subscriber hears changes before the outage',
+    );
     const port = redis.port;
     await redis.stop();
     const started = Date.now();
@@ -318,13 +445,14 @@ describe('live updates across two instances through Redis', () => {
     restarted = await startRedisServer({ port });
     const delivered = await eventually(async () => {
       await two.gql(member, CREATE, { input: input('after redis') });
-      await settle(200);
-      return events.events.length > 0;
-    }, 6000);
+      return messages().includes('after redis');
+    }, 30_000);
     assert.ok(delivered, 'the subscriber on the other instance hears changes again');
+    // Had it been kept to be sent later, the change made while Redis was down would have been
+    // published before the ones after, and heard before them.
     assert.ok(
-      events.events.every((e) => (e['onCreatePayment'] as { message: string }).message === 'after redis'),
-      'a change made while Redis was down is not delivered later (its live update is lost)',
+      messages().every((message) => message === 'before the outage' || message === 'after redis'),
+      `a change made while Redis was down is not delivered later (its live update is lost): ${JSON.stringify(messages())}`,
     );
     await a.dispose();
   });
