@@ -133,6 +133,29 @@ describe('the cluster under load', { timeout: 900_000 }, () => {
     return lost;
   }
 
+  test("the public origin routes AppSync's real-time endpoint to payments and never routes /metrics", async () => {
+    // Amplify opens wss://<origin>/graphql/realtime: through nginx it must reach a payments instance
+    // (which answers a forged token with AppSync's connection_error), not the host (no WebSocket).
+    const header = Buffer.from(
+      JSON.stringify({ host: new URL(cluster.origin).host, Authorization: 'forged' }),
+    ).toString('base64url');
+    const socket = new WebSocket(`${cluster.origin.replace(/^http/, 'ws')}/graphql/realtime`, [
+      'graphql-ws',
+      `header-${header}`,
+    ]);
+    const first = await new Promise<string>((resolve) => {
+      socket.addEventListener('message', (event) => resolve(String(event.data)));
+      socket.addEventListener('close', (event) => resolve(`closed ${event.code}`));
+      socket.addEventListener('open', () => socket.send(JSON.stringify({ type: 'connection_init' })));
+    });
+    socket.close();
+    assert.equal((JSON.parse(first) as { type: string }).type, 'connection_error', first);
+
+    const metrics = await fetch(`${cluster.origin}/metrics`);
+    await metrics.arrayBuffer();
+    assert.equal(metrics.status, 404);
+  });
+
   test('a rolling restart of every instance answers every request (0 errors)', async () => {
     const load = new Load(cluster.origin, token, fromAccount, 'rolling');
     let took: number;
