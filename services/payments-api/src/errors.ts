@@ -79,6 +79,12 @@ export const PAYMENTS_ERRORS = {
     errorType: 'LimitExceededException',
     message: 'Too many subscriptions.',
   },
+  // AppSync's real-time protocol: a `start` with the id of an operation still running.
+  DUPLICATE_ID: {
+    status: 200,
+    errorType: 'DuplicatedOperationError',
+    message: 'A subscription with this id is already running.',
+  },
   BATCH_TOO_LARGE: {
     status: 400,
     errorType: 'BadRequestException',

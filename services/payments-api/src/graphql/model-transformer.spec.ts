@@ -169,6 +169,17 @@ describe('model transformer', () => {
   it('refuses a model without an owner @auth rule', () => {
     assert.throws(() => readAnnotatedSchema('type Note @model { id: ID!, text: String }'), /@auth/);
   });
+
+  it('refuses, naming the field, a type the served schema does not declare (AWSDate, AWSEmail)', () => {
+    for (const type of ['AWSDate', 'AWSEmail'])
+      assert.throws(
+        () =>
+          readAnnotatedSchema(
+            `type Note @model @auth(rules: [{ allow: owner, ownerField: "tenantId" }]) { id: ID!, on: ${type}, tenantId: ID! }`,
+          ),
+        new RegExp(`Note\\.on: type ${type} is not supported`),
+      );
+  });
 });
 
 describe('a second @model needs no hand-written resolver', () => {

@@ -80,7 +80,6 @@ enum ModelAttributeTypes { binary binarySet bool list map number numberSet strin
 enum ModelSortDirection { ASC DESC }
 enum ModelAuditOperation { CREATE UPDATE DELETE CONFIRM }
 
-input AmplifyAIConversationTurnErrorInput { errorType: String!, message: String! }
 input ModelSizeInput { ne: Int, eq: Int, le: Int, lt: Int, ge: Int, gt: Int, between: [Int] }
 input ModelStringInput { ne: String, eq: String, le: String, lt: String, ge: String, gt: String, contains: String, notContains: String, between: [String], beginsWith: String, attributeExists: Boolean, attributeType: ModelAttributeTypes, size: ModelSizeInput }
 input ModelIntInput { ne: Int, eq: Int, le: Int, lt: Int, ge: Int, gt: Int, between: [Int], attributeExists: Boolean, attributeType: ModelAttributeTypes }

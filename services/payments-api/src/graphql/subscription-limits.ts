@@ -181,11 +181,7 @@ export function admitSubscriptions(options: {
   options.server.on('connection', (socket, request) => {
     if (new URL(request.url ?? '/', 'http://localhost').pathname !== options.path) return;
     budget.open(socket);
-    const refuse = (
-      id: unknown,
-      code: PaymentsErrorCode | 'GRAPHQL_VALIDATION_FAILED',
-      message: string,
-    ): false => {
+    const refuse = (id: unknown, code: PaymentsErrorCode, message: string): false => {
       socket.send(JSON.stringify({ type: 'error', id, payload: [{ message, extensions: { code } }] }));
       return false;
     };

@@ -18,9 +18,11 @@ export interface ModelField {
 export interface ModelDefinition {
   readonly name: string;
   readonly fields: readonly ModelField[];
-  /** The field holding the tenant (`ownerField`), filled from the token claim, never from input. */
+  /**
+   * The field holding the tenant (`ownerField`), filled from the verified token's tenant, never from
+   * input. The rule's `identityClaim` is not read: which claim names the tenant is @atrium/auth's.
+   */
   readonly ownerField: string;
-  readonly identityClaim: string;
 }
 
 /** Everything the transformer read from the annotated schema. */
@@ -30,17 +32,8 @@ export interface AnnotatedSchema {
   readonly enums: ReadonlyMap<string, readonly string[]>;
 }
 
-const SCALARS = new Set([
-  'ID',
-  'String',
-  'Int',
-  'Float',
-  'Boolean',
-  'AWSDateTime',
-  'AWSJSON',
-  'AWSDate',
-  'AWSEmail',
-]);
+const SCALARS = new Set(['ID', 'String', 'Int', 'Float', 'Boolean', 'AWSDateTime', 'AWSJSON']);
+
 /** Fields `list<Model>s` can sort on: `createdAt` always, then every `@sortable` field. */
 export function sortableFields(model: ModelDefinition): readonly string[] {
   return ['createdAt', ...model.fields.filter((f) => f.sortable).map((f) => f.name)];
@@ -71,10 +64,7 @@ function valueToJs(value: ValueNode): unknown {
   }
 }
 
-function authRule(
-  typeName: string,
-  directives: readonly DirectiveNode[],
-): { ownerField: string; identityClaim: string } {
+function authRule(typeName: string, directives: readonly DirectiveNode[]): { ownerField: string } {
   const auth = directives.find((d) => d.name.value === 'auth');
   const rulesArg = auth?.arguments?.find((a) => a.name.value === 'rules');
   const rules = rulesArg === undefined ? [] : (valueToJs(rulesArg.value) as Record<string, unknown>[]);
@@ -87,7 +77,6 @@ function authRule(
   }
   return {
     ownerField: typeof owner['ownerField'] === 'string' ? owner['ownerField'] : 'owner',
-    identityClaim: typeof owner['identityClaim'] === 'string' ? owner['identityClaim'] : 'cognito:username',
   };
 }
 
@@ -109,7 +98,7 @@ export function readAnnotatedSchema(sdl: string): AnnotatedSchema {
     if (!directives.some((d) => d.name.value === 'model')) {
       throw new Error(`type ${def.name.value}: only @model types are supported in the annotated schema`);
     }
-    const { ownerField, identityClaim } = authRule(def.name.value, directives);
+    const { ownerField } = authRule(def.name.value, directives);
     const fields: ModelField[] = (def.fields ?? []).map((f) => {
       const { name, required, list } = unwrap(f.type);
       const isEnum = enums.has(name);
@@ -138,7 +127,7 @@ export function readAnnotatedSchema(sdl: string): AnnotatedSchema {
     const owner = fields.find((f) => f.name === ownerField);
     if (owner === undefined || !owner.required)
       throw new Error(`${def.name.value}: owner field ${ownerField} must be a required field`);
-    models.push({ name: def.name.value, fields, ownerField, identityClaim });
+    models.push({ name: def.name.value, fields, ownerField });
   }
   if (models.length === 0) throw new Error('the annotated schema declares no @model type');
   return { models, enums };

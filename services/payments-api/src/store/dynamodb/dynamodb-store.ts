@@ -26,7 +26,7 @@ import {
 import { indexName, type TableLayout } from './dynamodb-tables.ts';
 
 /** Items a single list request may examine while filling a filtered page (DynamoDB filters after reading). */
-export const MAX_EXAMINED = 5000;
+const MAX_EXAMINED = 5000;
 
 const META = ['createdAt', 'updatedAt', '_version', '_createdById'] as const;
 
