@@ -3,6 +3,7 @@ import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 
 export { isUrl, ServiceEnvironment } from './service-environment.ts';
+export { parseTrustProxy, trustProxyOption, type TrustedProxies } from './trusted-proxies.ts';
 export { redactCredentials, serviceLoggerOptions, type LogDestination } from './request-log.ts';
 export { readableLog, usesReadableLogs } from './readable-log.ts';
 export {

@@ -20,6 +20,7 @@ import {
   serviceLoggerOptions,
   type LogDestination,
   type Readiness,
+  trustProxyOption,
 } from '@atrium/service-runtime';
 import { builtFrontend } from './build-missing.ts';
 import type { EmbeddedConfig } from './config.ts';
@@ -62,7 +63,7 @@ export async function createEmbeddedServer(
 
   const app = Fastify({
     logger: serviceLoggerOptions(config.logLevel, options.logDestination),
-    trustProxy: identity.trustProxy,
+    trustProxy: trustProxyOption(identity.trustProxy),
     // While closing, new requests get 503 and in-flight ones finish.
     return503OnClosing: true,
     bodyLimit: 1024 * 1024,

@@ -1,6 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
-import { isUrl, ServiceEnvironment, type MetricsAccess } from '@atrium/service-runtime';
+import {
+  isUrl,
+  parseTrustProxy,
+  ServiceEnvironment,
+  type MetricsAccess,
+  type TrustedProxies,
+} from '@atrium/service-runtime';
 import type { HstsMode } from './security-headers.ts';
 import type { MfeOrigins, MfeStoreTarget } from './mfe-store.ts';
 import { POSTGRES_STORE_DEFAULTS } from './mfe-postgres-storage.ts';
@@ -28,7 +34,8 @@ export interface HostConfig {
   readonly extraConnectSrc: readonly string[];
   readonly frameAncestors: readonly string[];
   readonly hsts: HstsMode;
-  readonly trustProxy: boolean;
+  /** Proxies in front trusted for the client's address (TRUST_PROXY; see parseTrustProxy). */
+  readonly trustProxy: TrustedProxies;
   readonly logLevel: string;
   /** Who may read `/metrics`: `METRICS_TOKEN`, else loopback only. */
   readonly metricsAccess: MetricsAccess;
@@ -188,8 +195,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): HostConfig {
       problems.push(`CSP_FRAME_ANCESTORS: "${url}" is not an http(s) origin`);
   const hsts = (env['HSTS'] ?? 'auto') as HstsMode;
   if (!['auto', 'always', 'off'].includes(hsts)) problems.push('HSTS: auto, always or off');
-  const trustProxy = env['TRUST_PROXY'] ?? 'false';
-  if (!['true', 'false'].includes(trustProxy)) problems.push('TRUST_PROXY: true or false');
+  const trustProxy = parseTrustProxy(env['TRUST_PROXY']);
+  if ('problem' in trustProxy) problems.push(trustProxy.problem);
   const serveShell = env['HOST_SERVE_SHELL'] ?? 'true';
   if (!['true', 'false'].includes(serveShell)) problems.push('HOST_SERVE_SHELL: true or false');
   // `none`: an origin that serves the shell only; `unassigned`: the micro-frontends without an
@@ -223,7 +230,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): HostConfig {
     extraConnectSrc,
     frameAncestors,
     hsts,
-    trustProxy: trustProxy === 'true',
+    trustProxy: 'value' in trustProxy ? trustProxy.value : false,
     logLevel: env['LOG_LEVEL'] ?? 'info',
     metricsAccess,
     devOverrides: !(env['NODE_ENV'] === 'production' || env['ATRIUM_MODE'] === 'production'),

@@ -12,13 +12,15 @@ export function nginxTempPaths(prefix: string, indent = '  '): string {
 
 /**
  * HTTP/1.1 to the upstream with the original host and scheme (the services trust X-Forwarded-* with
- * TRUST_PROXY), and WebSocket upgrades through `$connection_upgrade` (a `map` of `$http_upgrade`).
+ * TRUST_PROXY, one hop), the client's address as nginx saw it, and WebSocket upgrades through `$connection_upgrade` (a `map` of `$http_upgrade`).
  */
 export function nginxProxyHeaders(indent = '  '): string {
   return [
     'proxy_http_version 1.1;',
     'proxy_set_header Host $http_host;',
-    'proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
+    // nginx faces the clients: the address it saw replaces whatever X-Forwarded-For a client sent
+    // (the services trust one hop, TRUST_PROXY=true).
+    'proxy_set_header X-Forwarded-For $remote_addr;',
     'proxy_set_header X-Forwarded-Proto $scheme;',
     'proxy_set_header X-Forwarded-Host $http_host;',
     '# WebSocket upgrades (payments GraphQL subscriptions) pass through; other requests keep-alive.',

@@ -5,6 +5,7 @@ import {
   securePrivateFolderAtStart,
   serviceLoggerOptions,
   stopOnSignals,
+  trustProxyOption,
 } from '@atrium/service-runtime';
 import hostPlugin from './app.ts';
 import { loadConfig } from './config.ts';
@@ -15,7 +16,10 @@ process.umask(PRIVATE_UMASK);
 
 // The standalone host: only listens and shuts down; everything else is the plugin.
 const config = loadConfig(process.env);
-const app = Fastify({ logger: serviceLoggerOptions(config.logLevel), trustProxy: config.trustProxy });
+const app = Fastify({
+  logger: serviceLoggerOptions(config.logLevel),
+  trustProxy: trustProxyOption(config.trustProxy),
+});
 // Before the service: request ids and /metrics for all its routes.
 await app.register(observability, { service: 'host', ...config.metricsAccess });
 // The published micro-frontends and the registry's state: fixed (with a warning) at start.

@@ -1,6 +1,11 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { ThrottlePolicy } from './login-throttle.ts';
-import { ServiceEnvironment, type MetricsAccess } from '@atrium/service-runtime';
+import {
+  parseTrustProxy,
+  ServiceEnvironment,
+  type MetricsAccess,
+  type TrustedProxies,
+} from '@atrium/service-runtime';
 
 /** The identity service's configuration, validated once at start-up. */
 export interface IdentityConfig {
@@ -26,7 +31,8 @@ export interface IdentityConfig {
   readonly sessionTtlSeconds: number;
   /** Sign-in throttling (login-throttle.ts): free failures per key, then doubling delays. */
   readonly loginThrottle: ThrottlePolicy;
-  readonly trustProxy: boolean;
+  /** Proxies in front trusted for the client's address (TRUST_PROXY; see parseTrustProxy). */
+  readonly trustProxy: TrustedProxies;
   /** Who may read `/metrics`: `METRICS_TOKEN`, else loopback only. */
   readonly metricsAccess: MetricsAccess;
   /**
@@ -67,6 +73,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): IdentityConfig {
     if (['false', '0', 'no'].includes(raw)) return false;
     problems.push(`${name}: expected true or false, got "${raw}"`);
     return fallback;
+  };
+  const trustedProxies = (raw: string | undefined): TrustedProxies => {
+    const parsed = parseTrustProxy(raw);
+    if ('value' in parsed) return parsed.value;
+    problems.push(parsed.problem);
+    return false;
   };
   const url = (name: string, fallback: string): string => {
     const raw = env[name] ?? fallback;
@@ -167,7 +179,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): IdentityConfig {
         maxDelaySeconds: integer('LOGIN_SHARED_MAX_DELAY_SECONDS', 30, 1, 3600),
       },
     },
-    trustProxy: boolean('TRUST_PROXY', false),
+    trustProxy: trustedProxies(env['TRUST_PROXY']),
     metricsAccess,
     signingKeys: { reloadMs: keyReloadMs, publishWindowSeconds },
   };

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import Fastify from 'fastify';
-import { observability } from '@atrium/service-runtime';
+import { observability, trustProxyOption } from '@atrium/service-runtime';
 import { freePort, makeTempDir, metricSample, OidcSession } from '@atrium/test-kit';
 import identityApp from './app.ts';
 import { loadConfig } from './config.ts';
@@ -20,7 +20,11 @@ test('identity /metrics: refused sign-ins under identity_login, its database poo
     LOGIN_MAX_FAILURES: '1',
     LOGIN_FIRST_DELAY_SECONDS: '600',
   });
-  const app = Fastify({ logger: false, trustProxy: config.trustProxy, pluginTimeout: 60_000 });
+  const app = Fastify({
+    logger: false,
+    trustProxy: trustProxyOption(config.trustProxy),
+    pluginTimeout: 60_000,
+  });
   await app.register(observability, { service: 'identity', ...config.metricsAccess });
   await app.register(identityApp, { prefix: config.basePath, config });
   await app.listen({ port, host: '127.0.0.1' });

@@ -122,6 +122,24 @@ describe('sign-in throttling', () => {
     );
   });
 
+  test('a client-chosen X-Forwarded-For does not give an address a fresh throttle (one trusted hop)', async () => {
+    // The proxy in front appends the address it saw (nginx's $proxy_add_x_forwarded_for, a CDN);
+    // whatever the client wrote before it is the client's choice. Trusting every hop made each
+    // forged value a new address with its own free failures.
+    await withIdentity(
+      { LOGIN_MAX_FAILURES_PER_ADDRESS: '3', LOGIN_FIRST_DELAY_SECONDS: '600' },
+      async (identity) => {
+        const post = await loginForm(identity);
+        const names = ['viewerTenantB', 'adminTenantB', 'nobodyAtAll'];
+        for (const [i, name] of names.entries()) {
+          assert.equal((await post(name, 'wrong-password', `192.0.2.${i + 1}, ${ATTACKER}`)).status, 401);
+        }
+        const slowed = await post('userTenantB', 'demo-password', `192.0.2.99, ${ATTACKER}`);
+        assert.equal(slowed.status, 429, 'the address the proxy saw is throttled whatever came before it');
+      },
+    );
+  });
+
   test('delays grow after the free failures, and a success clears them for that account and address', async () => {
     await withIdentity({ LOGIN_FIRST_DELAY_SECONDS: '1' }, async (identity) => {
       const post = await loginForm(identity);

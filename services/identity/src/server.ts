@@ -7,6 +7,7 @@ import {
   securePrivateFolderAtStart,
   serviceLoggerOptions,
   stopOnSignals,
+  trustProxyOption,
 } from '@atrium/service-runtime';
 import identityApp from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
@@ -25,7 +26,7 @@ try {
 
 const app = Fastify({
   logger: serviceLoggerOptions(process.env['LOG_LEVEL'] ?? 'info'),
-  trustProxy: config.trustProxy,
+  trustProxy: trustProxyOption(config.trustProxy),
   return503OnClosing: true,
   // The embedded PGlite database may be created on a first start: seconds on a busy machine.
   pluginTimeout: 60_000,

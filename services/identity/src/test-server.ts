@@ -2,6 +2,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { rm } from 'node:fs/promises';
 import { freePort, makeTempDir } from '@atrium/test-kit';
+import { trustProxyOption } from '@atrium/service-runtime';
 import identityApp from './app.ts';
 import { loadConfig, type IdentityConfig } from './config.ts';
 
@@ -18,7 +19,11 @@ export async function startIdentity(env: Record<string, string> = {}): Promise<R
   const dataDir = env['ATRIUM_DATA_DIR'] ?? (await makeTempDir('identity'));
   const config = loadConfig({ PORT: String(port), ATRIUM_DATA_DIR: dataDir, ATRIUM_DEMO: 'true', ...env });
   // A first start creates the PGlite database: seconds, and more than 10 s on a busy machine.
-  const app = Fastify({ logger: false, trustProxy: config.trustProxy, pluginTimeout: 60_000 });
+  const app = Fastify({
+    logger: false,
+    trustProxy: trustProxyOption(config.trustProxy),
+    pluginTimeout: 60_000,
+  });
   await app.register(identityApp, { prefix: config.basePath, config });
   await app.listen({ port, host: '127.0.0.1' });
   return {
