@@ -12,7 +12,11 @@
  *   DRAIN_LINGER_MS, 500 ms): by the time a draining instance closes the connections it saw idle,
  *   nginx has already dropped them, so it never writes a request into a connection being closed.
  */
-import { nginxProxyHeaders, nginxTempPaths } from '@atrium/host/nginx-proxy-settings';
+import {
+  nginxProxyHeaders,
+  nginxPublishApiLocation,
+  nginxTempPaths,
+} from '@atrium/host/nginx-proxy-settings';
 
 /** One service's upstream: its path prefixes on the public origin and its instances' ports. */
 export interface NginxUpstream {
@@ -29,6 +33,8 @@ export interface ClusterNginxOptions {
   readonly prefix: string;
   readonly port: number;
   readonly upstreams: readonly NginxUpstream[];
+  /** The upstream (by name) of the hosts, whose publish API takes whole builds. */
+  readonly publishUpstream: string;
 }
 
 /** Idle upstream connections nginx keeps, per worker and upstream, and how long. */
@@ -102,6 +108,7 @@ ${nginxProxyHeaders('    ')}
       return 404;
     }
 ${options.upstreams.map(locations).join('')}
+${nginxPublishApiLocation(`http://${options.publishUpstream}`)}
   }
 }
 `;

@@ -133,7 +133,7 @@ describe('the cluster under load', { timeout: 900_000 }, () => {
     return lost;
   }
 
-  test("the public origin routes AppSync's real-time endpoint to payments and never routes /metrics", async () => {
+  test("the public origin routes AppSync's real-time endpoint to payments, whole builds to the publish API, and never /metrics", async () => {
     // Amplify opens wss://<origin>/graphql/realtime: through nginx it must reach a payments instance
     // (which answers a forged token with AppSync's connection_error), not the host (no WebSocket).
     const header = Buffer.from(
@@ -154,6 +154,15 @@ describe('the cluster under load', { timeout: 900_000 }, () => {
     const metrics = await fetch(`${cluster.origin}/metrics`);
     await metrics.arrayBuffer();
     assert.equal(metrics.status, 404);
+
+    // A build of 2 MiB reaches the host's publish API (which asks for a token), not nginx's 1 MiB cap.
+    const upload = await fetch(`${cluster.origin}/api/registry/micro-frontends/payments/versions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ files: 'x'.repeat(2 * 1024 * 1024) }),
+    });
+    const uploadBody = await upload.text();
+    assert.equal(upload.status, 401, uploadBody.slice(0, 300));
   });
 
   test('a rolling restart of every instance answers every request (0 errors)', async () => {

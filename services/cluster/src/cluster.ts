@@ -431,7 +431,11 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
 
     // nginx first: the services' calls to each other (JWKS, revocations) go through it from their start.
     const nginxDir = join(dataDir, 'nginx');
-    await mkdir(nginxDir, { recursive: true, mode: asRoot ? 0o711 : 0o700 });
+    await mkdir(nginxDir, { recursive: true });
+    // chmod, not mkdir's mode, which the private umask cuts to 0700: as root, nginx's workers
+    // (nobody) must reach their temp folders inside it (client_body, proxy), or every request body
+    // or response nginx buffers to disk is a 500.
+    await chmod(nginxDir, asRoot ? 0o711 : 0o700);
     const upstreams: NginxUpstream[] = [
       { name: 'identity', locations: ['/auth/'], ports: handles.identity.map((h) => h.port) },
       {
@@ -450,7 +454,10 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       { name: 'host', locations: ['/'], ports: handles.host.map((h) => h.port) },
     ];
     const configFile = join(nginxDir, 'nginx.conf');
-    await writeFile(configFile, clusterNginxConfig({ prefix: nginxDir, port: basePort, upstreams }));
+    await writeFile(
+      configFile,
+      clusterNginxConfig({ prefix: nginxDir, port: basePort, upstreams, publishUpstream: 'host' }),
+    );
     const nginx = spawn(nginxBinary(), ['-p', nginxDir, '-c', configFile, '-g', 'daemon off;'], {
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,

@@ -1,3 +1,5 @@
+import { PUBLISH_API_PREFIX, UPLOAD_LIMIT_BYTES } from './publish-api.ts';
+
 /**
  * What every nginx configuration Atrium generates (split topology, cluster) sets alike: its temp
  * folders under its own prefix, and the headers each proxied request carries.
@@ -26,6 +28,22 @@ export function nginxProxyHeaders(indent = '  '): string {
     '# WebSocket upgrades (payments GraphQL subscriptions) pass through; other requests keep-alive.',
     'proxy_set_header Upgrade $http_upgrade;',
     'proxy_set_header Connection $connection_upgrade;',
+  ]
+    .map((line) => indent + line)
+    .join('\n');
+}
+
+/**
+ * The host's publish API takes a whole build in one request (up to UPLOAD_LIMIT_BYTES), above the
+ * 1 MiB every other route is held to: a team publishing through the public origin got 413 from
+ * nginx for a build the host accepts.
+ */
+export function nginxPublishApiLocation(proxyPass: string, indent = '    '): string {
+  return [
+    `location ${PUBLISH_API_PREFIX}/ {`,
+    `  client_max_body_size ${Math.ceil(UPLOAD_LIMIT_BYTES / (1024 * 1024))}m;`,
+    `  proxy_pass ${proxyPass};`,
+    '}',
   ]
     .map((line) => indent + line)
     .join('\n');

@@ -3,7 +3,7 @@
  * own origin. One description here derives each process's environment (URLs, CORS, CSP) and the
  * nginx configuration, so the three can never disagree.
  */
-import { nginxProxyHeaders, nginxTempPaths } from './nginx-proxy-settings.ts';
+import { nginxProxyHeaders, nginxPublishApiLocation, nginxTempPaths } from './nginx-proxy-settings.ts';
 
 /** One origin of the layout: where browsers reach it, and where its process listens. */
 export interface SplitOrigin {
@@ -216,7 +216,7 @@ ${
 `
     : ''
 }
-    location / {
+${process.name === 'shell' ? `${nginxPublishApiLocation(upstream)}\n` : ''}    location / {
       proxy_pass ${upstream};
     }
   }`;
