@@ -60,3 +60,26 @@ test("OIDC_TOKEN_USE=access,id accepts both kinds, with OIDC_CLIENT_ID as the ID
   unknown.verifier('http://localhost/auth');
   assert.throws(() => unknown.check('test configuration'), /OIDC_TOKEN_USE: access or id/);
 });
+
+test('one rule for every service: empty is unset, booleans are true or false, ATRIUM_MODE decides when set', () => {
+  const read = new ServiceEnvironment({ N: '', B: '', ATRIUM_MODE: '', NODE_ENV: 'production' });
+  assert.equal(read.integer('N', 200, 0, 1000), 200);
+  assert.equal(read.boolean('B', true), true);
+  assert.equal(read.productionMode(), true);
+  assert.deepEqual(read.problems, []);
+  assert.equal(
+    new ServiceEnvironment({ ATRIUM_MODE: 'development', NODE_ENV: 'production' }).productionMode(),
+    false,
+  );
+  const bad = new ServiceEnvironment({ N: ' ', M: '1e3', B: 'yes', ATRIUM_MODE: 'staging' });
+  bad.integer('N', 1, 0, 10);
+  bad.integer('M', 1, 0, 10_000);
+  bad.boolean('B', false);
+  bad.productionMode();
+  assert.deepEqual(bad.problems, [
+    'N: an integer 0-10, got " "',
+    'M: an integer 0-10000, got "1e3"',
+    'B: true or false, got "yes"',
+    'ATRIUM_MODE: development or production, got "staging"',
+  ]);
+});

@@ -34,12 +34,48 @@ export class ServiceEnvironment {
     return value === undefined || value === '' ? undefined : value;
   }
 
-  /** An integer within [min, max]. */
+  /**
+   * An integer within [min, max]; unset or empty is `fallback`. Empty is unset in every service, as
+   * a `.env` file's `NAME=` line means: read as 0 it silently turned a rate limit off, and `PORT=`
+   * picked a random port.
+   */
   integer(name: string, fallback: number, min: number, max: number): number {
-    const value = Number(this.env[name] ?? String(fallback));
-    if (!Number.isInteger(value) || value < min || value > max)
-      this.problems.push(`${name}: an integer ${min}-${max}`);
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!/^\s*-?\d+\s*$/.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
+      this.problems.push(`${name}: an integer ${min}-${max}, got "${raw}"`);
+      // The fallback keeps whatever is derived from the value (URLs, messages) well-formed until `check`.
+      return fallback;
+    }
     return value;
+  }
+
+  /**
+   * `true` or `false`; unset or empty is `fallback`. Nothing else (`1`, `yes`, `on`) is taken, in
+   * any service: one spelling means the same everywhere, and a `1` meant as a count (Express' trust
+   * proxy hops) is refused rather than read as yes.
+   */
+  boolean(name: string, fallback: boolean): boolean {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    if (raw === 'true' || raw === 'false') return raw === 'true';
+    this.problems.push(`${name}: true or false, got "${raw}"`);
+    return fallback;
+  }
+
+  /**
+   * Production mode, decided the same way in every service: `ATRIUM_MODE` when set (`development`
+   * or `production`, nothing else), else `NODE_ENV=production`. `ATRIUM_MODE` wins so that a
+   * development deployment built with `NODE_ENV=production` (the usual way to get optimised
+   * dependencies) is one mode in every service, not production in some and development in others.
+   */
+  productionMode(): boolean {
+    const mode = this.optional('ATRIUM_MODE');
+    if (mode === undefined) return this.env['NODE_ENV'] === 'production';
+    if (mode !== 'development' && mode !== 'production')
+      this.problems.push(`ATRIUM_MODE: development or production, got "${mode}"`);
+    return mode === 'production';
   }
 
   /** A URL (http(s) unless other protocols are named), without trailing slashes. */

@@ -77,3 +77,29 @@ test('demo accounts are seeded into the embedded database outside production onl
   assert.throws(() => loadConfig({ NODE_ENV: 'production', ATRIUM_DEMO: 'true' }), /ATRIUM_DEMO/);
   assert.throws(() => loadConfig({ ATRIUM_DEMO: 'yes' }), /ATRIUM_DEMO: true or false/);
 });
+
+test('an empty variable is unset: the default, as in every service', () => {
+  const config = loadConfig({
+    ATRIUM_DATA_DIR: '/tmp/atrium-x',
+    PORT: '',
+    DATABASE_POOL_SIZE: '',
+    REVOCATION_POLL_MS: '',
+    ATRIUM_DEMO: '',
+    ATRIUM_MODE: '',
+  });
+  assert.equal(config.port, 8081);
+  assert.equal(config.database.poolSize, 10);
+  assert.equal(config.revocations.intervalMs, 5_000);
+  assert.equal(config.seedDemo, true);
+});
+
+test('ATRIUM_MODE, when set, decides the mode over NODE_ENV and must be development or production', () => {
+  // Development mode seeds the demo accounts by default; production mode never does.
+  assert.equal(loadConfig({ ATRIUM_MODE: 'development', NODE_ENV: 'production' }).seedDemo, true);
+  assert.equal(loadConfig({ ATRIUM_MODE: 'production' }).seedDemo, false);
+  assert.throws(() => loadConfig({ ATRIUM_MODE: 'staging' }), /ATRIUM_MODE: development or production/);
+});
+
+test('booleans are true or false only, as in every service: ATRIUM_DEMO=yes is refused', () => {
+  assert.throws(() => loadConfig({ ATRIUM_DEMO: 'yes' }), /ATRIUM_DEMO: true or false, got "yes"/);
+});

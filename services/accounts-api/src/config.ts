@@ -50,11 +50,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): AccountsConfig {
   const statementTimeoutMs = read.integer('DATABASE_STATEMENT_TIMEOUT_MS', 4_000, 100, 600_000);
 
   const corsOrigins = read.origins('CORS_ORIGINS');
-  const production = env['NODE_ENV'] === 'production' || env['ATRIUM_MODE'] === 'production';
-  const demo = env['ATRIUM_DEMO'] ?? String(!production);
-  if (demo !== 'true' && demo !== 'false') problems.push('ATRIUM_DEMO: true or false');
-  else if (production && demo === 'true')
-    problems.push('ATRIUM_DEMO: demo accounts are never seeded in production mode');
+  const production = read.productionMode();
+  const demo = read.boolean('ATRIUM_DEMO', !production);
+  if (production && demo) problems.push('ATRIUM_DEMO: demo accounts are never seeded in production mode');
 
   const metricsAccess = read.metricsAccess();
   read.check('accounts API configuration');
@@ -76,6 +74,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): AccountsConfig {
     corsOrigins,
     logLevel: env['LOG_LEVEL'] ?? 'info',
     metricsAccess,
-    seedDemo: demo === 'true' && url === undefined,
+    seedDemo: demo && url === undefined,
   };
 }

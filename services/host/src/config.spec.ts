@@ -100,3 +100,23 @@ test('a shared store without a server, or a store that does not exist, is refuse
       /HOST_DATABASE_URL: a postgres/.test(error.message) && /HOST_REGISTRY_POLL_MS/.test(error.message),
   );
 });
+
+test('an empty variable is unset: the default, as in every service', () => {
+  const config = loadConfig({ PORT: '', HOST_SERVE_SHELL: '', TRUST_PROXY: '', ATRIUM_MODE: '' });
+  assert.equal(config.port, 8090);
+  assert.notEqual(config.shellDir, undefined);
+  assert.equal(config.trustProxy, false);
+  assert.equal(config.devOverrides, true);
+});
+
+test('ATRIUM_MODE, when set, decides the mode over NODE_ENV and must be development or production', () => {
+  assert.equal(loadConfig({ ATRIUM_MODE: 'development', NODE_ENV: 'production' }).devOverrides, true);
+  assert.equal(loadConfig({ NODE_ENV: 'production' }).devOverrides, false);
+  assert.throws(() => loadConfig({ ATRIUM_MODE: 'staging' }), /ATRIUM_MODE: development or production/);
+});
+
+test('booleans are true or false only, as in every service', () => {
+  assert.throws(() => loadConfig({ HOST_SERVE_SHELL: 'yes' }), /HOST_SERVE_SHELL: true or false, got "yes"/);
+  // `1` would read as a hop count to anyone used to Express' trust proxy setting.
+  assert.throws(() => loadConfig({ TRUST_PROXY: '1' }), /TRUST_PROXY:/);
+});

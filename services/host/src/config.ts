@@ -39,7 +39,7 @@ export interface HostConfig {
   readonly logLevel: string;
   /** Who may read `/metrics`: `METRICS_TOKEN`, else loopback only. */
   readonly metricsAccess: MetricsAccess;
-  /** Development mode (not `NODE_ENV`/`ATRIUM_MODE` production): developers may override an element locally. */
+  /** Development mode (ServiceEnvironment's `productionMode`): developers may override an element locally. */
   readonly devOverrides: boolean;
   /** How the publish API checks tokens: the issuer's, for `OIDC_AUDIENCE` (default `atrium-api`). */
   readonly publishVerifier: { readonly issuer: string; readonly audience: string; readonly jwksUri?: string };
@@ -197,8 +197,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): HostConfig {
   if (!['auto', 'always', 'off'].includes(hsts)) problems.push('HSTS: auto, always or off');
   const trustProxy = parseTrustProxy(env['TRUST_PROXY']);
   if ('problem' in trustProxy) problems.push(trustProxy.problem);
-  const serveShell = env['HOST_SERVE_SHELL'] ?? 'true';
-  if (!['true', 'false'].includes(serveShell)) problems.push('HOST_SERVE_SHELL: true or false');
+  const serveShell = read.boolean('HOST_SERVE_SHELL', true);
+  const production = read.productionMode();
   // `none`: an origin that serves the shell only; `unassigned`: the micro-frontends without an
   // origin of their own in MFE_ORIGINS (one published after the topology was laid out).
   const served = list(env['HOST_SERVED_MFES']);
@@ -212,7 +212,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): HostConfig {
     publicUrl,
     dataDir: resolve(env['ATRIUM_DATA_DIR'] ?? resolve(repoRoot, '.atrium')),
     store,
-    shellDir: serveShell === 'true' ? resolve(env['ATRIUM_SHELL_DIR'] ?? DEFAULT_SHELL_DIR) : undefined,
+    shellDir: serveShell ? resolve(env['ATRIUM_SHELL_DIR'] ?? DEFAULT_SHELL_DIR) : undefined,
     runtime: {
       productName: env['ATRIUM_PRODUCT_NAME'] ?? 'Atrium',
       oidc: { issuer, clientId, scope: 'openid profile email offline_access' },
@@ -233,7 +233,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): HostConfig {
     trustProxy: 'value' in trustProxy ? trustProxy.value : false,
     logLevel: env['LOG_LEVEL'] ?? 'info',
     metricsAccess,
-    devOverrides: !(env['NODE_ENV'] === 'production' || env['ATRIUM_MODE'] === 'production'),
+    devOverrides: !production,
     publishVerifier: { issuer, audience, ...(jwksUri === undefined ? {} : { jwksUri }) },
   };
 }

@@ -87,3 +87,51 @@ test('signing keys: reloaded every 10 s, a new key signs after 60 s; a window wi
       error.problems.some((p) => p.startsWith('KEY_PUBLISH_WINDOW_SECONDS') && p.includes('KEY_RELOAD_MS')),
   );
 });
+
+test('an empty variable is unset: the default, as in every service', () => {
+  const config = loadConfig({ ATRIUM_DATA_DIR: '/tmp/x', PORT: '', ATRIUM_DEMO: '', ATRIUM_MODE: '' });
+  assert.equal(config.port, 8080);
+  assert.equal(config.seedDemo, true);
+  assert.equal(config.production, false);
+});
+
+test('ATRIUM_MODE, when set, decides the mode over NODE_ENV and must be development or production', () => {
+  assert.equal(loadConfig({ ATRIUM_MODE: 'development', NODE_ENV: 'production' }).production, false);
+  const production = loadConfig({ ATRIUM_MODE: 'production', ATRIUM_PUBLIC_URL: 'https://a.example' });
+  assert.equal(production.production, true);
+  assert.throws(
+    () => loadConfig({ ATRIUM_MODE: 'staging' }),
+    (error: ConfigError) => error.problems.some((p) => p.startsWith('ATRIUM_MODE:')),
+  );
+});
+
+test('booleans are true or false only, as in every service: ATRIUM_DEMO=yes or 1 is refused', () => {
+  for (const value of ['yes', '1', 'no', '0'])
+    assert.throws(
+      () => loadConfig({ ATRIUM_DATA_DIR: '/tmp/x', ATRIUM_DEMO: value }),
+      (error: ConfigError) => error.problems.some((p) => p.startsWith('ATRIUM_DEMO:') && p.includes(value)),
+    );
+  assert.equal(loadConfig({ ATRIUM_DATA_DIR: '/tmp/x', ATRIUM_DEMO: 'false' }).seedDemo, false);
+});
+
+test('production mode refuses a publish window within one reload plus the APIs’ 30 s JWKS cooldown', () => {
+  const production = { NODE_ENV: 'production', ATRIUM_PUBLIC_URL: 'https://a.example' };
+  assert.throws(
+    () => loadConfig({ ...production, KEY_RELOAD_MS: '10000', KEY_PUBLISH_WINDOW_SECONDS: '40' }),
+    (error: ConfigError) =>
+      error.problems.some(
+        (p) => p.startsWith('KEY_PUBLISH_WINDOW_SECONDS') && p.includes('40 s') && p.includes('30 s'),
+      ),
+  );
+  assert.equal(
+    loadConfig({ ...production, KEY_RELOAD_MS: '10000', KEY_PUBLISH_WINDOW_SECONDS: '41' }).signingKeys
+      .publishWindowSeconds,
+    41,
+  );
+  // Development (tests with a verifier whose cooldown is shortened in code) only needs one reload.
+  assert.equal(
+    loadConfig({ ATRIUM_DATA_DIR: '/tmp/x', KEY_RELOAD_MS: '300', KEY_PUBLISH_WINDOW_SECONDS: '6' })
+      .signingKeys.publishWindowSeconds,
+    6,
+  );
+});

@@ -42,6 +42,9 @@ export interface IdentityConfig {
   readonly signingKeys: { readonly reloadMs: number; readonly publishWindowSeconds: number };
 }
 
+/** How long an API waits before refetching the JWKS for an unknown kid (@atrium/auth's default). */
+const JWKS_COOLDOWN_MS = 30_000;
+
 /** Every problem found in the environment, so an operator fixes them in one go. */
 export class ConfigError extends Error {
   readonly problems: readonly string[];
@@ -54,26 +57,10 @@ export class ConfigError extends Error {
 
 /** Reads and validates the environment; throws ConfigError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv): IdentityConfig {
-  const problems: string[] = [];
+  const read = new ServiceEnvironment(env);
+  const problems = read.problems;
+  const integer = read.integer.bind(read);
 
-  const integer = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      problems.push(`${name}: expected a whole number from ${min} to ${max}, got "${raw}"`);
-      return fallback;
-    }
-    return value;
-  };
-  const boolean = (name: string, fallback: boolean): boolean => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return fallback;
-    if (['true', '1', 'yes'].includes(raw)) return true;
-    if (['false', '0', 'no'].includes(raw)) return false;
-    problems.push(`${name}: expected true or false, got "${raw}"`);
-    return fallback;
-  };
   const trustedProxies = (raw: string | undefined): TrustedProxies => {
     const parsed = parseTrustProxy(raw);
     if ('value' in parsed) return parsed.value;
@@ -105,7 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): IdentityConfig {
   };
 
   const port = integer('PORT', 8080, 0, 65535);
-  const production = env['NODE_ENV'] === 'production' || env['ATRIUM_MODE'] === 'production';
+  const production = read.productionMode();
   const publicUrl = url('ATRIUM_PUBLIC_URL', `http://localhost:${port}`);
   const issuer = url('IDENTITY_ISSUER', `${publicUrl}/auth`);
   const shellOrigin = url('SHELL_ORIGIN', publicUrl);
@@ -113,7 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): IdentityConfig {
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     problems.push('DATABASE_URL: expected a postgres:// URL');
   }
-  const demo = boolean('ATRIUM_DEMO', !production);
+  const demo = read.boolean('ATRIUM_DEMO', !production);
   if (production && demo) problems.push('ATRIUM_DEMO: demo users are never seeded in production mode');
   if (production && !issuer.startsWith('https://')) {
     problems.push('IDENTITY_ISSUER: production mode requires an https issuer (set ATRIUM_PUBLIC_URL)');
@@ -124,21 +111,24 @@ export function loadConfig(env: NodeJS.ProcessEnv): IdentityConfig {
     );
   }
   const keyReloadMs = integer('KEY_RELOAD_MS', 10_000, 200, 3_600_000);
-  // Consumers refetch the JWKS on an unknown kid at most every 30 s (@atrium/auth's cooldown): a new
-  // key must be in every instance's JWKS for longer than one reload plus that, with room to spare.
+  // Consumers refetch the JWKS on an unknown kid at most every 30 s (@atrium/auth's cooldown, which no
+  // API's environment changes): a new key must be in every instance's JWKS for longer than one reload
+  // plus that, or an API that fetched the JWKS just before the key appeared refuses its tokens. Only
+  // in-process verifiers (tests) shorten the cooldown, so development mode checks the reload alone.
   const publishWindowSeconds = integer(
     'KEY_PUBLISH_WINDOW_SECONDS',
     Math.ceil(keyReloadMs / 1000) + 50,
     1,
     86_400,
   );
-  if (publishWindowSeconds * 1000 <= keyReloadMs)
+  const minimumWindowMs = keyReloadMs + (production ? JWKS_COOLDOWN_MS : 0);
+  if (publishWindowSeconds * 1000 <= minimumWindowMs)
     problems.push(
-      `KEY_PUBLISH_WINDOW_SECONDS: must be longer than KEY_RELOAD_MS (${keyReloadMs} ms) plus the APIs' JWKS cooldown (30 s)`,
+      production
+        ? `KEY_PUBLISH_WINDOW_SECONDS: ${publishWindowSeconds} s, must be longer than KEY_RELOAD_MS (${keyReloadMs} ms) plus the APIs' JWKS cooldown (${JWKS_COOLDOWN_MS / 1000} s) in production mode`
+        : `KEY_PUBLISH_WINDOW_SECONDS: ${publishWindowSeconds} s, must be longer than KEY_RELOAD_MS (${keyReloadMs} ms); production mode also adds the APIs' JWKS cooldown (${JWKS_COOLDOWN_MS / 1000} s)`,
     );
-  const metrics = new ServiceEnvironment(env);
-  const metricsAccess = metrics.metricsAccess();
-  problems.push(...metrics.problems);
+  const metricsAccess = read.metricsAccess();
   const dataDirRaw = env['ATRIUM_DATA_DIR'] ?? '.atrium';
   const config: IdentityConfig = {
     port,

@@ -104,3 +104,40 @@ describe('loadConfig', () => {
     );
   });
 });
+
+describe('the rules every service shares', () => {
+  it('reads an empty variable as unset: PAYMENTS_RATE_LIMIT= keeps 200/s, PORT= keeps 8082', () => {
+    const config = loadConfig({
+      PORT: '',
+      PAYMENTS_RATE_LIMIT: '',
+      PAYMENTS_RATE_BURST: '',
+      PAYMENTS_LIST_DEFAULT_LIMIT: '',
+      ATRIUM_MODE: '',
+    });
+    assert.equal(config.port, 8082);
+    assert.deepEqual(config.rateLimit, { perSecond: 200, burst: 400 });
+    assert.equal(config.production, false);
+    const dynamo = loadConfig({
+      PAYMENTS_STORE: 'dynamodb',
+      DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000',
+      DYNAMODB_MANAGE_TABLES: '',
+    });
+    assert.equal(dynamo.storage.kind === 'dynamodb' && dynamo.storage.manageTables, true);
+  });
+  it('lets ATRIUM_MODE, when set, decide over NODE_ENV, and refuses any other value', () => {
+    assert.equal(loadConfig({ ATRIUM_MODE: 'development', NODE_ENV: 'production' }).production, false);
+    assert.equal(loadConfig({ NODE_ENV: 'production' }).production, true);
+    assert.throws(() => loadConfig({ ATRIUM_MODE: 'staging' }), /ATRIUM_MODE: development or production/);
+  });
+  it('takes booleans as true or false only', () => {
+    assert.throws(
+      () =>
+        loadConfig({
+          PAYMENTS_STORE: 'dynamodb',
+          DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000',
+          DYNAMODB_MANAGE_TABLES: 'yes',
+        }),
+      /DYNAMODB_MANAGE_TABLES: true or false, got "yes"/,
+    );
+  });
+});

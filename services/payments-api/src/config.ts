@@ -54,9 +54,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): PaymentsConfig {
   const redisUrl = read.optionalUrl('REDIS_URL', ['redis:', 'rediss:'], 'a redis(s):// URL');
   const accountsApiUrl = read.optionalUrl('ACCOUNTS_API_URL');
   const corsOrigins = read.origins('CORS_ORIGINS');
-  const mode = env['ATRIUM_MODE'] ?? (env['NODE_ENV'] === 'production' ? 'production' : 'development');
-  if (mode !== 'production' && mode !== 'development')
-    problems.push('ATRIUM_MODE: production or development');
+  const production = read.productionMode();
   const perSecond = read.integer('PAYMENTS_RATE_LIMIT', 200, 0, 1_000_000);
   const burst = read.integer('PAYMENTS_RATE_BURST', 400, 1, 1_000_000);
   const perConnection = read.integer('PAYMENTS_SUBSCRIPTIONS_PER_CONNECTION', 20, 1, 10_000);
@@ -76,7 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): PaymentsConfig {
     secret,
     redisUrl,
     accountsApiUrl,
-    production: mode === 'production',
+    production,
     corsOrigins,
     rateLimit: { perSecond, burst },
     subscriptionLimits: { perConnection, perTenant },
@@ -126,8 +124,7 @@ function storageTarget(env: NodeJS.ProcessEnv, read: ServiceEnvironment, dataDir
     const tablePrefix = env['PAYMENTS_TABLE_PREFIX'] ?? 'atrium-';
     if (!/^[A-Za-z0-9_.-]{0,200}$/.test(tablePrefix))
       problems.push('PAYMENTS_TABLE_PREFIX: letters, digits, _ . -');
-    const manage = env['DYNAMODB_MANAGE_TABLES'] ?? 'true';
-    if (manage !== 'true' && manage !== 'false') problems.push('DYNAMODB_MANAGE_TABLES: true or false');
+    const manageTables = read.boolean('DYNAMODB_MANAGE_TABLES', true);
     return {
       kind: 'dynamodb',
       endpoint: endpoint === 'aws' ? undefined : endpoint,
@@ -137,7 +134,7 @@ function storageTarget(env: NodeJS.ProcessEnv, read: ServiceEnvironment, dataDir
           ? { accessKeyId, secretAccessKey }
           : undefined,
       tablePrefix,
-      manageTables: manage !== 'false',
+      manageTables,
     };
   }
   if (store !== 'postgres') problems.push('PAYMENTS_STORE: postgres or dynamodb');
