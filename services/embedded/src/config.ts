@@ -13,7 +13,7 @@ export interface EmbeddedConfig {
   readonly logFormat: 'auto' | 'pretty' | 'json';
   /** CI is set (any value but `false`): logs stay JSON in auto mode. */
   readonly ci: boolean;
-  /** NODE_ENV=production: logs stay JSON in auto mode. */
+  /** Production mode (ServiceEnvironment's `productionMode`, as every service): logs stay JSON in auto mode. */
   readonly production: boolean;
   /** Skip building missing front-end bundles (CI and tests that built them already). */
   readonly skipBuild: boolean;
@@ -32,11 +32,10 @@ export class ConfigError extends Error {
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 export function loadConfig(env: NodeJS.ProcessEnv): EmbeddedConfig {
-  const problems: string[] = [];
-  const rawPort = env['PORT'] ?? '8080';
-  const port = Number(rawPort);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    problems.push(`PORT: expected 0-65535, got "${rawPort}"`);
+  // The services' one parser: an empty PORT is the default, not 0 (a random port).
+  const read = new ServiceEnvironment(env);
+  const problems = read.problems;
+  const port = read.integer('PORT', 8080, 0, 65535);
   const publicUrl = (env['ATRIUM_PUBLIC_URL'] ?? `http://localhost:${port}`).replace(/\/+$/, '');
   if (!URL.canParse(publicUrl) || !/^https?:$/.test(new URL(publicUrl).protocol)) {
     problems.push(`ATRIUM_PUBLIC_URL: expected an http(s) origin, got "${publicUrl}"`);
@@ -50,9 +49,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): EmbeddedConfig {
   const logFormat = env['LOG_FORMAT'] ?? 'auto';
   if (logFormat !== 'auto' && logFormat !== 'pretty' && logFormat !== 'json')
     problems.push('LOG_FORMAT: one of auto, pretty, json');
-  const read = new ServiceEnvironment(env);
   const metricsAccess = read.metricsAccess();
-  problems.push(...read.problems);
+  const production = read.productionMode();
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
@@ -62,7 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): EmbeddedConfig {
     logLevel,
     logFormat: logFormat as EmbeddedConfig['logFormat'],
     ci: env['CI'] !== undefined && env['CI'] !== '' && env['CI'] !== 'false',
-    production: env['NODE_ENV'] === 'production',
+    production,
     skipBuild: env['ATRIUM_SKIP_BUILD'] === 'true',
     metricsAccess,
   };
