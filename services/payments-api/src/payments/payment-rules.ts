@@ -1,5 +1,6 @@
 import type { CallerContext } from '@atrium/auth';
 import { checkPaymentReference, comparableAccountNumber } from '@atrium/account-number';
+import { isPaymentDueYear, PAYMENT_INPUT } from '@atrium/contracts';
 import { AccountsUnavailable, type AccountsDirectory } from './accounts-directory.ts';
 import { PaymentsError, unauthorized, validationFailed, type FieldProblem } from '../errors.ts';
 import { checkPaymentAmount, currencyMinorUnits, PAYMENT_AMOUNT } from '@atrium/money';
@@ -13,17 +14,10 @@ import type {
 import type { StoredRecord } from '../model/store.ts';
 import { canConfirm } from '../model/tenant-roles.ts';
 
-/**
- * The bounds the service enforces whatever the client sends: the articles' create form, except the
- * account references, which follow `checkPaymentReference` (ADR 0005: up to 34 characters, IBANs
- * verified) so that real account numbers fit.
- */
-export const PAYMENT_RULES = {
-  messageMaxLength: 30,
-  amountMaxIntegerDigits: PAYMENT_AMOUNT.maxIntegerDigits,
-  /** Due dates outside these years are typing mistakes, not payments. */
-  dueDateYears: [2000, 2199],
-} as const;
+// The bounds the service enforces whatever the client sends are the ones the payment form checks
+// first, from the modules both import: the message's and due date's are @atrium/contracts'
+// `PAYMENT_INPUT`, the amount's @atrium/money's `checkPaymentAmount`; account references follow
+// `checkPaymentReference` (ADR 0005: up to 34 characters, IBANs verified) so real account numbers fit.
 
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
@@ -57,11 +51,11 @@ export function validatePayment(values: Record<string, unknown>): Record<string,
 
   const message = values['message'];
   if (typeof message === 'string') {
-    if (message.length > PAYMENT_RULES.messageMaxLength)
+    if (message.length > PAYMENT_INPUT.messageMaxLength)
       problems.push({
         field: 'message',
         code: 'TOO_LONG',
-        message: `Message must be at most ${PAYMENT_RULES.messageMaxLength} characters`,
+        message: `Message must be at most ${PAYMENT_INPUT.messageMaxLength} characters`,
       });
     else if (CONTROL.test(message))
       problems.push({
@@ -111,7 +105,7 @@ export function validatePayment(values: Record<string, unknown>): Record<string,
   const year = typeof due === 'string' ? new Date(due).getUTCFullYear() : Number.NaN;
   if (typeof due !== 'string' || due === '')
     problems.push({ field: 'dueDate', code: 'REQUIRED', message: 'Due date is required' });
-  else if (!(year >= PAYMENT_RULES.dueDateYears[0] && year <= PAYMENT_RULES.dueDateYears[1]))
+  else if (!isPaymentDueYear(year))
     problems.push({ field: 'dueDate', code: 'DATE_INVALID', message: 'Due date must be a valid date' });
 
   if (values['type'] !== 'DOMESTIC' && values['type'] !== 'INTERNATIONAL')

@@ -3,6 +3,7 @@ import { MATERIAL_ANIMATIONS } from '@angular/material/core';
 import { MAT_DIALOG_DATA, MatDialogRef } from '@angular/material/dialog';
 import { screen, within } from '@testing-library/dom';
 import userEvent from '@testing-library/user-event';
+import { PAYMENT_INPUT } from '@atrium/contracts';
 import { ElementHost, FETCH } from '@atrium/element-kit';
 import type { Payment } from '../payments-api/payment';
 import { InMemoryPaymentsApi, payment, testContext } from '../../testing/in-memory-payments-api';
@@ -274,5 +275,37 @@ describe('PaymentFormDialog', () => {
     expect(api.lastOf('CreatePayment')).toBeUndefined();
     await fill(el, { 'To account': 'DK002' });
     expect(el.textContent).not.toContain('To account must differ from From account');
+  });
+
+  // The payments API's own spec (services/payments-api, payment-input-bounds.spec.ts) refuses exactly
+  // past these shared bounds: when either side drifts from them, one of the two specs fails.
+  it('starts refusing a message and a due date exactly where the payments API does', async () => {
+    const max = PAYMENT_INPUT.messageMaxLength;
+    const [first, last] = PAYMENT_INPUT.dueDateYears;
+    const el = await render();
+    await fill(el, { ...GOOD, Message: 'x'.repeat(max + 1), 'Due date': `${first - 1}-12-31` });
+    await userEvent.click(within(el).getByRole('button', { name: 'Create' }));
+    await settle();
+    expect(el.textContent).toContain(`Message must be at most ${max} characters`);
+    expect(el.textContent).toContain('Due date must be a valid date');
+    expect(api.lastOf('CreatePayment')).toBeUndefined();
+    await fill(el, { 'Due date': `${last + 1}-01-01` });
+    await settle();
+    expect(el.textContent).toContain('Due date must be a valid date');
+
+    await fill(el, { Message: 'x'.repeat(max), 'Due date': `${last}-12-31` });
+    await settle();
+    expect(el.textContent).not.toContain('Message must be at most');
+    expect(el.textContent).not.toContain('Due date must be a valid date');
+    expect(el.textContent).toContain(`${max} / ${max}`);
+    await fill(el, { 'Due date': `${first}-01-01` });
+    await settle();
+    expect(el.textContent).not.toContain('Due date must be a valid date');
+    await userEvent.click(within(el).getByRole('button', { name: 'Create' }));
+    await settle();
+    expect(api.lastOf('CreatePayment')?.variables['input']).toMatchObject({
+      message: 'x'.repeat(max),
+      dueDate: `${first}-01-01T00:00:00.000Z`,
+    });
   });
 });

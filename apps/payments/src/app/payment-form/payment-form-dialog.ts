@@ -10,7 +10,7 @@ import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/materia
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
-import { labelsFor } from '@atrium/contracts';
+import { labelsFor, PAYMENT_INPUT } from '@atrium/contracts';
 import { ElementHost } from '@atrium/element-kit';
 import { AccountsLookup, type AccountChoice } from '../accounts-lookup/accounts-lookup';
 import { parseDecimal } from '@atrium/money';
@@ -19,7 +19,6 @@ import type { Payment, PaymentDraft, PaymentType } from '../payments-api/payment
 import { PaymentsClient } from '../payments-api/payments-client';
 import { PAYMENTS_LABELS, type PaymentsLabel } from '../payments-labels';
 import {
-  RULES,
   accountReferenceValidator,
   amountValidator,
   currencyValidator,
@@ -72,7 +71,8 @@ export class PaymentFormDialog {
   protected readonly t = this.host.labels(PAYMENTS_LABELS);
 
   protected readonly editing = this.data.payment !== undefined;
-  protected readonly rules = RULES;
+  /** The server's bounds (@atrium/contracts): the message's length hint counts up to its maximum. */
+  protected readonly rules = PAYMENT_INPUT;
   /**
    * The from-account field: the tenant's accounts to pick from (`choices`), free text when there is no
    * accounts API or it lists none (`free`), and a picker waiting for the list meanwhile (`loading`), so
@@ -93,7 +93,7 @@ export class PaymentFormDialog {
     amount: ['', Validators.required],
     currency: ['DKK', [Validators.required, currencyValidator]],
     type: ['DOMESTIC' as PaymentType, Validators.required],
-    message: ['', Validators.maxLength(RULES.messageMaxLength)],
+    message: ['', Validators.maxLength(PAYMENT_INPUT.messageMaxLength)],
     dueDate: ['', [Validators.required, dateValidator]],
   });
 

@@ -1,19 +1,8 @@
 import type { AbstractControl, ValidationErrors, ValidatorFn } from '@angular/forms';
-import type { Labels } from '@atrium/contracts';
+import { isPaymentDueYear, type Labels } from '@atrium/contracts';
 import { checkPaymentReference, comparableAccountNumber } from '@atrium/account-number';
 import { checkPaymentAmount, isCurrencyCode, PAYMENT_AMOUNT, parseDecimal } from '@atrium/money';
 import type { PaymentsLabel } from '../payments-labels';
-
-/**
- * The server's bounds (services/payments-api), repeated here so the form says the same thing first.
- * The amount's are not repeated: it follows `checkPaymentAmount`, the function the server runs, and
- * account references follow `checkPaymentReference`.
- */
-export const RULES = {
-  messageMaxLength: 30,
-  /** Due dates outside these years are typing mistakes, not payments. */
-  dueDateYears: [2000, 2199],
-} as const;
 
 /** Amount: the server's rule (`checkPaymentAmount`), on what the form sends as typed. */
 export function amountValidator(currency: () => string): ValidatorFn {
@@ -45,6 +34,7 @@ export function currencyValidator(control: AbstractControl<string>): ValidationE
   return isCurrencyCode(value) ? null : { currency: true };
 }
 
+/** A due date: a real day, in the years the server takes (`isPaymentDueYear`, @atrium/contracts). */
 export function dateValidator(control: AbstractControl<string>): ValidationErrors | null {
   const value = control.value ?? '';
   if (value === '') return null;
@@ -52,8 +42,7 @@ export function dateValidator(control: AbstractControl<string>): ValidationError
   const valid =
     /^\d{4}-\d{2}-\d{2}$/.test(value) &&
     !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) &&
-    year >= RULES.dueDateYears[0] &&
-    year <= RULES.dueDateYears[1];
+    isPaymentDueYear(year);
   return valid ? null : { date: true };
 }
 
