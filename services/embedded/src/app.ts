@@ -9,9 +9,8 @@ import { loadConfig as loadIdentityConfig, type IdentityConfig } from '@atrium/i
 import { loadConfig as loadAccountsConfig } from '@atrium/accounts-api/config';
 import accountsService from '@atrium/accounts-api/service';
 import hostPlugin from '@atrium/host/app';
-import paymentsPlugin from '@atrium/payments-api/app';
 import { loadConfig as loadPaymentsConfig } from '@atrium/payments-api/config';
-import { paymentsOptionsOf } from '@atrium/payments-api/plugin-options';
+import paymentsService from '@atrium/payments-api/service';
 import { MfeStore } from '@atrium/host/store';
 import {
   combineReadiness,
@@ -126,10 +125,9 @@ export async function createEmbeddedServer(
     verifier: { ...paymentsAlone.verifier, issuer, jwksUri: loopbackJwks },
     accountsApiUrl: `${internalUrl}/api/accounts`,
   };
-  await app.register(paymentsPlugin, {
-    ...paymentsOptionsOf(payments),
+  await app.register(paymentsService, {
+    config: payments,
     revocations,
-    graphqlPath: '/graphql',
     healthRoutes: { live: '/graphql/healthz', ready: '/graphql/readyz' },
   });
 

@@ -5,7 +5,7 @@ import { isUrl, ServiceEnvironment, type MetricsAccess } from '@atrium/service-r
 import { DEFAULT_LIMIT, MAX_LIMIT } from './graphql/model-resolvers.ts';
 import type { StorageTarget } from './store/open-store.ts';
 
-/** The standalone service's configuration (the embedded server builds the plugin options itself). */
+/** The payments API's configuration, as `paymentsService` mounts it (standalone and embedded alike). */
 export interface PaymentsConfig {
   readonly host: string;
   readonly port: number;

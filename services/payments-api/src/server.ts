@@ -6,9 +6,8 @@ import {
   serviceLoggerOptions,
   stopOnSignals,
 } from '@atrium/service-runtime';
-import paymentsPlugin from './app.ts';
 import { loadConfig } from './config.ts';
-import { paymentsOptionsOf } from './plugin-options.ts';
+import paymentsService from './payments-service.ts';
 
 // What it writes (keys, secrets, password hashes) is this user's alone: 0600 files, 0700 folders.
 process.umask(PRIVATE_UMASK);
@@ -20,7 +19,7 @@ const app = Fastify({ logger: serviceLoggerOptions(config.logLevel), pluginTimeo
 await app.register(observability, { service: 'payments', ...config.metricsAccess });
 // The signing key and the embedded tables' files: fixed (with a warning) at start.
 await securePrivateFolderAtStart(config.dataDir, (message) => app.log.warn(message));
-await app.register(paymentsPlugin, paymentsOptionsOf(config));
+await app.register(paymentsService, { config });
 
 stopOnSignals(app);
 
