@@ -51,13 +51,15 @@ export async function createEmbeddedServer(
   options: { readonly logDestination?: LogDestination } = {},
 ): Promise<EmbeddedServer> {
   const issuer = `${config.publicUrl}/auth`;
-  const shared = {
-    ...env,
-    PORT: String(config.port),
-    ATRIUM_PUBLIC_URL: config.publicUrl,
-    ATRIUM_DATA_DIR: config.dataDir,
-  };
-  const identity = loadIdentityConfig({ ...shared, IDENTITY_ISSUER: issuer });
+  // Identity validates the real environment; what this process fixes (its port, origin, data folder
+  // and the `/auth` issuer) it gives as overrides, so what derives from them and the checks on them
+  // (an https issuer in production mode) run as they would on the variables.
+  const identity = loadIdentityConfig(env, {
+    port: config.port,
+    publicUrl: config.publicUrl,
+    issuer,
+    dataDir: config.dataDir,
+  });
   const notes: string[] = [];
 
   const app = Fastify({

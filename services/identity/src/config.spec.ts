@@ -135,3 +135,43 @@ test('production mode refuses a publish window within one reload plus the APIsâ€
     6,
   );
 });
+
+test('what a host fixes replaces its variables, and derivations follow the fixed values', () => {
+  const config = loadConfig(
+    {
+      PORT: '1234',
+      ATRIUM_PUBLIC_URL: 'http://elsewhere.example',
+      IDENTITY_ISSUER: 'http://elsewhere.example/idp',
+      ATRIUM_DATA_DIR: '/tmp/elsewhere',
+    },
+    {
+      port: 9000,
+      publicUrl: 'http://localhost:9000',
+      issuer: 'http://localhost:9000/auth',
+      dataDir: '/tmp/e',
+    },
+  );
+  assert.equal(config.port, 9000);
+  assert.equal(config.issuer, 'http://localhost:9000/auth');
+  assert.equal(config.basePath, '/auth');
+  assert.equal(config.dataDir, '/tmp/e');
+  assert.deepEqual(config.shellRedirectUris, [
+    'http://localhost:9000/callback',
+    'http://localhost:9000/silent-callback.html',
+  ]);
+});
+
+test("the checks run on what a host fixes: production's https issuer, an issuer with a path", () => {
+  assert.throws(
+    () => loadConfig({ ATRIUM_MODE: 'production' }, { issuer: 'http://portal.example/auth' }),
+    /IDENTITY_ISSUER: production mode requires an https issuer/,
+  );
+  assert.throws(
+    () => loadConfig({ ATRIUM_DATA_DIR: '/tmp/x' }, { issuer: 'https://portal.example' }),
+    /IDENTITY_ISSUER: the issuer needs a path/,
+  );
+  assert.throws(
+    () => loadConfig({ ATRIUM_DATA_DIR: '/tmp/x' }, { publicUrl: 'ftp://portal.example' }),
+    /ATRIUM_PUBLIC_URL: expected an http\(s\) URL/,
+  );
+});

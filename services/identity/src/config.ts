@@ -55,8 +55,28 @@ export class ConfigError extends Error {
   }
 }
 
-/** Reads and validates the environment; throws ConfigError naming every bad variable. */
-export function loadConfig(env: NodeJS.ProcessEnv): IdentityConfig {
+/**
+ * Values a host that mounts identity fixes itself (the embedded server: its port, origin, data folder
+ * and the `/auth` issuer). Each replaces its variable, which is then not read; what derives from it
+ * (the base path, the shell's origin and redirect URIs) and the checks on it (an https issuer in
+ * production mode, an issuer with a path) run on the fixed value as on the variable's.
+ */
+export interface IdentityOverrides {
+  /** Replaces PORT. */
+  readonly port?: number | undefined;
+  /** Replaces ATRIUM_PUBLIC_URL. */
+  readonly publicUrl?: string | undefined;
+  /** Replaces IDENTITY_ISSUER. */
+  readonly issuer?: string | undefined;
+  /** Replaces ATRIUM_DATA_DIR. */
+  readonly dataDir?: string | undefined;
+}
+
+/**
+ * Reads and validates the environment, with what the host fixes in `overrides`; throws ConfigError
+ * naming every bad variable.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, overrides: IdentityOverrides = {}): IdentityConfig {
   const read = new ServiceEnvironment(env);
   const problems = read.problems;
   const integer = read.integer.bind(read);
@@ -67,8 +87,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): IdentityConfig {
     problems.push(parsed.problem);
     return false;
   };
-  const url = (name: string, fallback: string): string => {
-    const raw = env[name] ?? fallback;
+  const url = (name: string, fallback: string, fixed?: string): string => {
+    const raw = fixed ?? env[name] ?? fallback;
     try {
       const parsed = new URL(raw);
       if (!['http:', 'https:'].includes(parsed.protocol)) throw new Error('scheme');
@@ -91,10 +111,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): IdentityConfig {
     return items;
   };
 
-  const port = integer('PORT', 8080, 0, 65535);
+  const port = overrides.port ?? integer('PORT', 8080, 0, 65535);
   const production = read.productionMode();
-  const publicUrl = url('ATRIUM_PUBLIC_URL', `http://localhost:${port}`);
-  const issuer = url('IDENTITY_ISSUER', `${publicUrl}/auth`);
+  const publicUrl = url('ATRIUM_PUBLIC_URL', `http://localhost:${port}`, overrides.publicUrl);
+  const issuer = url('IDENTITY_ISSUER', `${publicUrl}/auth`, overrides.issuer);
   const shellOrigin = url('SHELL_ORIGIN', publicUrl);
   const databaseUrl = env['DATABASE_URL'] === '' ? undefined : env['DATABASE_URL'];
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
@@ -129,7 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): IdentityConfig {
         : `KEY_PUBLISH_WINDOW_SECONDS: ${publishWindowSeconds} s, must be longer than KEY_RELOAD_MS (${keyReloadMs} ms); production mode also adds the APIs' JWKS cooldown (${JWKS_COOLDOWN_MS / 1000} s)`,
     );
   const metricsAccess = read.metricsAccess();
-  const dataDirRaw = env['ATRIUM_DATA_DIR'] ?? '.atrium';
+  const dataDirRaw = overrides.dataDir ?? env['ATRIUM_DATA_DIR'] ?? '.atrium';
   const config: IdentityConfig = {
     port,
     host: env['HOST'] ?? '127.0.0.1',
