@@ -5,6 +5,8 @@
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { writeFakeMfe, writeFakeShell } from '@atrium/host/fake-builds';
 import { loginWithPassword, makeTempDir } from '@atrium/test-kit';
 import { clusterPorts, startCluster, type Cluster } from './cluster.ts';
 
@@ -57,10 +59,16 @@ export async function startClusterUnderTest(instances = 2): Promise<ClusterUnder
   const dataDir = await makeTempDir('cluster');
   const output: string[] = [];
   const began = Date.now();
+  // Builds of their own, so the specs neither wait for `npm run build:apps` (npm test builds the apps
+  // only for the browser tests, after these) nor depend on whatever stale dist/ a work tree holds.
+  const builds = join(dataDir, 'builds');
+  await writeFakeShell(join(builds, 'shell'));
+  await writeFakeMfe(join(builds, 'payments'), { name: 'payments', version: '1.0.0' });
   const cluster = await startCluster({
     dataDir,
     basePort: await freeBasePort(instances),
     instances,
+    builds: { shellDir: join(builds, 'shell'), microFrontends: [join(builds, 'payments')] },
     logLevel: 'warn',
     output: (name, line) => output.push(`[${name}] ${line}`),
   });

@@ -74,6 +74,11 @@ export interface ClusterOptions {
   readonly output?: (name: string, line: string) => void;
   /** What the cluster itself reports while it starts and stops. */
   readonly log?: (line: string) => void;
+  /**
+   * The shell's build the hosts serve (their ATRIUM_SHELL_DIR) and the micro-frontend builds
+   * published on the first start. Default: the repository's apps/*\/dist (npm run build:apps).
+   */
+  readonly builds?: { readonly shellDir: string; readonly microFrontends: readonly string[] } | undefined;
 }
 
 /** One running (or stopped) instance of a service. */
@@ -270,10 +275,12 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     };
     const store = await openMfeStore(storeTarget(hostStore), servicesDataDir);
     try {
-      const { published, skipped } = await store.ensurePublished([
-        join(repoRoot, 'apps/accounts/dist/browser'),
-        join(repoRoot, 'apps/payments/dist/browser'),
-      ]);
+      const { published, skipped } = await store.ensurePublished(
+        options.builds?.microFrontends ?? [
+          join(repoRoot, 'apps/accounts/dist/browser'),
+          join(repoRoot, 'apps/payments/dist/browser'),
+        ],
+      );
       for (const p of published) log(`cluster: published ${p.name} ${p.version}`);
       for (const dir of skipped) log(`cluster: no build in ${dir} (run npm run build:apps)`);
     } finally {
@@ -355,6 +362,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
         env: (i) => ({
           ...common('host', i),
           ...hostStore,
+          ...(options.builds === undefined ? {} : { ATRIUM_SHELL_DIR: options.builds.shellDir }),
           OIDC_ISSUER: issuer,
           OIDC_JWKS_URI: `${internalIssuer}/jwks`,
         }),
