@@ -274,3 +274,17 @@ async function openServer(url: string, options: DatabaseOptions): Promise<Databa
 export async function openDatabase(options: DatabaseOptions = {}): Promise<Database> {
   return options.url === undefined ? openEmbedded(options) : openServer(options.url, options);
 }
+
+/**
+ * The connection a service migrates with when its tables belong to another role than the one it
+ * serves as (`*_MIGRATION_URL`: the owner; the service's login is not): one connection, and a
+ * statement deadline long enough for a migration rather than the service's request deadline.
+ * Undefined without a URL: the service then migrates with its own database.
+ */
+export async function openMigrationDatabase(
+  url: string | undefined,
+  options: Pick<DatabaseOptions, 'connectTimeoutMs' | 'applicationName'>,
+): Promise<Database | undefined> {
+  if (url === undefined) return undefined;
+  return openDatabase({ ...options, url, poolSize: 1, statementTimeoutMs: 60_000 });
+}

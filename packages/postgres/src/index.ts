@@ -1,5 +1,6 @@
 export {
   openDatabase,
+  openMigrationDatabase,
   DatabaseLockedError,
   type Database,
   type DatabaseOptions,

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { migrate, openDatabase, type Database } from '@atrium/postgres';
+import { migrate, openDatabase, openMigrationDatabase, type Database } from '@atrium/postgres';
 
 /** The numbered SQL migrations of the accounts schema. */
 export const MIGRATIONS_DIR = new URL('../migrations/', import.meta.url);
@@ -45,15 +45,7 @@ export async function openAccountsDatabase(config: AccountsDatabaseConfig): Prom
           config.dataDir === undefined ? {} : { dataDir: join(config.dataDir, 'accounts', 'pgdata') },
         )
       : await openDatabase({ url: config.url, ...timeouts });
-  const migrationDatabase =
-    config.migrationUrl === undefined
-      ? undefined
-      : await openDatabase({
-          url: config.migrationUrl,
-          ...timeouts,
-          poolSize: 1,
-          statementTimeoutMs: 60_000,
-        });
+  const migrationDatabase = await openMigrationDatabase(config.migrationUrl, timeouts);
   return {
     database,
     migrationDatabase,

@@ -9,7 +9,7 @@ import {
   type Registry,
   type RegistryEntry,
 } from '@atrium/contracts';
-import { isDatabaseUnavailable, openDatabase } from '@atrium/postgres';
+import { isDatabaseUnavailable, openDatabase, openMigrationDatabase } from '@atrium/postgres';
 import { HostError } from './errors.ts';
 import { MfeFileStorage } from './mfe-file-storage.ts';
 import { MfePostgresStorage, type MfePostgresStorageOptions } from './mfe-postgres-storage.ts';
@@ -418,15 +418,7 @@ export async function openMfeStore(
     applicationName: 'atrium-host',
   };
   const db = await openDatabase({ url: target.url, poolSize: target.poolSize, ...timeouts });
-  const migrationDatabase =
-    target.migrationUrl === undefined
-      ? undefined
-      : await openDatabase({
-          url: target.migrationUrl,
-          ...timeouts,
-          poolSize: 1,
-          statementTimeoutMs: 60_000,
-        });
+  const migrationDatabase = await openMigrationDatabase(target.migrationUrl, timeouts);
   try {
     return new MfeStore(
       await MfePostgresStorage.open(db, {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { migrate, openDatabase, type Database } from '@atrium/postgres';
+import { migrate, openDatabase, openMigrationDatabase, type Database } from '@atrium/postgres';
 import type { ModelDefinition } from '../../model/definition.ts';
 import type { ModelStore, StoreEngine } from '../../model/store.ts';
 import type { PaginationCursor } from '../../model/pagination-cursor.ts';
@@ -91,15 +91,7 @@ export async function openPostgresStores(
       ? await openDatabase(target.dataDir === undefined ? {} : { dataDir: join(target.dataDir, 'pgdata') })
       : await openDatabase({ url: target.url, ...timeouts }));
   try {
-    const migrator =
-      target.migrationUrl === undefined
-        ? database
-        : await openDatabase({
-            url: target.migrationUrl,
-            ...timeouts,
-            poolSize: 1,
-            statementTimeoutMs: 60_000,
-          });
+    const migrator = (await openMigrationDatabase(target.migrationUrl, timeouts)) ?? database;
     try {
       await migrate(migrator, MIGRATIONS_DIR, { table: MIGRATIONS_TABLE });
       const problems: string[] = [];
