@@ -159,7 +159,7 @@ export default async function paymentsPlugin(app: FastifyInstance, options: Paym
   });
   const fanout = options.redisUrl === undefined ? undefined : createRedisFanout(options.redisUrl, app.log);
   await Promise.all([rateLimitReady, fanout?.ready()]);
-  await graphqlEndpoint(app, {
+  const endpoint = await graphqlEndpoint(app, {
     path,
     schema,
     limits,
@@ -187,7 +187,7 @@ export default async function paymentsPlugin(app: FastifyInstance, options: Paym
     limits,
     listMaximum: MAX_LIMIT,
   });
-  reportPaymentsMetrics(app, { endpoint: publicPath, sockets: server, subscriptions: budget, engine });
+  reportPaymentsMetrics(app, { path: publicPath, sockets: server, subscriptions: budget, engine, endpoint });
   // GraphiQL and the SDL go with introspection: development only.
   if (limits.introspection)
     registerGraphqlIde(app, {

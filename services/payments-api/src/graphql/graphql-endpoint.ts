@@ -1,8 +1,10 @@
-import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { GraphQLSchema, OperationDefinitionNode } from 'graphql';
 import mercurius from 'mercurius';
 import { AuthError } from '@atrium/auth';
 import type { ChangePublisher } from '../model/model-service.ts';
 import type { Authenticated, CallerAuthentication } from '../http/caller-authentication.ts';
+import { CompiledExecution, type GraphqlRequest } from './compiled-execution.ts';
 import { limitRules, type GraphqlLimits } from './document-limits.ts';
 import type { ErrorFormatter } from './error-formatter.ts';
 import type { ConnectionGuard, RedisFanout } from './live-updates.ts';
@@ -55,24 +57,96 @@ export interface GraphqlEndpointOptions {
   readonly publisher: ReturnType<typeof livePublisher>;
 }
 
-/** mercurius on `path`: HTTP (single and batched) and graphql-ws, held to the document limits. */
-export async function graphqlEndpoint(app: FastifyInstance, options: GraphqlEndpointOptions): Promise<void> {
+/** An operation compiled execution answered: what mercurius' hooks see of the interpreter's. */
+export type CompiledOperationListener = (
+  operation: OperationDefinitionNode,
+  outcome: 'ok' | 'error',
+  seconds: number,
+) => void;
+
+export interface GraphqlEndpoint {
+  /** Called for every operation compiled execution answers (mercurius' hooks see the others). */
+  onCompiledOperation(listener: CompiledOperationListener): void;
+}
+
+/** A single POST operation's request, when its body is one compiled execution can take. */
+function singleRequest(request: FastifyRequest): GraphqlRequest | undefined {
+  if (request.method !== 'POST' || request.validationError !== undefined) return undefined;
+  const body = request.body as Record<string, unknown> | null | undefined;
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
+  const { query, variables, operationName } = body;
+  if (typeof query !== 'string') return undefined;
+  if (
+    variables !== undefined &&
+    variables !== null &&
+    (typeof variables !== 'object' || Array.isArray(variables))
+  )
+    return undefined;
+  if (operationName !== undefined && operationName !== null && typeof operationName !== 'string')
+    return undefined;
+  return {
+    query,
+    variables: variables as Record<string, unknown> | null | undefined,
+    operationName: operationName as string | null | undefined,
+  };
+}
+
+/**
+ * mercurius on `path`: HTTP (single and batched) and graphql-ws, held to the document limits. A
+ * single HTTP operation of the compiled subset is answered by compiled execution (ADR 0111) after
+ * the same hooks and checks, with the same validation rules, context and error formatter; every
+ * other request, and any the compiled path declines before running, is mercurius'.
+ */
+export async function graphqlEndpoint(
+  app: FastifyInstance,
+  options: GraphqlEndpointOptions,
+): Promise<GraphqlEndpoint> {
   const { limits, listLimits, authentication, guard, budget, fanout } = options;
+  const validationRules = limitRules(limits, listLimits.maxLimit, listLimits.defaultLimit);
+  const validateOptions = { hideSuggestions: !limits.suggestions };
+  const contextOf = (request: FastifyRequest): RequestContext => ({
+    ...(options.callerOf(request) as Authenticated),
+    requestId: request.id,
+  });
+  let mounted: { readonly schema: GraphQLSchema } | undefined = undefined;
+  const compiled = new CompiledExecution({
+    schema: () => (mounted as { readonly schema: GraphQLSchema }).schema,
+    validationRules,
+    validateOptions,
+  });
+  const listeners: CompiledOperationListener[] = [];
+  // After every hook of the route (authentication, rate and document limits), as mercurius' handler.
+  const compiledAnswer = async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
+    const asked = singleRequest(request);
+    if (asked === undefined || mounted === undefined) return undefined;
+    const context = { ...contextOf(request), reply, app, __currentQuery: asked.query };
+    const started = process.hrtime.bigint();
+    const answer = await compiled.run(asked, context);
+    if (answer === undefined) return undefined;
+    let statusCode = 200;
+    let body: unknown = answer.result;
+    const failed = answer.result.errors !== undefined;
+    if (failed) {
+      const formatted = options.formatError(answer.result, context);
+      statusCode = formatted.statusCode;
+      body = formatted.response;
+    }
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    for (const listener of listeners) listener(answer.operation, failed ? 'error' : 'ok', seconds);
+    return reply.code(statusCode).send(body);
+  };
   await app.register(mercurius, {
     schema: options.schema.sdl,
     resolvers: options.schema.resolvers as never,
     path: options.path,
     graphiql: false,
     allowBatchedQueries: true,
-    additionalRouteOptions: { bodyLimit: limits.maxBodyBytes },
-    validationRules: limitRules(limits, listLimits.maxLimit, listLimits.defaultLimit),
-    graphql: { validateOptions: { hideSuggestions: !limits.suggestions } },
+    additionalRouteOptions: { bodyLimit: limits.maxBodyBytes, preHandler: compiledAnswer },
+    validationRules,
+    graphql: { validateOptions },
     // Without a caller only on mercurius' error path (a body refused before authentication), where
     // no resolver runs: the formatter needs the request id alone.
-    context: (request: FastifyRequest): RequestContext => ({
-      ...(options.callerOf(request) as Authenticated),
-      requestId: request.id,
-    }),
+    context: contextOf,
     errorFormatter: options.formatError,
     subscription: {
       ...(fanout === undefined ? {} : { emitter: fanout.emitter as never }),
@@ -101,15 +175,22 @@ export async function graphqlEndpoint(app: FastifyInstance, options: GraphqlEndp
   const graphql = (
     app as unknown as {
       graphql: {
+        schema: GraphQLSchema;
         pubsub: PubSub;
         addHook(name: 'preSubscriptionParsing', hook: ReturnType<typeof subscriptionCheck>): void;
       };
     }
   ).graphql;
   options.publisher.attach(graphql.pubsub);
+  mounted = graphql;
   // mercurius executes a graphql-ws subscription without validating it: the check does.
   graphql.addHook(
     'preSubscriptionParsing',
     subscriptionCheck({ budget, limits, listMaximum: listLimits.maxLimit }),
   );
+  return {
+    onCompiledOperation: (listener) => {
+      listeners.push(listener);
+    },
+  };
 }

@@ -9,16 +9,19 @@ import {
 import type { Database } from '@atrium/postgres';
 import { operationLabel, serviceMetrics } from '@atrium/service-runtime';
 import type { StoreEngine } from '../model/store.ts';
+import type { GraphqlEndpoint } from './graphql-endpoint.ts';
 
 /** What the payments service reports beside the HTTP metrics every service has. */
 export interface PaymentsMetricsSources {
   /** The GraphQL path as mounted (`/graphql`): the label of its WebSocket endpoint. */
-  readonly endpoint: string;
+  readonly path: string;
   /** The WebSocket server of graphql-ws and the AppSync real-time protocol. */
   readonly sockets: { readonly clients: ReadonlySet<unknown> };
   /** The subscriptions running (tenant slots held). */
   readonly subscriptions: { readonly live: number };
   readonly engine: StoreEngine;
+  /** The operations compiled execution answers, which mercurius' hooks do not see. */
+  readonly endpoint: GraphqlEndpoint;
 }
 
 interface Hooks {
@@ -77,8 +80,8 @@ function requestedOperation(
 export function reportPaymentsMetrics(app: FastifyInstance, sources: PaymentsMetricsSources): void {
   const metrics = serviceMetrics(app);
   if (metrics === undefined) return;
-  const graphql = (app as unknown as { graphql: Hooks }).graphql;
-  metrics.watchLiveConnections(sources.endpoint, () => ({
+  const graphql = (app as unknown as { graphql: Hooks & { schema: GraphQLSchema } }).graphql;
+  metrics.watchLiveConnections(sources.path, () => ({
     connections: sources.sockets.clients.size,
     subscriptions: sources.subscriptions.live,
   }));
@@ -88,6 +91,15 @@ export function reportPaymentsMetrics(app: FastifyInstance, sources: PaymentsMet
 
   let known: Set<string> | undefined;
   const started = new WeakMap<object, { operation: string; type: string; at: bigint }>();
+  sources.endpoint.onCompiledOperation((operation, outcome, seconds) => {
+    known ??= knownOperationNames(graphql.schema);
+    metrics.recordOperation(
+      operationLabel(operation.name?.value, known),
+      operation.operation,
+      outcome,
+      seconds,
+    );
+  });
   graphql.addHook('preExecution', async (schema, document, context) => {
     known ??= knownOperationNames(schema);
     const operation = requestedOperation(document, context);

@@ -1,5 +1,6 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 import type { ModelDefinition } from '../model/definition.ts';
+import { sourceOnlyResolver } from './compiled-execution.ts';
 
 function isDateTime(value: string): boolean {
   return (
@@ -45,8 +46,9 @@ export function floatOutputs(
     out[model.name] = Object.fromEntries(
       floats.map((f) => [
         f.name,
-        (root: Record<string, unknown>) =>
+        sourceOnlyResolver((root: Record<string, unknown>) =>
           root[f.name] === null || root[f.name] === undefined ? null : Number(root[f.name]),
+        ),
       ]),
     );
   }
