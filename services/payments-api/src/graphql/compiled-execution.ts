@@ -83,6 +83,8 @@ interface FieldPlan {
   readonly nodes: readonly FieldNode[];
   readonly type: GraphQLOutputType;
   readonly read: (source: unknown) => unknown;
+  /** The record property the field is (a default resolver), read inline by the fast completion. */
+  readonly property: string | undefined;
   readonly completion: Completion;
 }
 
@@ -257,6 +259,12 @@ function completer(
   const keys = plans.map((plan) => plan.key);
   const reads = plans.map((plan) => plan.read);
   const fasts = plans.map((plan) => plan.completion.fast);
+  const loop: Fast = (value) => {
+    const result: Record<string, unknown> = {};
+    for (let index = 0; index < keys.length; index += 1)
+      result[keys[index]!] = fasts[index]!(reads[index]!(value));
+    return result;
+  };
   return {
     complete: (value, run) => {
       if (value instanceof Error) throw value;
@@ -274,15 +282,48 @@ function completer(
       }
       return result;
     },
-    fast: (value) => {
-      if (value === null || value === undefined) return null;
-      if (value instanceof Error) throw value;
-      const result: Record<string, unknown> = {};
-      for (let index = 0; index < keys.length; index += 1)
-        result[keys[index]!] = fasts[index]!(reads[index]!(value));
-      return result;
-    },
+    fast: fastObject(type, plans, loop),
   };
+}
+
+/**
+ * The fast completion of an object's selections as one generated function: a constant property
+ * read per field and one object literal, so each read and each call has a single shape to learn
+ * (a loop over the fields is one megamorphic read and one polymorphic call site for them all).
+ * The generated text holds only JSON-quoted GraphQL names and indexes into the plans' arrays.
+ */
+function fastObject(type: GraphQLObjectType, plans: readonly FieldPlan[], loop: Fast): Fast {
+  const lines = plans.map((plan, index) =>
+    plan.property === undefined
+      ? `const v${index} = reads[${index}](value);`
+      : `const v${index} = value[${JSON.stringify(plan.property)}]; if (typeof v${index} === 'function') throw notData(${index});`,
+  );
+  const literal = plans.map((plan, index) => `${JSON.stringify(plan.key)}: fasts[${index}](v${index})`);
+  const body = [
+    `return function fast${type.name}(value) {`,
+    'if (value === null || value === undefined) return null;',
+    'if (value instanceof Error) throw value;',
+    // A primitive where an object is expected reads nothing (graphql-js' default resolver).
+    "if (typeof value !== 'object' && typeof value !== 'function') return loop(value);",
+    ...lines,
+    `return { ${literal.join(', ')} };`,
+    '};',
+  ].join('\n');
+  const notData = (index: number) =>
+    new Error(`${type.name}.${plans[index]!.property}: a function where the record has data`);
+  // Generated from GraphQL names and indexes only (above), once per compiled selection.
+  const make = new Function('reads', 'fasts', 'notData', 'loop', body) as (
+    reads: readonly ((source: unknown) => unknown)[],
+    fasts: readonly Fast[],
+    notData: (index: number) => Error,
+    loop: Fast,
+  ) => Fast;
+  return make(
+    plans.map((plan) => plan.read),
+    plans.map((plan) => plan.completion.fast),
+    notData,
+    loop,
+  );
 }
 
 /** The field plans of a nested object type's selections. */
@@ -296,7 +337,7 @@ function objectPlan(
     const name = nodes[0]!.name.value;
     if (name === '__typename') {
       const typeName = type.name;
-      plans.push({ key, nodes, type: type, read: () => typeName, completion: IDENTITY });
+      plans.push({ key, nodes, type: type, read: () => typeName, property: undefined, completion: IDENTITY });
       continue;
     }
     const definition = type.getFields()[name];
@@ -306,7 +347,7 @@ function objectPlan(
     let read: (source: unknown) => unknown;
     if (resolve === undefined)
       read = (source) => {
-        if (typeof source !== 'object' || source === null) return undefined;
+        if ((typeof source !== 'object' && typeof source !== 'function') || source === null) return undefined;
         const property = (source as Record<string, unknown>)[name];
         if (typeof property === 'function')
           throw new Error(`${type.name}.${name}: a function where the record has data`);
@@ -326,6 +367,7 @@ function objectPlan(
       nodes,
       type: fieldType,
       read,
+      property: resolve === undefined ? name : undefined,
       completion: completer(compiler, fieldType, nodes, `${type.name}.${name}`),
     });
   }
