@@ -2,6 +2,8 @@
 // plugin on the adapter BENCH_STORAGE (JSON StorageTarget), the bare routes doing the same store
 // calls without GraphQL, and the bench's own probes (CPU, heap after GC, seeding). Run with --expose-gc.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import Fastify from 'fastify';
 import { BatchWriteItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { bearerToken, createVerifier } from '@atrium/auth';
@@ -122,6 +124,20 @@ app.get('/bench/heap', async () => {
 });
 app.post('/bench/seed', async (request) => {
   await seed?.((request.body as { count: number }).count);
+  return { ok: true };
+});
+// BENCH_CPU_PROF: the runner profiles each measured row on its own (a whole-process profile mixes
+// the seeding, the warm-up and every route).
+const inspector = new Session();
+inspector.connect();
+app.post('/bench/profile/start', async () => {
+  await inspector.post('Profiler.enable');
+  await inspector.post('Profiler.start');
+  return { ok: true };
+});
+app.post('/bench/profile/stop', async (request) => {
+  const { profile } = await inspector.post('Profiler.stop');
+  await writeFile((request.body as { file: string }).file, JSON.stringify(profile));
   return { ok: true };
 });
 const url = await app.listen({ host: '127.0.0.1', port: 0 });
