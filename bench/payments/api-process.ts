@@ -109,6 +109,23 @@ app.post('/bare/create', async (request) => {
   };
   return store?.create(caller.tenantId, record, caller, { key: undefined, inputHash: '' });
 });
+// The store answering from memory (one page read once, then handed back at once): the GraphQL route
+// beside the bare route then differ only by what GraphQL and the route's hooks cost.
+app.post('/bench/memory-store', async (request) => {
+  if (store === undefined) throw new Error('no store');
+  const on = (request.body as { on: boolean }).on;
+  if (on) {
+    const page = await store.list('TenantA', {
+      filter: null,
+      limit: 20,
+      nextToken: null,
+      sortField: 'createdAt',
+      descending: true,
+    });
+    store.list = async () => page;
+  } else delete (store as Partial<Store>).list;
+  return { ok: true };
+});
 app.get('/bench/cpu', async () => {
   const { user, system } = process.cpuUsage();
   return { micros: user + system };
