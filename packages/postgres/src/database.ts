@@ -143,16 +143,23 @@ async function openEmbedded(options: DatabaseOptions): Promise<Database> {
   return embeddedDatabase(db, unlock, options.dataDir === undefined);
 }
 
+/**
+ * PGlite has no autovacuum daemon, so nothing gathers the planner's statistics: a table never
+ * analysed is planned from guesses (a tenant's rows estimated at 2), and a list that an index
+ * serves in order is read whole and sorted instead — 4 ms instead of 0.3 ms for a tenant of 1 000
+ * payments beside another. The embedded database therefore analyses itself on autovacuum's rule:
+ * once the rows written since the last ANALYZE exceed 50 + 10 % of the rows it counted then.
+ */
+export const EMBEDDED_ANALYZE = { baseRows: 50, scaleFactor: 0.1, delayMs: 1_000 } as const;
+
 function embeddedDatabase(db: PGlite, unlock: () => void, inMemory: boolean): Database {
-  // PGlite is one connection: its own queue serialises queries and transactions.
-  const query = async <R>(on: Pick<PGlite, 'query'>, text: string, params?: readonly unknown[]) => {
-    const result = await on.query<R>(text, params === undefined ? undefined : [...params]);
-    // PGlite counts affected rows for writes only; node-postgres counts returned rows too.
-    const rowCount = result.fields.length > 0 ? result.rows.length : (result.affectedRows ?? 0);
-    return { rows: result.rows, rowCount };
-  };
   let closed = false;
   let calls = 0;
+  // Rows written since the last ANALYZE, and the rows it found (reltuples of the user tables).
+  let written = 0;
+  let analysedRows = 0;
+  let scheduled: NodeJS.Timeout | undefined;
+  let analysing: Promise<void> | undefined;
   const counted = async <T>(work: () => Promise<T>): Promise<T> => {
     calls += 1;
     try {
@@ -161,16 +168,57 @@ function embeddedDatabase(db: PGlite, unlock: () => void, inMemory: boolean): Da
       calls -= 1;
     }
   };
+  const analyse = async () => {
+    scheduled = undefined;
+    if (closed) return;
+    written = 0;
+    await counted(async () => {
+      await db.exec('analyze');
+      const { rows } = await db.query<{ rows: number | null }>(
+        `select sum(greatest(reltuples, 0))::float8 as rows from pg_class c
+           join pg_namespace n on n.oid = c.relnamespace
+          where c.relkind = 'r' and n.nspname not in ('pg_catalog', 'information_schema')`,
+      );
+      analysedRows = rows[0]?.rows ?? 0;
+    });
+  };
+  const wrote = (rows: number) => {
+    written += rows;
+    if (scheduled !== undefined || analysing !== undefined || closed) return;
+    if (written <= EMBEDDED_ANALYZE.baseRows + EMBEDDED_ANALYZE.scaleFactor * analysedRows) return;
+    scheduled = setTimeout(() => {
+      // A failed ANALYZE (the database closing under it) only leaves the statistics as they were.
+      analysing = analyse()
+        .catch(() => {})
+        .finally(() => {
+          analysing = undefined;
+        });
+    }, EMBEDDED_ANALYZE.delayMs);
+    scheduled.unref();
+  };
+  // PGlite is one connection: its own queue serialises queries and transactions.
+  const query = async <R>(on: Pick<PGlite, 'query'>, text: string, params?: readonly unknown[]) => {
+    const result = await on.query<R>(text, params === undefined ? undefined : [...params]);
+    if (result.affectedRows !== undefined && result.affectedRows > 0) wrote(result.affectedRows);
+    // PGlite counts affected rows for writes only; node-postgres counts returned rows too.
+    const rowCount = result.fields.length > 0 ? result.rows.length : (result.affectedRows ?? 0);
+    return { rows: result.rows, rowCount };
+  };
+  const exec = async (on: Pick<PGlite, 'exec'>, sql: string) => {
+    const results = await on.exec(sql);
+    const rows = results.reduce((sum, result) => sum + (result.affectedRows ?? 0), 0);
+    if (rows > 0) wrote(rows);
+  };
   return {
     kind: 'embedded',
     query: (text, params) => counted(() => query(db, text, params)),
-    exec: (sql) => counted(async () => void (await db.exec(sql))),
+    exec: (sql) => counted(() => exec(db, sql)),
     transaction: (fn, txOptions) =>
       counted(() =>
         db.transaction(async (tx) => {
           const queryable: Queryable = {
             query: (text, params) => query(tx, text, params),
-            exec: async (sql) => void (await tx.exec(sql)),
+            exec: (sql) => exec(tx, sql),
           };
           const statement = settingsStatement(txOptions);
           if (statement !== undefined) await queryable.query(statement.text, statement.params);
@@ -186,6 +234,8 @@ function embeddedDatabase(db: PGlite, unlock: () => void, inMemory: boolean): Da
     async close() {
       if (closed) return;
       closed = true;
+      clearTimeout(scheduled);
+      await analysing;
       await db.close();
       unlock();
     },
