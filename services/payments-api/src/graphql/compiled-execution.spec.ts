@@ -320,7 +320,7 @@ function paymentsSchema(): GraphQLSchema {
 }
 
 const schema = paymentsSchema();
-const compiled = new CompiledExecution({ schema: () => schema, validationRules: [] });
+const compiled = new CompiledExecution({ schema, validationRules: [] });
 
 interface Request {
   readonly query: string;

@@ -58,7 +58,6 @@ export function sourceOnlyResolver<T extends (source: Record<string, unknown>) =
 
 /** What a compiled operation's run needs per request. */
 interface Run {
-  readonly context: unknown;
   readonly errors: GraphQLError[];
   /** The response path of the field being completed (keys and list indexes), for errors. */
   readonly path: (string | number)[];
@@ -126,7 +125,6 @@ function describe(value: unknown): string {
 }
 
 interface Compiler {
-  readonly schema: GraphQLSchema;
   readonly fragments: Readonly<Record<string, FragmentDefinitionNode>>;
 }
 
@@ -356,7 +354,7 @@ function objectPlan(
     else if (SOURCE_ONLY.has(resolve))
       read = (source) => {
         const value = (resolve as (source: unknown) => unknown)(source);
-        if (typeof (value as PromiseLike<unknown> | null)?.then === 'function')
+        if (isPromiseLike(value))
           throw new Error(`${type.name}.${name}: a source-only resolver returned a promise`);
         return value;
       };
@@ -398,7 +396,7 @@ class CompiledOperation {
           : undefined;
     if (rootType === undefined || rootType === null) throw new Interpreted('operation type');
     this.#rootType = rootType;
-    const compiler: Compiler = { schema, fragments };
+    const compiler: Compiler = { fragments };
     const roots: RootField[] = [];
     for (const [key, nodes] of collectFields(compiler, rootType, [operation.selectionSet])) {
       const name = nodes[0]!.name.value;
@@ -454,7 +452,7 @@ class CompiledOperation {
     // it settles; an error of a non-null field is thrown on (synchronously or as a rejection).
     const field = (index: number): unknown => {
       const root = this.#roots[index]!;
-      const run: Run = { context, errors, path: [root.key] };
+      const run: Run = { errors, path: [root.key] };
       const fail = (raw: unknown): null => handleFieldError(located(raw, root.nodes, run), root.type, run);
       const complete = (value: unknown): unknown => {
         try {
@@ -542,7 +540,7 @@ class CompiledOperation {
 
 export interface CompiledExecutionOptions {
   /** The executable schema (mercurius' own, with the resolvers attached). */
-  readonly schema: () => GraphQLSchema;
+  readonly schema: GraphQLSchema;
   /** The interpreter's validation rules beside graphql's specified ones, and its options. */
   readonly validationRules: readonly ValidationRule[];
   readonly validateOptions?: { readonly hideSuggestions?: boolean } | undefined;
@@ -571,12 +569,15 @@ interface Document {
 
 /** Compiled operations by document text; a text outside the subset is remembered as such. */
 export class CompiledExecution {
-  readonly #options: CompiledExecutionOptions;
+  readonly #schema: GraphQLSchema;
+  readonly #rules: readonly ValidationRule[];
+  readonly #hideSuggestions: boolean;
   readonly #documents: LRUCache<string, Document>;
-  #schema: GraphQLSchema | undefined;
 
   constructor(options: CompiledExecutionOptions) {
-    this.#options = options;
+    this.#schema = options.schema;
+    this.#rules = [...specifiedRules, ...options.validationRules];
+    this.#hideSuggestions = options.validateOptions?.hideSuggestions ?? false;
     this.#documents = new LRUCache({ max: options.cacheSize ?? 1024 });
   }
 
@@ -592,14 +593,9 @@ export class CompiledExecution {
   }
 
   #compiled(source: string, operationName: string | undefined): CompiledOperation | false {
-    const schema = this.#options.schema();
-    if (schema !== this.#schema) {
-      this.#documents.clear();
-      this.#schema = schema;
-    }
     let entry = this.#documents.get(source);
     if (entry === undefined) {
-      entry = { document: this.#validated(schema, source), operations: new Map() };
+      entry = { document: this.#validated(source), operations: new Map() };
       this.#documents.set(source, entry);
     }
     if (entry.document === false) return false;
@@ -612,7 +608,7 @@ export class CompiledExecution {
     if (operation === null || operation === undefined) return false;
     let compiled: CompiledOperation | false = false;
     try {
-      compiled = new CompiledOperation(schema, entry.document, operation);
+      compiled = new CompiledOperation(this.#schema, entry.document, operation);
     } catch (error) {
       if (!(error instanceof Interpreted)) throw error;
     }
@@ -621,7 +617,7 @@ export class CompiledExecution {
   }
 
   /** The document of `source` when it parses and validates as the interpreter's would. */
-  #validated(schema: GraphQLSchema, source: string): DocumentNode | false {
+  #validated(source: string): DocumentNode | false {
     let document: DocumentNode;
     try {
       document = parse(source);
@@ -629,9 +625,7 @@ export class CompiledExecution {
       if (error instanceof GraphQLError) return false;
       throw error;
     }
-    const errors = validate(schema, document, [...specifiedRules, ...this.#options.validationRules], {
-      hideSuggestions: this.#options.validateOptions?.hideSuggestions ?? false,
-    });
+    const errors = validate(this.#schema, document, this.#rules, { hideSuggestions: this.#hideSuggestions });
     return errors.length === 0 ? document : false;
   }
 }

@@ -108,18 +108,15 @@ export async function graphqlEndpoint(
     ...(options.callerOf(request) as Authenticated),
     requestId: request.id,
   });
-  let mounted: { readonly schema: GraphQLSchema } | undefined = undefined;
-  const compiled = new CompiledExecution({
-    schema: () => (mounted as { readonly schema: GraphQLSchema }).schema,
-    validationRules,
-    validateOptions,
-  });
+  // Built once mercurius has attached the resolvers to its schema; no request runs before that.
+  let compiled: CompiledExecution | undefined = undefined;
   const listeners: CompiledOperationListener[] = [];
   // After every hook of the route (authentication, rate and document limits), as mercurius' handler.
   const compiledAnswer = async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     const asked = singleRequest(request);
-    if (asked === undefined || mounted === undefined) return undefined;
-    const context = { ...contextOf(request), reply, app, __currentQuery: asked.query };
+    if (asked === undefined || compiled === undefined) return undefined;
+    // mercurius' context: its function's, with the reply and the app (the error formatter's).
+    const context = { ...contextOf(request), reply, app };
     const started = process.hrtime.bigint();
     const answer = await compiled.run(asked, context);
     if (answer === undefined) return undefined;
@@ -182,7 +179,7 @@ export async function graphqlEndpoint(
     }
   ).graphql;
   options.publisher.attach(graphql.pubsub);
-  mounted = graphql;
+  compiled = new CompiledExecution({ schema: graphql.schema, validationRules, validateOptions });
   // mercurius executes a graphql-ws subscription without validating it: the check does.
   graphql.addHook(
     'preSubscriptionParsing',
