@@ -89,25 +89,19 @@ export function reportPaymentsMetrics(app: FastifyInstance, sources: PaymentsMet
   const database = (sources.engine as Partial<{ database: Database }>).database;
   if (database !== undefined) metrics.watchDatabasePool('payments', () => database.poolStats());
 
-  let known: Set<string> | undefined;
+  // mercurius has built the schema by now (reportPaymentsMetrics is called after it is registered).
+  const known = knownOperationNames(graphql.schema);
+  const labelOf = (operation: OperationDefinitionNode | undefined) => ({
+    operation: operationLabel(operation?.name?.value, known),
+    type: operation?.operation ?? 'query',
+  });
   const started = new WeakMap<object, { operation: string; type: string; at: bigint }>();
   sources.endpoint.onCompiledOperation((operation, outcome, seconds) => {
-    known ??= knownOperationNames(graphql.schema);
-    metrics.recordOperation(
-      operationLabel(operation.name?.value, known),
-      operation.operation,
-      outcome,
-      seconds,
-    );
+    const { operation: label, type } = labelOf(operation);
+    metrics.recordOperation(label, type, outcome, seconds);
   });
-  graphql.addHook('preExecution', async (schema, document, context) => {
-    known ??= knownOperationNames(schema);
-    const operation = requestedOperation(document, context);
-    started.set(context, {
-      operation: operationLabel(operation?.name?.value, known),
-      type: operation?.operation ?? 'query',
-      at: process.hrtime.bigint(),
-    });
+  graphql.addHook('preExecution', async (_schema, document, context) => {
+    started.set(context, { ...labelOf(requestedOperation(document, context)), at: process.hrtime.bigint() });
   });
   graphql.addHook('onResolution', async (execution, context) => {
     const start = started.get(context);
