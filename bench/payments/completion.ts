@@ -2,17 +2,13 @@
 // execute, on the schema the transformer generates from schema/schema.graphql, with a resolver that
 // returns the same page at once (no store, no HTTP): the µs per operation each executor spends
 // turning records into the response. Writes bench/results/payments-completion.json.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { buildSchema, execute, parse, type GraphQLObjectType } from 'graphql';
 import { CompiledExecution, sourceOnlyResolver } from '@atrium/payments-api/compiled-execution';
-import { generateSchemaSdl } from '@atrium/payments-api/model-transformer';
-import { readAnnotatedSchema } from '@atrium/payments-api/model-definition';
+import { servedSchemaSdl } from '@atrium/payments-api/client-codegen';
 
 const operations = Number(process.env['BENCH_OPERATIONS'] ?? '20000');
-const annotated = readAnnotatedSchema(
-  await readFile(new URL('../../services/payments-api/schema/schema.graphql', import.meta.url), 'utf8'),
-);
-const schema = buildSchema(generateSchemaSdl(annotated, {}, { defaultLimit: 100, maxLimit: 100 }));
+const schema = buildSchema(await servedSchemaSdl());
 const at = '2026-12-02T05:29:01.292Z';
 const page = {
   items: Array.from({ length: 20 }, (_, i) => ({
@@ -40,7 +36,7 @@ schema.getQueryType()!.getFields()['listPayments']!.resolve = async () => page;
 );
 const query = `{ listPayments(limit: 20) { items { id amount currency dueDate from_account to_account message type tenantId status createdBy confirmedBy createdAt updatedAt _version } nextToken } }`;
 const document = parse(query);
-const compiled = new CompiledExecution({ schema: () => schema, validationRules: [] });
+const compiled = new CompiledExecution({ schema, validationRules: [] });
 
 const same =
   JSON.stringify((await compiled.run({ query }, {}))?.result) ===

@@ -4,7 +4,7 @@
 // process.cpuUsage is the API's alone) beside the bare route doing the same store calls; the seed's
 // own-tenant filtered list; heap retained per listPayments after GC; list p50 at 1 000 vs BENCH_BIG.
 // Absolute rates vary 2-5x between days on these machines: compare the ratios of one run.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -31,15 +31,6 @@ const apiNodeEnv = process.env['BENCH_NODE_ENV'] ?? 'production';
 // <adapter>-<row>.cpuprofile.
 const cpuProfileDir = process.env['BENCH_CPU_PROF'];
 const connections = 50;
-// BENCH_PIN=<api cpu>,<other cpus> (e.g. 1,0): the API process alone on one CPU, this runner
-// (autocannon) and the databases it starts on the others (taskset), so the API's CPU per request is
-// not taken from a core it shares with the load generator and the database.
-const pin = process.env['BENCH_PIN']?.split(',');
-if (pin !== undefined) {
-  if (pin.length < 2 || pin.some((cpu) => !/^\d+$/.test(cpu)))
-    throw new Error('BENCH_PIN: <api cpu>,<other cpus>');
-  execFileSync('taskset', ['-a', '-cp', pin.slice(1).join(','), String(process.pid)], { stdio: 'ignore' });
-}
 const rounds = Number(process.env['BENCH_ROUNDS'] ?? '6');
 const roundSeconds = Math.max(2, Math.round(seconds / 2));
 const API = fileURLToPath(new URL('./api-process.ts', import.meta.url));
@@ -79,8 +70,7 @@ const OWN = JSON.stringify({
 });
 
 async function startApi(storage: unknown): Promise<{ url: string; child: ChildProcess }> {
-  const command = pin === undefined ? [process.execPath] : ['taskset', '-c', pin[0]!, process.execPath];
-  const child = spawn(command[0]!, [...command.slice(1), '--expose-gc', API], {
+  const child = spawn(process.execPath, ['--expose-gc', API], {
     env: {
       ...process.env,
       NODE_ENV: apiNodeEnv,
@@ -113,14 +103,7 @@ async function json(url: string, init?: RequestInit): Promise<Record<string, unk
 async function measure(adapter: string, storage: unknown) {
   const { url, child } = await startApi(storage);
   const cpu = async () => Number((await json(`${url}/bench/cpu`))['micros']);
-  const load = async (
-    name: string,
-    path: string,
-    method: 'GET' | 'POST',
-    body?: string,
-    duration = seconds,
-    conns = connections,
-  ) => {
+  const load = async (name: string, path: string, method: 'GET' | 'POST', body?: string) => {
     const profiled = async (what: 'start' | 'stop') => {
       if (cpuProfileDir === undefined) return;
       const file = `${cpuProfileDir}/${adapter}-${name.replace(/[^A-Za-z0-9@]+/g, '-')}.cpuprofile`;
@@ -136,8 +119,8 @@ async function measure(adapter: string, storage: unknown) {
       url: `${url}${path}`,
       method,
       headers,
-      connections: conns,
-      duration,
+      connections,
+      duration: roundSeconds,
       ...(body === undefined ? {} : { body }),
     });
     const used = (await cpu()) - before;
@@ -181,22 +164,27 @@ async function measure(adapter: string, storage: unknown) {
       ...(body === undefined ? {} : { body }),
     });
   type Row = Awaited<ReturnType<typeof load>>;
+  // One row for several measurements of the same thing: the medians, and the counts summed.
+  const medianRow = <T extends Row>(measured: readonly T[], name = measured[0]!.name) => ({
+    ...measured[0]!,
+    name,
+    reqPerSec: median(measured.map((m) => m.reqPerSec)),
+    p50: median(measured.map((m) => m.p50)),
+    p99: median(measured.map((m) => m.p99)),
+    cpuMsPerRequest: Number(median(measured.map((m) => m.cpuMsPerRequest ?? 0)).toFixed(3)),
+    non2xx: measured.reduce((sum, m) => sum + m.non2xx, 0),
+    errors: measured.reduce((sum, m) => sum + m.errors, 0),
+    rounds: measured.length,
+  });
   const alternated = async (
     specs: readonly (readonly [string, string, 'GET' | 'POST', string | undefined])[],
   ): Promise<(Row & { rounds: number; cpuMsByRound: number[] })[]> => {
     const runs: Row[][] = specs.map(() => []);
     for (let round = 0; round < rounds; round += 1)
       for (const [index, [name, path, method, body]] of specs.entries())
-        runs[index]!.push(await load(name, path, method, body, roundSeconds));
+        runs[index]!.push(await load(name, path, method, body));
     return runs.map((measured) => ({
-      ...measured[0]!,
-      reqPerSec: median(measured.map((m) => m.reqPerSec)),
-      p50: median(measured.map((m) => m.p50)),
-      p99: median(measured.map((m) => m.p99)),
-      cpuMsPerRequest: Number(median(measured.map((m) => m.cpuMsPerRequest ?? 0)).toFixed(3)),
-      non2xx: measured.reduce((sum, m) => sum + m.non2xx, 0),
-      errors: measured.reduce((sum, m) => sum + m.errors, 0),
-      rounds: measured.length,
+      ...medianRow(measured),
       cpuMsByRound: measured.map((m) => m.cpuMsPerRequest ?? 0),
     }));
   };
@@ -290,17 +278,15 @@ async function measure(adapter: string, storage: unknown) {
       big: await sequential(`tenant A, ${big}+ payments`, 1.5),
       small: await sequential('tenant B, 1 000 payments', 1.5, headersB),
     });
-  const pairedRow = (name: string, side: 'big' | 'small') => ({
-    ...pairs[0]![side],
-    name,
-    reqPerSec: median(pairs.map((pair) => pair[side].reqPerSec)),
-    p50: median(pairs.map((pair) => pair[side].p50)),
-    p99: median(pairs.map((pair) => pair[side].p99)),
-    cpuMsPerRequest: median(pairs.map((pair) => pair[side].cpuMsPerRequest)),
-  });
   rows.push(
-    pairedRow(`listPayments p50 ms, tenant with ${big}+ (paired rounds)`, 'big'),
-    pairedRow('listPayments p50 ms, tenant with 1 000 (paired rounds)', 'small'),
+    medianRow(
+      pairs.map((pair) => pair.big),
+      `listPayments p50 ms, tenant with ${big}+ (paired rounds)`,
+    ),
+    medianRow(
+      pairs.map((pair) => pair.small),
+      'listPayments p50 ms, tenant with 1 000 (paired rounds)',
+    ),
   );
   child.kill('SIGTERM');
   await new Promise((resolve) => child.once('exit', resolve));
@@ -308,19 +294,16 @@ async function measure(adapter: string, storage: unknown) {
   // those ratios, so a drift of the machine between rounds cancels out.
   const overhead = (g: { cpuMsByRound: number[] }, b: { cpuMsByRound: number[] }) =>
     median(g.cpuMsByRound.map((cpu, round) => cpu / b.cpuMsByRound[round]! - 1));
+  const layerMs = median(
+    inMemory[0]!.cpuMsByRound.map((cpu, round) => cpu - inMemory[1]!.cpuMsByRound[round]!),
+  );
   return {
     adapter,
     rows,
     graphqlCpuOverhead: { list: overhead(gqlList, bareList), create: overhead(gqlCreate, bareCreate) },
     // GraphQL's own CPU per list (store in memory, paired rounds), and its share of a real bare list.
-    graphqlLayerMsPerList: Number(
-      median(inMemory[0]!.cpuMsByRound.map((cpu, round) => cpu - inMemory[1]!.cpuMsByRound[round]!)).toFixed(
-        3,
-      ),
-    ),
-    graphqlLayerShareOfBareList:
-      median(inMemory[0]!.cpuMsByRound.map((cpu, round) => cpu - inMemory[1]!.cpuMsByRound[round]!)) /
-      (bareList.cpuMsPerRequest ?? Number.NaN),
+    graphqlLayerMsPerList: Number(layerMs.toFixed(3)),
+    graphqlLayerShareOfBareList: layerMs / (bareList.cpuMsPerRequest ?? Number.NaN),
     ownFilterCpuRatio: 1 + overhead(ownList, gqlList),
     // The target's ratio: a tenant's list at BENCH_BIG payments over one at 1 000, same minutes.
     p50Ratio: median(pairs.map((pair) => pair.big.p50 / pair.small.p50)),
@@ -375,6 +358,6 @@ for (const r of results) {
 await mkdir(new URL('../results/', import.meta.url), { recursive: true });
 await writeFile(
   new URL('../results/payments.json', import.meta.url),
-  `${JSON.stringify({ when: new Date().toISOString(), pin: pin ?? null, seconds, rounds, roundSeconds, connections, big, tokenCache, apiNodeEnv, memoryCalls, results, targets: { graphqlOverheadAtMost: 0.1, p50RatioAtMost: 1.1, apiCpuMsPerListAtMost: 1.5, retainedKbPerListBelow: 1 } }, null, 2)}\n`,
+  `${JSON.stringify({ when: new Date().toISOString(), seconds, rounds, roundSeconds, connections, big, tokenCache, apiNodeEnv, memoryCalls, results, targets: { graphqlOverheadAtMost: 0.1, p50RatioAtMost: 1.1, apiCpuMsPerListAtMost: 1.5, retainedKbPerListBelow: 1 } }, null, 2)}\n`,
 );
 await issuer.close();
