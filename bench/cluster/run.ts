@@ -21,7 +21,7 @@ import {
 import { openDatabase } from '@atrium/postgres';
 import { loginWithPassword, makeTempDir } from '@atrium/test-kit';
 import { ClusterLoad, KINDS, quantile, type Caller, type Kind, type KindStats } from './cluster-load.ts';
-import { machineBusyMs, ProcessTable } from './process-cpu.ts';
+import { machineBusyMs, ProcessTable } from '../process-cpu.ts';
 
 function settings(env: NodeJS.ProcessEnv) {
   const problems: string[] = [];

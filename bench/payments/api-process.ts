@@ -111,9 +111,7 @@ app.post('/bare/create', async (request) => {
 });
 // The store answering from memory (one page read once, then a fresh copy of it handed back at once):
 // the GraphQL route beside the bare route then differ only by what GraphQL and the route's hooks
-// cost. A copy per call, as a store makes fresh records (and strings) per call, not the same 20
-// objects every time. Measured on 2026-12-02 this changed the layer's cost little (24-36 µs before,
-// 27-30 µs after), but it is the honest setting.
+// cost. A copy per call, as a store makes fresh records (and strings) per call.
 app.post('/bench/memory-store', async (request) => {
   if (store === undefined) throw new Error('no store');
   const on = (request.body as { on: boolean }).on;

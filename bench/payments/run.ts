@@ -5,9 +5,10 @@
 // own-tenant filtered list; heap retained per listPayments after GC; list p50 at 1 000 vs BENCH_BIG.
 // Absolute rates vary 2-5x between days on these machines: compare the ratios of one run.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { helperThreadsMs } from '../process-cpu.ts';
 import {
   demoCaller,
   makeTempDir,
@@ -94,25 +95,6 @@ async function startApi(storage: unknown): Promise<{ url: string; child: ChildPr
   return { url, child };
 }
 
-/**
- * CPU of the process's threads other than the main one (V8's GC and compiler helpers, libuv's pool),
- * in microseconds, from Linux's /proc (0 elsewhere): process.cpuUsage counts them too, and more
- * allocation per request shows up there rather than on the main thread.
- */
-async function helperThreadsMicros(pid: number | undefined): Promise<number> {
-  if (pid === undefined || process.platform !== 'linux') return 0;
-  let ticks = 0;
-  for (const thread of await readdir(`/proc/${pid}/task`).catch(() => [])) {
-    if (thread === String(pid)) continue;
-    const stat = await readFile(`/proc/${pid}/task/${thread}/stat`, 'utf8').catch(() => undefined);
-    if (stat === undefined) continue;
-    // utime and stime, the 14th and 15th fields; the name in parentheses may hold spaces.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    ticks += Number(fields[11]) + Number(fields[12]);
-  }
-  return ticks * 10_000; // USER_HZ is 100 on Linux
-}
-
 async function json(url: string, init?: RequestInit): Promise<Record<string, unknown>> {
   const response = await fetch(url, init);
   if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
@@ -121,7 +103,19 @@ async function json(url: string, init?: RequestInit): Promise<Record<string, unk
 
 async function measure(adapter: string, storage: unknown) {
   const { url, child } = await startApi(storage);
-  const cpu = async () => Number((await json(`${url}/bench/cpu`))['micros']);
+  // The API's CPU so far: the process's (process.cpuUsage, µs) and, of it, its helper threads' (ms).
+  const usage = async () => ({
+    micros: Number((await json(`${url}/bench/cpu`))['micros']),
+    helperMs: helperThreadsMs(child.pid ?? -1),
+  });
+  // CPU ms per request between two usages; the helper threads' in 10 ms clock ticks.
+  const perRequest = (before: Usage, after: Usage, requests: number) => ({
+    cpuMsPerRequest:
+      requests > 0 ? Number(((after.micros - before.micros) / 1000 / requests).toFixed(3)) : null,
+    helperCpuMsPerRequest:
+      requests > 0 ? Number(((after.helperMs - before.helperMs) / requests).toFixed(3)) : null,
+  });
+  type Usage = Awaited<ReturnType<typeof usage>>;
   const load = async (name: string, path: string, method: 'GET' | 'POST', body?: string) => {
     const profiled = async (what: 'start' | 'stop') => {
       if (cpuProfileDir === undefined) return;
@@ -133,8 +127,7 @@ async function measure(adapter: string, storage: unknown) {
       });
     };
     await profiled('start');
-    const helpersBefore = await helperThreadsMicros(child.pid);
-    const before = await cpu();
+    const before = await usage();
     const r = await autocannon({
       url: `${url}${path}`,
       method,
@@ -143,8 +136,7 @@ async function measure(adapter: string, storage: unknown) {
       duration: roundSeconds,
       ...(body === undefined ? {} : { body }),
     });
-    const used = (await cpu()) - before;
-    const helpers = (await helperThreadsMicros(child.pid)) - helpersBefore;
+    const after = await usage();
     await profiled('stop');
     const requests = r.requests.total;
     return {
@@ -153,9 +145,7 @@ async function measure(adapter: string, storage: unknown) {
       reqPerSec: Math.round(r.requests.average),
       p50: r.latency.p50,
       p99: r.latency.p99,
-      cpuMsPerRequest: requests > 0 ? Number((used / 1000 / requests).toFixed(3)) : null,
-      // Of which the helper threads (10 ms clock ticks: whole rounds only).
-      helperCpuMsPerRequest: requests > 0 ? Number((helpers / 1000 / requests).toFixed(3)) : null,
+      ...perRequest(before, after, requests),
       non2xx: r.non2xx,
       errors: r.errors,
     };
@@ -216,7 +206,7 @@ async function measure(adapter: string, storage: unknown) {
   // One client, one request at a time, timed here to the microsecond (autocannon's latencies are
   // whole milliseconds, too coarse for a ~1 ms list): the p50 at 1 000 payments and at BENCH_BIG.
   const sequential = async (name: string, duration = 3, as = headers) => {
-    const before = await cpu();
+    const before = await usage();
     const latencies: number[] = [];
     const until = performance.now() + duration * 1000;
     while (performance.now() < until) {
@@ -226,7 +216,7 @@ async function measure(adapter: string, storage: unknown) {
       if (!response.ok) throw new Error(`${name}: ${response.status}`);
       latencies.push(performance.now() - start);
     }
-    const used = (await cpu()) - before;
+    const after = await usage();
     latencies.sort((a, b) => a - b);
     const at = (q: number) => Number(latencies[Math.floor(q * (latencies.length - 1))]!.toFixed(3));
     return {
@@ -235,8 +225,7 @@ async function measure(adapter: string, storage: unknown) {
       reqPerSec: Math.round(latencies.length / duration),
       p50: at(0.5),
       p99: at(0.99),
-      cpuMsPerRequest: Number((used / 1000 / latencies.length).toFixed(3)),
-      helperCpuMsPerRequest: null,
+      ...perRequest(before, after, latencies.length),
       non2xx: 0,
       errors: 0,
     };

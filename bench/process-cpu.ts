@@ -1,5 +1,6 @@
-// CPU time of processes and process trees from /proc (Linux), what pidusage reads, without a
-// dependency: utime + stime of each process, in clock ticks, converted to milliseconds.
+// CPU time of processes, process trees and threads from /proc (Linux), what pidusage reads, without
+// a dependency: utime + stime of each, in clock ticks, converted to milliseconds. Shared by the
+// benchmarks (cluster: whole process trees; payments: the API process's helper threads).
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
@@ -17,10 +18,11 @@ interface ProcessTimes {
   readonly reapedTicks: number;
 }
 
-function readStat(pid: number): ProcessTimes | undefined {
+/** `/proc/<pid>/stat`, or a thread's `/proc/<pid>/task/<tid>/stat` (the same fields). */
+function readStat(pid: number, file = `/proc/${pid}/stat`): ProcessTimes | undefined {
   let text: string;
   try {
-    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    text = readFileSync(file, 'utf8');
   } catch {
     // Gone between the listing and the read.
     return undefined;
@@ -102,6 +104,24 @@ export class ProcessTable {
     }
     return size;
   }
+}
+
+/**
+ * CPU milliseconds the threads of `pid` other than its main thread have used (a runtime's helpers:
+ * V8's GC and compiler workers, libuv's pool); 0 where /proc has no such process. process.cpuUsage
+ * counts them with the main thread.
+ */
+export function helperThreadsMs(pid: number): number {
+  let threads: string[];
+  try {
+    threads = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return 0;
+  }
+  let ticks = 0;
+  for (const thread of threads)
+    if (thread !== String(pid)) ticks += readStat(pid, `/proc/${pid}/task/${thread}/stat`)?.ownTicks ?? 0;
+  return (ticks * 1000) / TICKS_PER_SECOND;
 }
 
 /** Busy CPU milliseconds of the whole machine so far (all cores; /proc/stat minus idle and iowait). */
