@@ -2,6 +2,14 @@ import net from 'node:net';
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 
+export {
+  answerPreflight,
+  applyCors,
+  corsPolicy,
+  isPreflight,
+  type CorsAllowances,
+  type CorsPolicy,
+} from './cors-policy.ts';
 export { isUrl, ServiceEnvironment } from './service-environment.ts';
 export { parseTrustProxy, trustProxyOption, type TrustedProxies } from './trusted-proxies.ts';
 export { redactCredentials, serviceLoggerOptions, type LogDestination } from './request-log.ts';

@@ -31,10 +31,17 @@ import {
   ListQuery,
   ProblemSchema,
 } from './account-schemas.ts';
-import { answerPreflight, applyCors, corsPolicy, isPreflight } from './cors-policy.ts';
 import { normalizedAccountNumberFilter } from './account-rules.ts';
 import { isDatabaseUnavailable, withDeadline } from '@atrium/postgres';
-import { READINESS_SCHEMA, readinessHandler, serviceMetrics } from '@atrium/service-runtime';
+import {
+  answerPreflight,
+  applyCors,
+  corsPolicy,
+  isPreflight,
+  READINESS_SCHEMA,
+  readinessHandler,
+  serviceMetrics,
+} from '@atrium/service-runtime';
 import { etagOf, preconditionOf } from './etag-precondition.ts';
 import { AccountsError, problemOf, type AccountsErrorCode, type FieldError } from './errors.ts';
 import { assertServiceRoleIsolated } from './tenant-scope.ts';
@@ -176,7 +183,11 @@ export default async function accountsApi(app: FastifyInstance, options: Account
   const revocations = revocationListFor(app, options.revocations);
   // Revocation outside the cache: a cached verdict never outlives a revocation.
   const verifier = revocations === undefined ? cached : withRevocations(cached, revocations);
-  const cors = corsPolicy(options.corsOrigins ?? []);
+  const cors = corsPolicy(options.corsOrigins ?? [], {
+    methods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match'],
+    exposedHeaders: ['ETag', 'Location', 'Retry-After', 'WWW-Authenticate'],
+  });
   const deadlineMs = options.databaseDeadlineMs ?? 4_000;
   const retryAfter = String(options.retryAfterSeconds ?? 5);
   const repository = new AccountRepository(db);
