@@ -105,12 +105,14 @@ export default tseslint.config(
               from: [`${paymentsApi}/store`, `${paymentsApi}/payments`],
               message: 'payments-api: the generic GraphQL layer knows no engine or model-specific rule.',
             },
-            // graphql-ws authenticates its connections with the same functions as HTTP requests.
+            // graphql-ws authenticates its connections with the same functions as HTTP requests, and
+            // the endpoint runs the route's checks (the RouteCheck type and their runner) in its hook.
             {
               target: `${paymentsApi}/graphql`,
               from: `${paymentsApi}/http`,
-              except: ['./caller-authentication.ts'],
-              message: 'payments-api: the GraphQL layer uses only the caller authentication of http/.',
+              except: ['./caller-authentication.ts', './route-checks.ts'],
+              message:
+                'payments-api: the GraphQL layer uses only the caller authentication and route checks of http/.',
             },
             {
               target: `${paymentsApi}/payments`,

@@ -16,13 +16,13 @@ import {
 } from './graphql/subscription-limits.ts';
 import { serveAppSyncRealtime } from './graphql/appsync-realtime.ts';
 import { reportPaymentsMetrics } from './graphql/operation-metrics.ts';
-import authenticate, { callerOf } from './http/authenticate.ts';
+import { authenticateCheck, callerOf } from './http/authenticate.ts';
 import { authenticationFor } from './http/caller-authentication.ts';
 import cors from './http/cors.ts';
 import { registerGraphqlIde } from './http/graphql-ide.ts';
 import { healthRoutes } from './http/health.ts';
 import requestIdEcho from './http/request-id-echo.ts';
-import requestLimits from './http/request-limits.ts';
+import { requestLimitsCheck } from './http/request-limits.ts';
 import { createTenantRateLimit } from './http/tenant-rate-limit.ts';
 import { readAnnotatedSchema } from './model/definition.ts';
 import { PaginationCursor } from './model/pagination-cursor.ts';
@@ -148,8 +148,6 @@ export default async function paymentsPlugin(app: FastifyInstance, options: Paym
   await app.register(errorAnswersPlugin, { format: formatError });
   await app.register(requestIdEcho);
   await app.register(cors, { origins: options.corsOrigins ?? [], path: publicPath });
-  await app.register(authenticate, { path, authentication });
-  await app.register(requestLimits, { path, rateLimit, limits });
   const { server, guard } = await serveLiveConnections(app, {
     path: publicPath,
     authentication,
@@ -166,6 +164,7 @@ export default async function paymentsPlugin(app: FastifyInstance, options: Paym
     listLimits,
     formatError,
     authentication,
+    checks: [authenticateCheck(authentication), requestLimitsCheck(app, { rateLimit, limits })],
     callerOf,
     guard,
     budget,

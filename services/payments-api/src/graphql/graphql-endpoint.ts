@@ -4,6 +4,7 @@ import mercurius from 'mercurius';
 import { AuthError } from '@atrium/auth';
 import type { ChangePublisher } from '../model/model-service.ts';
 import type { Authenticated, CallerAuthentication } from '../http/caller-authentication.ts';
+import { routeChecks, type RouteCheck } from '../http/route-checks.ts';
 import { CompiledExecution, type GraphqlRequest } from './compiled-execution.ts';
 import { limitRules, type GraphqlLimits } from './document-limits.ts';
 import type { ErrorFormatter } from './error-formatter.ts';
@@ -48,7 +49,9 @@ export interface GraphqlEndpointOptions {
   readonly listLimits: ListLimits;
   readonly formatError: ErrorFormatter;
   readonly authentication: CallerAuthentication;
-  /** The caller an HTTP request was authenticated as (before GraphQL runs). */
+  /** What an HTTP request to the route passes first, in order (authentication, limits). */
+  readonly checks: readonly RouteCheck[];
+  /** The caller an HTTP request was authenticated as (by the checks, before GraphQL runs). */
   readonly callerOf: (request: FastifyRequest) => Authenticated | undefined;
   readonly guard: ConnectionGuard;
   readonly budget: SubscriptionBudget;
@@ -104,22 +107,26 @@ export async function graphqlEndpoint(
   const { limits, listLimits, authentication, guard, budget, fanout } = options;
   const validationRules = limitRules(limits, listLimits.maxLimit, listLimits.defaultLimit);
   const validateOptions = { hideSuggestions: !limits.suggestions };
-  const contextOf = (request: FastifyRequest): RequestContext => ({
-    ...(options.callerOf(request) as Authenticated),
-    requestId: request.id,
-  });
+  // Without a caller only on mercurius' error path (a body refused before the checks), where no
+  // resolver runs: the formatter needs the request id alone.
+  const contextOf = (request: FastifyRequest): RequestContext => {
+    const authenticated = options.callerOf(request);
+    if (authenticated === undefined) return { requestId: request.id } as RequestContext;
+    const { caller, accessToken, issuedAt, expiresAt } = authenticated;
+    return { caller, accessToken, issuedAt, expiresAt, requestId: request.id } as RequestContext;
+  };
   // Built once mercurius has attached the resolvers to its schema; no request runs before that.
   let compiled: CompiledExecution | undefined = undefined;
   const listeners: CompiledOperationListener[] = [];
-  // After every hook of the route (authentication, rate and document limits), as mercurius' handler.
-  const compiledAnswer = async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
+  // After the route's checks (authentication, rate and document limits), as mercurius' handler.
+  const compiledAnswer = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const asked = singleRequest(request);
-    if (asked === undefined || compiled === undefined) return undefined;
+    if (asked === undefined || compiled === undefined) return;
     // mercurius' context: its function's, with the reply and the app (the error formatter's).
-    const context = { ...contextOf(request), reply, app };
+    const context = Object.assign(contextOf(request), { reply, app });
     const started = process.hrtime.bigint();
     const answer = await compiled.run(asked, context);
-    if (answer === undefined) return undefined;
+    if (answer === undefined) return;
     let statusCode = 200;
     let body: unknown = answer.result;
     const failed = answer.result.errors !== undefined;
@@ -130,7 +137,7 @@ export async function graphqlEndpoint(
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     for (const listener of listeners) listener(answer.operation, failed ? 'error' : 'ok', seconds);
-    return reply.code(statusCode).send(body);
+    reply.code(statusCode).send(body);
   };
   await app.register(mercurius, {
     schema: options.schema.sdl,
@@ -138,11 +145,13 @@ export async function graphqlEndpoint(
     path: options.path,
     graphiql: false,
     allowBatchedQueries: true,
-    additionalRouteOptions: { bodyLimit: limits.maxBodyBytes, preHandler: compiledAnswer },
+    additionalRouteOptions: {
+      bodyLimit: limits.maxBodyBytes,
+      // The route's own: no other route of the plugin (health, IDE) meets these checks.
+      preHandler: routeChecks([...options.checks, compiledAnswer]),
+    },
     validationRules,
     graphql: { validateOptions },
-    // Without a caller only on mercurius' error path (a body refused before authentication), where
-    // no resolver runs: the formatter needs the request id alone.
     context: contextOf,
     errorFormatter: options.formatError,
     subscription: {

@@ -6,8 +6,10 @@ import fastifyPlugin from 'fastify-plugin';
  * runs without the observability plugin, which echoes it first when registered.
  */
 async function requestIdEcho(app: FastifyInstance): Promise<void> {
-  app.addHook('onRequest', async (request, reply) => {
+  // Callback style: nothing to wait for, so no promise per request.
+  app.addHook('onRequest', (request, reply, done) => {
     if (!reply.hasHeader('x-request-id')) reply.header('x-request-id', request.id);
+    done();
   });
 }
 

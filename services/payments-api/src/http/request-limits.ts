@@ -1,14 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import fastifyPlugin from 'fastify-plugin';
 import { serviceMetrics } from '@atrium/service-runtime';
 import { refusalBody } from '../errors.ts';
 import { exceedsTokens, type GraphqlLimits } from '../graphql/document-limits.ts';
 import { callerOf } from './authenticate.ts';
-import type { TenantRateLimiter } from './tenant-rate-limit.ts';
+import type { RouteCheck } from './route-checks.ts';
+import type { RateDecision, TenantRateLimiter } from './tenant-rate-limit.ts';
 
 export interface RequestLimitsOptions {
-  /** The GraphQL route. */
-  readonly path: string;
   readonly rateLimit: TenantRateLimiter;
   readonly limits: Pick<GraphqlLimits, 'maxBatch' | 'maxTokens'>;
 }
@@ -33,36 +31,40 @@ function isGraphqlText(query: unknown): boolean {
 /**
  * What one HTTP request may ask before GraphQL parses it: the tenant's rate (429 with
  * `Retry-After`), operations per batch, and the tokens of each query (the lexer's work is bounded
- * before the parser's). Registered after `authenticate`: the rate is the caller's tenant's.
+ * before the parser's). After `authenticateCheck`: the rate is the caller's tenant's.
  */
-async function requestLimits(app: FastifyInstance, options: RequestLimitsOptions): Promise<void> {
+export function requestLimitsCheck(app: FastifyInstance, options: RequestLimitsOptions): RouteCheck {
   const { limits } = options;
-  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
-    const caller = callerOf(request);
-    if (caller === undefined) return;
-    const rate = await options.rateLimit.take(caller.caller.tenantId);
+  const within = (request: FastifyRequest, reply: FastifyReply, rate: RateDecision): void => {
     if (!rate.allowed) {
       serviceMetrics(app)?.recordRefusal('payments_tenant');
-      return reply
-        .code(429)
-        .header('retry-after', String(rate.retryAfterSeconds))
-        .send(refusalBody('RATE_LIMITED'));
+      reply.code(429).header('retry-after', String(rate.retryAfterSeconds)).send(refusalBody('RATE_LIMITED'));
+      return;
     }
     const body = request.body;
-    if (Array.isArray(body) && body.length > limits.maxBatch)
-      return reply
+    if (Array.isArray(body) && body.length > limits.maxBatch) {
+      reply
         .code(400)
         .send(refusalBody('BATCH_TOO_LARGE', `At most ${limits.maxBatch} operations per batch.`));
+      return;
+    }
     const queries: unknown[] = Array.isArray(body)
       ? body.map((b) => (b as { query?: unknown } | null)?.query)
       : [(body as { query?: unknown } | undefined)?.query ?? (request.query as { query?: unknown }).query];
     if (queries.some((q) => q !== undefined && q !== null && !isGraphqlText(q)))
-      return reply.code(400).send(refusalBody('BAD_REQUEST', 'The query must be GraphQL text.'));
-    if (queries.some((q) => typeof q === 'string' && exceedsTokens(q, limits.maxTokens)))
-      return reply
+      reply.code(400).send(refusalBody('BAD_REQUEST', 'The query must be GraphQL text.'));
+    else if (queries.some((q) => typeof q === 'string' && exceedsTokens(q, limits.maxTokens)))
+      reply
         .code(400)
         .send(refusalBody('QUERY_TOO_COMPLEX', `The query has more than ${limits.maxTokens} tokens.`));
-  });
+  };
+  return (request, reply) => {
+    const caller = callerOf(request);
+    if (caller === undefined) return undefined;
+    // The local bucket answers at once; only a Redis-backed rate is waited for.
+    const rate = options.rateLimit.take(caller.caller.tenantId);
+    if ('then' in rate) return rate.then((decided) => within(request, reply, decided));
+    within(request, reply, rate);
+    return undefined;
+  };
 }
-
-export default fastifyPlugin(requestLimits, { name: 'payments-request-limits' });
