@@ -1331,4 +1331,30 @@ describe('compiled execution against graphql-js', () => {
       await declined('subscription { onCreatePayment { id } }');
     });
   });
+
+  describe('an operation without variables', () => {
+    test('coerces its arguments once: every run gets the same values, frozen, and the same answer', async () => {
+      const small = buildSchema(
+        'input Range { from: Int, to: [Int] }\ntype Query { span(range: Range, limit: Int): Int }',
+      );
+      const seen: unknown[] = [];
+      (small.getQueryType()!.getFields()['span'] as { resolve?: unknown }).resolve = (
+        _root: unknown,
+        args: { range: { from: number; to: number[] }; limit: number },
+      ) => {
+        seen.push(args);
+        return args.range.to.reduce((sum, value) => sum + value, args.range.from + args.limit);
+      };
+      const execution = new CompiledExecution({ schema: small, validationRules: [] });
+      const request = { query: '{ span(range: { from: 1, to: [2, 3] }, limit: 4) }' };
+      const answers = [await execution.run(request, {}), await execution.run(request, {})];
+      for (const answer of answers) assert.deepEqual(answer?.result, { data: { span: 10 } });
+      assert.equal(seen.length, 2);
+      assert.equal(seen[0], seen[1], 'the same coerced arguments');
+      const args = seen[0] as { range: { to: number[] } };
+      assert.ok(Object.isFrozen(args) && Object.isFrozen(args.range) && Object.isFrozen(args.range.to));
+      // A resolver changing them would change the next request's: it fails instead (strict mode).
+      assert.throws(() => args.range.to.push(5), TypeError);
+    });
+  });
 });

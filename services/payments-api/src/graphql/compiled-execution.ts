@@ -98,6 +98,13 @@ interface RootField {
 
 const IDENTITY: Completion = { complete: (value) => value, fast: (value) => value };
 
+/** Freezes `value` and everything it holds: coerced values shared between requests stay as coerced. */
+function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const entry of Object.values(value)) deepFreeze(entry);
+}
+
 /** A document outside the compiled subset: the interpreter answers it. */
 class Interpreted extends Error {}
 
@@ -419,13 +426,15 @@ class CompiledOperation {
   }
 
   /**
-   * The operation's result, or `undefined` (nothing run) when its variables do not coerce: the
-   * interpreter answers with its own errors.
+   * The variables and root arguments of an operation that declares no variables: the same for every
+   * request (graphql-js would coerce the same literals each time), so coerced once, frozen, and
+   * shared; `false` when they do not coerce.
    */
-  async run(
+  #constant: { variables: Record<string, unknown>; args: Record<string, unknown>[] } | false | undefined;
+
+  #coerce(
     rawVariables: Readonly<Record<string, unknown>> | undefined | null,
-    context: unknown,
-  ): Promise<ExecutionResult | undefined> {
+  ): { variables: Record<string, unknown>; args: Record<string, unknown>[] } | false {
     const coerced = getVariableValues(
       this.#schema,
       this.operation.variableDefinitions ?? [],
@@ -434,7 +443,7 @@ class CompiledOperation {
         maxErrors: 50,
       },
     );
-    if (coerced.errors !== undefined) return undefined;
+    if (coerced.errors !== undefined) return false;
     const variables = coerced.coerced;
     // Arguments are coerced before any resolver runs, so a refusal still leaves nothing done.
     const args: Record<string, unknown>[] = [];
@@ -444,9 +453,38 @@ class CompiledOperation {
         try {
           args.push(getArgumentValues(root.definition, root.nodes[0]!, variables));
         } catch {
-          return undefined;
+          return false;
         }
     }
+    return { variables, args };
+  }
+
+  /**
+   * The operation's result, or `undefined` (nothing run) when its variables do not coerce: the
+   * interpreter answers with its own errors.
+   */
+  run(
+    rawVariables: Readonly<Record<string, unknown>> | undefined | null,
+    context: unknown,
+  ): Promise<ExecutionResult | undefined> {
+    let coerced: { variables: Record<string, unknown>; args: Record<string, unknown>[] } | false;
+    if ((this.operation.variableDefinitions?.length ?? 0) > 0) coerced = this.#coerce(rawVariables);
+    else {
+      if (this.#constant === undefined) {
+        this.#constant = this.#coerce(undefined);
+        if (this.#constant !== false) deepFreeze(this.#constant);
+      }
+      coerced = this.#constant;
+    }
+    if (coerced === false) return Promise.resolve(undefined);
+    return this.#execute(coerced.variables, coerced.args, context);
+  }
+
+  async #execute(
+    variables: Record<string, unknown>,
+    args: readonly Record<string, unknown>[],
+    context: unknown,
+  ): Promise<ExecutionResult> {
     const errors: GraphQLError[] = [];
     // graphql-js' executeField: a value that is not a promise is completed at once, a promise when
     // it settles; an error of a non-null field is thrown on (synchronously or as a rejection).
@@ -500,6 +538,14 @@ class CompiledOperation {
   #concurrently(
     field: (index: number) => unknown,
   ): Record<string, unknown> | Promise<Record<string, unknown>> {
+    if (this.#roots.length === 1) {
+      // One root field (what clients send): its value is the data's only key, no Promise.all.
+      const key = this.#roots[0]!.key;
+      const result = field(0);
+      return isPromiseLike(result)
+        ? Promise.resolve(result).then((value) => ({ [key]: value }))
+        : { [key]: result };
+    }
     const results: unknown[] = [];
     let pending = false;
     const gathered = () =>
@@ -585,11 +631,12 @@ export class CompiledExecution {
    * Runs `request` compiled, or answers `undefined` (nothing run) when the interpreter must: the
    * text does not parse or validate, is outside the compiled subset, or its variables do not coerce.
    */
-  async run(request: GraphqlRequest, context: unknown): Promise<CompiledAnswer | undefined> {
+  run(request: GraphqlRequest, context: unknown): Promise<CompiledAnswer | undefined> {
     const compiled = this.#compiled(request.query, request.operationName ?? undefined);
-    if (compiled === false) return undefined;
-    const result = await compiled.run(request.variables, context);
-    return result === undefined ? undefined : { result, operation: compiled.operation };
+    if (compiled === false) return Promise.resolve(undefined);
+    return compiled
+      .run(request.variables, context)
+      .then((result) => (result === undefined ? undefined : { result, operation: compiled.operation }));
   }
 
   #compiled(source: string, operationName: string | undefined): CompiledOperation | false {
