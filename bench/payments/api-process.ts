@@ -65,6 +65,8 @@ await app.register(paymentsPlugin, {
   dataDir: await makeTempDir('payments-bench-key'),
   secretKey: randomBytes(32),
   rateLimit: { perSecond: 0, burst: 1 },
+  // As deployed (docs/operations.md): introspection and GraphiQL off, so is the IDE's request hook.
+  production: true,
   onStores: (engine) => {
     store = engine.stores.get('Payment') as unknown as Store;
     const opened = engine as { database?: { exec(sql: string): Promise<void> }; client?: DynamoDBClient };

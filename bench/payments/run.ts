@@ -4,11 +4,11 @@
 // process.cpuUsage is the API's alone) beside the bare route doing the same store calls; the seed's
 // own-tenant filtered list; heap retained per listPayments after GC; list p50 at 1 000 vs BENCH_BIG.
 // Absolute rates vary 2-5x between days on these machines: compare the ratios of one run.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { helperThreadsMs } from '../process-cpu.ts';
+import { median, startApiProcess } from './api-spawn.ts';
 import {
   demoCaller,
   makeTempDir,
@@ -37,11 +37,6 @@ const roundSeconds = Math.max(2, Math.round(seconds / 2));
 const API = fileURLToPath(new URL('./api-process.ts', import.meta.url));
 
 if (cpuProfileDir !== undefined) await mkdir(cpuProfileDir, { recursive: true });
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
 
 const issuer = await startTestIssuer();
 const token = await issuer.mint(demoCaller('A', 'member'), { expiresInSeconds: 3600 });
@@ -70,29 +65,12 @@ const OWN = JSON.stringify({
   query: `{ listPayments(limit: 20, filter: { tenantId: { eq: "TenantA" } }) { ${ITEMS} } }`,
 });
 
-async function startApi(storage: unknown): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--expose-gc', API], {
-    env: {
-      ...process.env,
-      NODE_ENV: apiNodeEnv,
-      BENCH_STORAGE: JSON.stringify(storage),
-      BENCH_VERIFIER: JSON.stringify({
-        ...issuer.verifierConfig(),
-        ...(tokenCache ? {} : { verifiedTokenCache: false }),
-      }),
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
+function startApi(storage: unknown) {
+  return startApiProcess(API, {
+    storage,
+    nodeEnv: apiNodeEnv,
+    verifier: { ...issuer.verifierConfig(), ...(tokenCache ? {} : { verifiedTokenCache: false }) },
   });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const line = out.split('\n').find((l) => l.startsWith('{'));
-      if (line !== undefined) resolve((JSON.parse(line) as { url: string }).url);
-    });
-    child.once('exit', (code) => reject(new Error(`API process exited ${code}`)));
-  });
-  return { url, child };
 }
 
 async function json(url: string, init?: RequestInit): Promise<Record<string, unknown>> {
@@ -102,7 +80,8 @@ async function json(url: string, init?: RequestInit): Promise<Record<string, unk
 }
 
 async function measure(adapter: string, storage: unknown) {
-  const { url, child } = await startApi(storage);
+  const api = await startApi(storage);
+  const { url, child } = api;
   // The API's CPU so far: the process's (process.cpuUsage, µs) and, of it, its helper threads' (ms).
   const usage = async () => ({
     micros: Number((await json(`${url}/bench/cpu`))['micros']),
@@ -302,8 +281,7 @@ async function measure(adapter: string, storage: unknown) {
       'listPayments p50 ms, tenant with 1 000 (paired rounds)',
     ),
   );
-  child.kill('SIGTERM');
-  await new Promise((resolve) => child.once('exit', resolve));
+  await api.stop();
   // Paired: each round's GraphQL CPU over the bare route's measured beside it, then the median of
   // those ratios, so a drift of the machine between rounds cancels out.
   const overhead = (g: { cpuMsByRound: number[] }, b: { cpuMsByRound: number[] }) =>
