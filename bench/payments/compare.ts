@@ -8,7 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { demoCaller, startPostgresServer, startTestIssuer } from '@atrium/test-kit';
-import { median, startApiProcess } from './api-spawn.ts';
+import { median, startApiProcess, type ApiProcess } from './api-spawn.ts';
 
 const other = process.env['BENCH_COMPARE_WITH'];
 if (other === undefined) throw new Error('BENCH_COMPARE_WITH=<path of the other checkout>');
@@ -27,7 +27,7 @@ const issuer = await startTestIssuer();
 const token = await issuer.mint(demoCaller('A', 'member'), { expiresInSeconds: 3600 });
 const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 const servers = await Promise.all(checkouts.map(() => startPostgresServer()));
-const apis = [];
+const apis: ApiProcess[] = [];
 for (const [index, checkout] of checkouts.entries())
   apis.push(
     await startApiProcess(checkout.api, {
