@@ -379,6 +379,10 @@ function objectPlan(
   return plans;
 }
 
+/** An operation's coerced variables and root arguments (one per root field), or `false` when they do not coerce. */
+type Coerced =
+  { readonly variables: Record<string, unknown>; readonly args: Record<string, unknown>[] } | false;
+
 /** One operation of one document, compiled. */
 class CompiledOperation {
   readonly #schema: GraphQLSchema;
@@ -430,11 +434,9 @@ class CompiledOperation {
    * request (graphql-js would coerce the same literals each time), so coerced once, frozen, and
    * shared; `false` when they do not coerce.
    */
-  #constant: { variables: Record<string, unknown>; args: Record<string, unknown>[] } | false | undefined;
+  #constant: Coerced | undefined;
 
-  #coerce(
-    rawVariables: Readonly<Record<string, unknown>> | undefined | null,
-  ): { variables: Record<string, unknown>; args: Record<string, unknown>[] } | false {
+  #coerce(rawVariables: Readonly<Record<string, unknown>> | undefined | null): Coerced {
     const coerced = getVariableValues(
       this.#schema,
       this.operation.variableDefinitions ?? [],
@@ -467,7 +469,7 @@ class CompiledOperation {
     rawVariables: Readonly<Record<string, unknown>> | undefined | null,
     context: unknown,
   ): Promise<ExecutionResult | undefined> {
-    let coerced: { variables: Record<string, unknown>; args: Record<string, unknown>[] } | false;
+    let coerced: Coerced;
     if ((this.operation.variableDefinitions?.length ?? 0) > 0) coerced = this.#coerce(rawVariables);
     else {
       if (this.#constant === undefined) {

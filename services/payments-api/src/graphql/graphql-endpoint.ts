@@ -109,12 +109,8 @@ export async function graphqlEndpoint(
   const validateOptions = { hideSuggestions: !limits.suggestions };
   // Without a caller only on mercurius' error path (a body refused before the checks), where no
   // resolver runs: the formatter needs the request id alone.
-  const contextOf = (request: FastifyRequest): RequestContext => {
-    const authenticated = options.callerOf(request);
-    if (authenticated === undefined) return { requestId: request.id } as RequestContext;
-    const { caller, accessToken, issuedAt, expiresAt } = authenticated;
-    return { caller, accessToken, issuedAt, expiresAt, requestId: request.id } as RequestContext;
-  };
+  const contextOf = (request: FastifyRequest): RequestContext =>
+    ({ ...options.callerOf(request), requestId: request.id }) as RequestContext;
   // Built once mercurius has attached the resolvers to its schema; no request runs before that.
   let compiled: CompiledExecution | undefined = undefined;
   const listeners: CompiledOperationListener[] = [];

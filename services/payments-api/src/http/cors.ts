@@ -23,8 +23,9 @@ function pathOf(request: FastifyRequest): string {
  * the page's call. Scoped to the path because the service may be mounted beside others (the
  * embedded server), whose preflights are theirs to answer.
  *
- * One synchronous hook with constant headers, run by every request (it replaced @fastify/cors,
- * whose per-request option objects every request of the route paid for the browsers' few).
+ * One synchronous hook with constant headers for the requests, one OPTIONS route for the
+ * preflights (they replaced @fastify/cors, whose per-request option objects every request of the
+ * route paid for the browsers' few).
  */
 async function cors(app: FastifyInstance, options: CorsOptions): Promise<void> {
   const policy = corsPolicy(options.origins, {
@@ -33,19 +34,17 @@ async function cors(app: FastifyInstance, options: CorsOptions): Promise<void> {
     exposedHeaders: ['x-request-id', 'retry-after'],
   });
   app.addHook('onRequest', (request, reply, done) => {
-    if (pathOf(request) !== options.path) return done();
-    // The route has no OPTIONS handler: a listed origin's preflight is answered here, any other
-    // preflight goes on to the 404 of a route that does not exist, without CORS headers.
-    if (isPreflight(request)) {
-      if (answerPreflight(policy, request, reply)) reply.code(204).header('content-length', '0').send();
-    } else applyCors(policy, request, reply);
-    return done();
+    if (!isPreflight(request) && pathOf(request) === options.path) applyCors(policy, request, reply);
+    done();
   });
-  // Every OPTIONS request of the plugin's prefix is routed here, so the hook above sees it (an
-  // unrouted request meets the server's 404 without this context's hooks) and a refusal of its
-  // body is this plugin's error answer; any OPTIONS the hook did not answer is not found.
-  app.options('*', { schema: { hide: true } }, (_request, reply) => {
-    reply.callNotFound();
+  // The GraphQL route has no OPTIONS handler: every OPTIONS request of the plugin's prefix comes
+  // here, inside this context's hooks and error answers (an unrouted one would meet the server's
+  // 404 without them). A listed origin's preflight of the GraphQL path is answered; any other
+  // OPTIONS is not found, without CORS headers.
+  app.options('*', { schema: { hide: true } }, (request, reply) => {
+    if (pathOf(request) === options.path && isPreflight(request) && answerPreflight(policy, request, reply))
+      return reply.code(204).header('content-length', '0').send();
+    return reply.callNotFound();
   });
 }
 

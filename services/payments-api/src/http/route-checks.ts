@@ -7,10 +7,6 @@ import type { FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastif
  */
 export type RouteCheck = (request: FastifyRequest, reply: FastifyReply) => void | Promise<void>;
 
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as { then?: unknown } | null | undefined)?.then === 'function';
-}
-
 /**
  * The checks as one `preHandler`, in order: one hook of the route instead of one per check (each
  * hook is a round through Fastify's hook runner, and each async one a promise and a microtask),
@@ -24,7 +20,7 @@ export function routeChecks(checks: readonly RouteCheck[]): preHandlerHookHandle
       try {
         while (index < checks.length && !reply.sent) {
           const result = checks[index++]!(request, reply);
-          if (isPromiseLike(result)) {
+          if (result !== undefined) {
             result.then(next, fail);
             return;
           }
