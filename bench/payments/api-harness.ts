@@ -1,6 +1,19 @@
-// Starts bench/payments/api-process.ts (of this checkout or another) as its own process, so that
-// process.cpuUsage() is the API's alone; shared by run.ts and compare.ts.
+// The bench's API process (bench/payments/api-process.ts, of this checkout or another) as run.ts
+// and compare.ts use it: started as its own process, so that process.cpuUsage() is the API's alone;
+// the list they load it with; its JSON answers.
 import { spawn, type ChildProcess } from 'node:child_process';
+
+/** The fields the seed's payments element lists, and the 20-item list request of the benches. */
+export const LIST_ITEMS =
+  'items { id amount currency dueDate from_account to_account message type tenantId status createdBy confirmedBy createdAt updatedAt _version } nextToken';
+export const LIST = JSON.stringify({ query: `{ listPayments(limit: 20) { ${LIST_ITEMS} } }` });
+
+/** The JSON answer of `url`; a status other than 2xx is an error naming the answer. */
+export async function json(url: string, init?: RequestInit): Promise<Record<string, unknown>> {
+  const response = await fetch(url, init);
+  if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as Record<string, unknown>;
+}
 
 export interface ApiProcess {
   readonly url: string;

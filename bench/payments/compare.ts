@@ -8,7 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { demoCaller, startPostgresServer, startTestIssuer } from '@atrium/test-kit';
-import { median, startApiProcess, type ApiProcess } from './api-spawn.ts';
+import { json, LIST, median, startApiProcess, type ApiProcess } from './api-harness.ts';
 
 const other = process.env['BENCH_COMPARE_WITH'];
 if (other === undefined) throw new Error('BENCH_COMPARE_WITH=<path of the other checkout>');
@@ -19,9 +19,6 @@ const checkouts = [
   { name: 'this checkout', api: fileURLToPath(new URL('./api-process.ts', import.meta.url)) },
   { name: other, api: `${other.replace(/\/$/, '')}/bench/payments/api-process.ts` },
 ];
-const ITEMS =
-  'items { id amount currency dueDate from_account to_account message type tenantId status createdBy confirmedBy createdAt updatedAt _version } nextToken';
-const LIST = JSON.stringify({ query: `{ listPayments(limit: 20) { ${ITEMS} } }` });
 
 const issuer = await startTestIssuer();
 const token = await issuer.mint(demoCaller('A', 'member'), { expiresInSeconds: 3600 });
@@ -37,16 +34,13 @@ for (const [index, checkout] of checkouts.entries())
     }),
   );
 
-const post = async (url: string, path: string, body: unknown) => {
-  const response = await fetch(`${url}${path}`, {
+const post = (url: string, path: string, body: unknown) =>
+  json(`${url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-  if (!response.ok) throw new Error(`${path}: ${response.status}`);
-};
-const cpuMicros = async (url: string) =>
-  Number(((await (await fetch(`${url}/bench/cpu`)).json()) as { micros: number }).micros);
+const cpuMicros = async (url: string) => Number((await json(`${url}/bench/cpu`))['micros']);
 const routes = [
   { name: 'graphql list', path: '/graphql', method: 'POST', body: LIST },
   { name: 'bare list', path: '/bare/list', method: 'GET', body: undefined },

@@ -6,6 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { buildSchema, execute, parse, type GraphQLObjectType } from 'graphql';
 import { CompiledExecution, sourceOnlyResolver } from '@atrium/payments-api/compiled-execution';
 import { servedSchemaSdl } from '@atrium/payments-api/client-codegen';
+import { LIST_ITEMS } from './api-harness.ts';
 
 const operations = Number(process.env['BENCH_OPERATIONS'] ?? '20000');
 const schema = buildSchema(await servedSchemaSdl());
@@ -34,7 +35,7 @@ schema.getQueryType()!.getFields()['listPayments']!.resolve = async () => page;
 (schema.getType('Payment') as GraphQLObjectType).getFields()['amount']!.resolve = sourceOnlyResolver(
   (record: Record<string, unknown>) => Number(record['amount']),
 );
-const query = `{ listPayments(limit: 20) { items { id amount currency dueDate from_account to_account message type tenantId status createdBy confirmedBy createdAt updatedAt _version } nextToken } }`;
+const query = `{ listPayments(limit: 20) { ${LIST_ITEMS} } }`;
 const document = parse(query);
 const compiled = new CompiledExecution({ schema, validationRules: [] });
 

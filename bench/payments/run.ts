@@ -8,7 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { helperThreadsMs } from '../process-cpu.ts';
-import { median, startApiProcess } from './api-spawn.ts';
+import { json, LIST, LIST_ITEMS, median, startApiProcess } from './api-harness.ts';
 import {
   demoCaller,
   makeTempDir,
@@ -58,11 +58,8 @@ const CREATE = JSON.stringify({
   query: 'mutation($i: CreatePaymentInput!) { createPayment(input: $i) { id } }',
   variables: { i: input },
 });
-const ITEMS =
-  'items { id amount currency dueDate from_account to_account message type tenantId status createdBy confirmedBy createdAt updatedAt _version } nextToken';
-const LIST = JSON.stringify({ query: `{ listPayments(limit: 20) { ${ITEMS} } }` });
 const OWN = JSON.stringify({
-  query: `{ listPayments(limit: 20, filter: { tenantId: { eq: "TenantA" } }) { ${ITEMS} } }`,
+  query: `{ listPayments(limit: 20, filter: { tenantId: { eq: "TenantA" } }) { ${LIST_ITEMS} } }`,
 });
 
 function startApi(storage: unknown) {
@@ -71,12 +68,6 @@ function startApi(storage: unknown) {
     nodeEnv: apiNodeEnv,
     verifier: { ...issuer.verifierConfig(), ...(tokenCache ? {} : { verifiedTokenCache: false }) },
   });
-}
-
-async function json(url: string, init?: RequestInit): Promise<Record<string, unknown>> {
-  const response = await fetch(url, init);
-  if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as Record<string, unknown>;
 }
 
 async function measure(adapter: string, storage: unknown) {
